@@ -1,0 +1,90 @@
+"""Consistency checks beyond the schema: verbatim citations, unique ids, coherent dates.
+
+A citation is valid only if its excerpt occurs in its source word for word; we fold runs of
+whitespace and nothing else (no case folding, no quote normalisation), so a paraphrase fails.
+"""
+from __future__ import annotations
+
+import re
+
+from bot.domain import CHANNEL_IDS, DOCUMENT_IDS, Citation, Rulebook
+from bot.loading import Problem
+
+_WS = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def citation_problem(rulebook: Rulebook, citation: Citation) -> str | None:
+    source = rulebook.sources.get(citation.source)
+    if source is None:
+        return f"cites unknown source {citation.source!r}"
+    if not citation.excerpt.strip():
+        return "has an empty excerpt"
+    if fold(citation.excerpt) not in fold(source.text):
+        return f"excerpt does not occur verbatim in source {citation.source!r}: «{citation.excerpt[:80]}»"
+    return None
+
+
+def check_rulebook(rulebook: Rulebook) -> list[Problem]:
+    problems: list[Problem] = []
+    catalogue_file = "rules/catalogue.yaml"
+    missing = set(DOCUMENT_IDS) - set(rulebook.documents)
+    for doc in sorted(missing):
+        problems.append(Problem(catalogue_file, "document missing from the catalogue", doc, "documents"))
+    seen_versions: dict[str, str] = {}
+    listed: set[str] = set()
+    for version in rulebook.versions:
+        if version.id in seen_versions:
+            problems.append(Problem(version.file, f"version id {version.id!r} also used in {seen_versions[version.id]}", field="id"))
+        seen_versions[version.id] = version.file
+        for prof in version.covers:
+            if prof not in rulebook.professions:
+                problems.append(Problem(version.file, f"unknown profession {prof!r}", field="covers"))
+        if version.covers_citation and (msg := citation_problem(rulebook, version.covers_citation)):
+            problems.append(Problem(version.file, msg, field="covers_citation"))
+        docs_here: set[str] = set()
+        for i, row in enumerate(version.rows):
+            where = f"rows.{i}"
+            if row.document in docs_here:
+                problems.append(Problem(version.file, "document listed twice in the same text", row.document, f"{where}.document"))
+            docs_here.add(row.document)
+            listed.add(row.document)
+            if not 2000 <= row.effective_date.year <= 2100:
+                problems.append(Problem(version.file, f"implausible date {row.effective_date.isoformat()}", row.document, f"{where}.effective_date"))
+            if not row.citations:
+                problems.append(Problem(version.file, "no citation", row.document, f"{where}.citations"))
+            for j, cit in enumerate(row.citations):
+                if msg := citation_problem(rulebook, cit):
+                    problems.append(Problem(version.file, msg, row.document, f"{where}.citations.{j}"))
+            channels = [c.channel for c in row.channels]
+            if len(set(channels)) != len(channels):
+                problems.append(Problem(version.file, "a channel is listed twice", row.document, f"{where}.channels"))
+            if set(channels) != set(CHANNEL_IDS):
+                problems.append(Problem(version.file, f"channels must be exactly {', '.join(CHANNEL_IDS)}", row.document, f"{where}.channels"))
+            for j, ch in enumerate(row.channels):
+                if msg := citation_problem(rulebook, ch.citation):
+                    problems.append(Problem(version.file, msg, row.document, f"{where}.channels.{j}.citation"))
+                if ch.channel == "mss_professionnels" and not ch.recipients:
+                    problems.append(Problem(version.file, "messaging to professionals needs its recipients", row.document, f"{where}.channels.{j}.recipients"))
+            ex_ids = [e.id for e in row.exclusions]
+            if len(set(ex_ids)) != len(ex_ids):
+                problems.append(Problem(version.file, "an exclusion is listed twice", row.document, f"{where}.exclusions"))
+            for j, ex in enumerate(row.exclusions):
+                if msg := citation_problem(rulebook, ex.citation):
+                    problems.append(Problem(version.file, msg, row.document, f"{where}.exclusions.{j}.citation"))
+            if not row.verified and row.caveat is None:
+                problems.append(Problem(version.file, "an unverified row must say why in a caveat", row.document, f"{where}.caveat"))
+    for doc in sorted(set(DOCUMENT_IDS) - listed):
+        problems.append(Problem("rules/", "no rule file lists this document", doc))
+    # A later text must not move a document's date earlier than the text itself applies, silently.
+    for doc in DOCUMENT_IDS:
+        rows = sorted(((v, r) for v in rulebook.versions for r in v.rows if r.document == doc), key=lambda vr: vr[0].applies_from)
+        for (v1, r1), (v2, r2) in zip(rows, rows[1:]):
+            if v1.applies_from == v2.applies_from:
+                problems.append(Problem(v2.file, f"applies from the same date as {v1.file} for this document", doc, "applies_from"))
+            if not r2.verified and r2.effective_date != r1.effective_date:
+                problems.append(Problem(v2.file, f"an unverified row must carry over the date of {v1.id} ({r1.effective_date.isoformat()}), not a new one", doc, "effective_date"))
+    return problems

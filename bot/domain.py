@@ -1,0 +1,180 @@
+"""The regulation as frozen values: sources, citations, rows, versions, the rulebook.
+
+Time is a key, not an afterthought: each legal text is a `RuleVersion` that applies from a date,
+and `Rulebook.row_at(document, day)` picks the row of the latest text in force that day (the way
+OpenFisca keys parameter values by the date they apply from).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DOCUMENT_IDS: tuple[str, ...] = (
+    "cr-biologie",
+    "cr-imagerie",
+    "prescription-produits-sante",
+    "cr-operatoire",
+    "prescription-biologie",
+    "demande-imagerie",
+    "certificats-declarations",
+    "courriers",
+    "lettre-liaison-entree",
+    "lettre-liaison-sortie",
+)
+CHANNEL_IDS: tuple[str, ...] = ("dmp", "mss_professionnels", "mss_patient")
+EXCLUSION_IDS: tuple[str, ...] = ("sejour_hospitalier", "entente_prealable", "genetique_constitutionnelle")
+
+SourceKind = Literal["officiel", "reproduction", "presse"]
+DocumentId = Literal[DOCUMENT_IDS]  # type: ignore[valid-type]
+ChannelId = Literal[CHANNEL_IDS]  # type: ignore[valid-type]
+ExclusionId = Literal[EXCLUSION_IDS]  # type: ignore[valid-type]
+Lang = Literal["fr", "en"]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Localised(Frozen):
+    """Our own wording (labels, notes) in both languages; never a quote of the law."""
+
+    fr: str
+    en: str
+
+    def __call__(self, lang: str) -> str:
+        return self.en if lang == "en" else self.fr
+
+
+class Source(Frozen):
+    """A verbatim legal text (or a faithful reproduction, or a press report) we may quote."""
+
+    id: str
+    title: str
+    kind: SourceKind
+    url: str
+    check_url: str | None = None
+    published: dt.date | None = None
+    note: str = ""
+    text: str
+
+
+class Citation(Frozen):
+    """An excerpt of a source; `check` proves it occurs there word for word."""
+
+    source: str
+    excerpt: str
+
+
+class Channel(Frozen):
+    """One of the three ways a document must travel, as one text states it."""
+
+    channel: ChannelId
+    condition: str | None = Field(default=None, description="e.g. « lorsqu'il existe », verbatim from the text")
+    recipients: list[str] = Field(default_factory=list)
+    citation: Citation
+    verified: bool = True
+    note: Localised | None = None
+
+
+class Exclusion(Frozen):
+    """A named situation in which the obligation does not apply, with the words that say so."""
+
+    id: ExclusionId
+    citation: Citation
+
+
+class Row(Frozen):
+    """What one legal text says of one document."""
+
+    document: DocumentId
+    wording: str = Field(description="the official designation of the document in this text")
+    effective_date: dt.date
+    condition: str | None = Field(default=None, description="a condition on the document itself")
+    channels: list[Channel]
+    exclusions: list[Exclusion] = Field(default_factory=list)
+    citations: list[Citation]
+    verified: bool = True
+    caveat: Localised | None = None
+
+
+class RuleVersion(Frozen):
+    """One legal text and the rows it lays down, applying from `applies_from`."""
+
+    id: str
+    file: str = Field(default="", description="set by the loader, for error messages")
+    title: str
+    applies_from: dt.date
+    applies_from_verified: bool = True
+    applies_from_note: Localised | None = None
+    covers: list[str] = Field(description="professions bound by this text")
+    covers_citation: Citation | None = None
+    rows: list[Row]
+
+
+class DocumentInfo(Frozen):
+    """What a document is, independent of any text: its nature × domain and its DMP type code."""
+
+    id: DocumentId
+    nature: str
+    domain: str | None = None
+    phase: str | None = None
+    title: Localised
+    type_code: str
+    type_code_display: str
+    type_code_certain: bool = True
+
+
+class ChannelInfo(Frozen):
+    id: ChannelId
+    label: Localised
+    action: Localised
+
+
+class ExclusionInfo(Frozen):
+    id: ExclusionId
+    label: Localised
+
+
+class ProfessionInfo(Frozen):
+    id: str
+    label: Localised
+
+
+class Rulebook(Frozen):
+    """All legal texts, the sources they quote, and the catalogue of documents and channels."""
+
+    versions: list[RuleVersion]
+    sources: dict[str, Source]
+    documents: dict[str, DocumentInfo]
+    channels: dict[str, ChannelInfo]
+    exclusions: dict[str, ExclusionInfo]
+    professions: dict[str, ProfessionInfo]
+
+    def row_at(self, document: str, day: dt.date) -> tuple[RuleVersion, Row, bool]:
+        """The row in force on `day`, its version, and whether a text was in force at all.
+
+        Before the first text that lists the document, the earliest row is returned with
+        `in_force=False`: the obligation did not exist yet.
+        """
+        candidates = sorted(
+            ((v, r) for v in self.versions for r in v.rows if r.document == document),
+            key=lambda vr: vr[0].applies_from,
+        )
+        if not candidates:
+            raise KeyError(f"no rule lists document {document!r}")
+        in_force = [vr for vr in candidates if vr[0].applies_from <= day]
+        if not in_force:
+            version, row = candidates[0]
+            return version, row, False
+        version, row = in_force[-1]
+        return version, row, True
+
+    def next_change(self, document: str, day: dt.date) -> RuleVersion | None:
+        """The next text, after `day`, that restates this document, if any."""
+        later = sorted(
+            (v for v in self.versions if v.applies_from > day and any(r.document == document for r in v.rows)),
+            key=lambda v: v.applies_from,
+        )
+        return later[0] if later else None

@@ -1,0 +1,179 @@
+"""Read `rules/` and `knowledge/` once at start-up into frozen models.
+
+Every failure names the file, the document (when there is one) and the field, because the people
+who edit these files are lawyers and helpdesk leads, not Python programmers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bot.domain import (
+    ChannelInfo,
+    DocumentInfo,
+    ExclusionInfo,
+    ProfessionInfo,
+    RuleVersion,
+    Rulebook,
+    Source,
+)
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_RULES_DIR = PACKAGE_ROOT / "rules"
+DEFAULT_KNOWLEDGE_DIR = PACKAGE_ROOT / "knowledge"
+CATALOGUE_FILE = "catalogue.yaml"
+
+
+class RuleFileError(Exception):
+    """A rule or knowledge file is unreadable or invalid; says where."""
+
+    def __init__(self, file: Path | str, message: str, document: str | None = None, field: str | None = None):
+        self.file = str(file)
+        self.document = document
+        self.field = field
+        self.message = message
+        where = [self.file]
+        if document:
+            where.append(f"document {document}")
+        if field:
+            where.append(f"field {field}")
+        super().__init__(f"{': '.join(where)}: {message}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing `obligations check` found wrong."""
+
+    file: str
+    message: str
+    document: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        return str(RuleFileError(self.file, self.message, self.document, self.field))
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise RuleFileError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise RuleFileError(path, f"cannot be read ({exc.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise RuleFileError(path, f"invalid YAML{where}: {problem}") from None
+    if not isinstance(data, dict):
+        raise RuleFileError(path, "expected a mapping at the top of the file")
+    return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
+
+
+def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str | None, str]:
+    """Turn a pydantic error location into (document id, dotted field path)."""
+    document = None
+    node = data
+    for part in loc:
+        if isinstance(node, dict) and isinstance(node.get("document"), str):
+            document = node["document"]
+        if isinstance(node, (dict, list)):
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                node = None
+        if isinstance(node, dict) and isinstance(node.get("document"), str):
+            document = node["document"]
+    field = ".".join(str(p) for p in loc)
+    return document, field
+
+
+def _validation_error(path: Path, data: Any, exc: ValidationError, prefix: tuple[Any, ...] = ()) -> RuleFileError:
+    first = exc.errors()[0]
+    loc = prefix + tuple(first["loc"])
+    document, field = _locate(data, loc)
+    if document is None and prefix and isinstance(prefix[-1], str) and prefix[-1] not in ("documents", "channels"):
+        document = prefix[-1]
+    more = len(exc.errors()) - 1
+    message = first["msg"] + (f" (and {more} more problem{'s' if more > 1 else ''})" if more else "")
+    return RuleFileError(path, message, document, field)
+
+
+def load_sources(knowledge_dir: Path) -> dict[str, Source]:
+    sources: dict[str, Source] = {}
+    files = sorted((knowledge_dir / "sources").glob("*.yaml"))
+    if not files:
+        raise RuleFileError(knowledge_dir / "sources", "no source files found")
+    for path in files:
+        data = read_yaml(path)
+        try:
+            source = Source.model_validate(data)
+        except ValidationError as exc:
+            raise _validation_error(path, data, exc) from None
+        if source.id in sources:
+            raise RuleFileError(path, f"source id {source.id!r} is used twice", field="id")
+        sources[source.id] = source
+    return sources
+
+
+def _load_catalogue(path: Path) -> dict[str, dict[str, Any]]:
+    data = read_yaml(path)
+    models = {
+        "documents": DocumentInfo,
+        "channels": ChannelInfo,
+        "exclusions": ExclusionInfo,
+        "professions": ProfessionInfo,
+    }
+    out: dict[str, dict[str, Any]] = {}
+    for section, model in models.items():
+        entries = data.get(section)
+        if not isinstance(entries, dict):
+            raise RuleFileError(path, f"missing section {section!r}", field=section)
+        out[section] = {}
+        for key, value in entries.items():
+            try:
+                out[section][key] = model.model_validate({"id": key, **(value or {})})
+            except ValidationError as exc:
+                err = _validation_error(path, data, exc, (section, key))
+                raise RuleFileError(path, err.message, key if section == "documents" else None, f"{section}.{key}.{err.field}") from None
+    return out
+
+
+def load_rulebook(rules_dir: Path | str = DEFAULT_RULES_DIR, knowledge_dir: Path | str = DEFAULT_KNOWLEDGE_DIR) -> Rulebook:
+    """Load and validate every rule file; raise `RuleFileError` on the first structural problem."""
+    rules_dir, knowledge_dir = Path(rules_dir), Path(knowledge_dir)
+    sources = load_sources(knowledge_dir)
+    catalogue_path = rules_dir / CATALOGUE_FILE
+    if not catalogue_path.exists():
+        raise RuleFileError(catalogue_path, "missing catalogue of documents")
+    catalogue = _load_catalogue(catalogue_path)
+    versions: list[RuleVersion] = []
+    files = sorted(p for p in rules_dir.glob("*.yaml") if p.name != CATALOGUE_FILE)
+    if not files:
+        raise RuleFileError(rules_dir, "no rule files found")
+    for path in files:
+        data = read_yaml(path)
+        try:
+            version = RuleVersion.model_validate({**data, "file": str(path)})
+        except ValidationError as exc:
+            raise _validation_error(path, data, exc) from None
+        versions.append(version)
+    return Rulebook(
+        versions=versions,
+        sources=sources,
+        documents=catalogue["documents"],
+        channels=catalogue["channels"],
+        exclusions=catalogue["exclusions"],
+        professions=catalogue["professions"],
+    )
+
+
+def today() -> dt.date:
+    return dt.date.today()
