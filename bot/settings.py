@@ -2,38 +2,113 @@
 
 One model for every front end so that a typo in a variable name or a bad value is a clear error
 at start-up, and the bot token is a `SecretStr` that never prints.
+
+Where settings come from, in order:
+- the process environment (systemd `EnvironmentFile=`, docker `env_file:`, or an exported shell variable);
+- for the two secrets, a file named by `TELEGRAM_BOT_TOKEN_FILE` / `TELEGRAM_WEBHOOK_SECRET_FILE`
+  (docker secrets in /run/secrets, systemd credentials in $CREDENTIALS_DIRECTORY), so the secret
+  is never in the environment of the process.
+
+An empty value counts as unset (an env file line `OBLIGATIONS_PORT=` keeps the default).
+Any variable that starts with `OBLIGATIONS_` or `TELEGRAM_` and is not a setting below is an error,
+because a misspelt `OBLIGATIONS_ALOWED_USERS` would otherwise silently open the bot to everyone.
 """
 from __future__ import annotations
 
+import difflib
+import ipaddress
 import os
+import re
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Annotated, Any, Literal, Mapping
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
+PREFIXES = ("OBLIGATIONS_", "TELEGRAM_")
+# Exit status for "the configuration is wrong" (sysexits EX_CONFIG); the systemd units do not restart on it.
+EXIT_CONFIG = 78
+# What Telegram accepts as a webhook secret_token (Bot API, setWebhook).
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+# True while load_settings() builds a Settings from an explicit mapping: the real environment is then not read.
+_ONLY_GIVEN_VALUES: ContextVar[bool] = ContextVar("_ONLY_GIVEN_VALUES", default=False)
 
 
 class SettingsError(Exception):
     """Settings are missing or invalid; the message names the variable, never a secret's value."""
 
+    exit_code = EXIT_CONFIG
+
+
+def _is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _read_secret_file(path: Path, variable: str) -> str:
+    try:
+        value = path.read_text(encoding="utf-8").strip()
+    except UnicodeDecodeError:
+        raise ValueError(f"{variable} is not UTF-8 text: {path}") from None
+    except OSError as exc:
+        raise ValueError(f"{variable} cannot be read ({exc.strerror}): {path}") from None
+    if not value:
+        raise ValueError(f"{variable} is empty: {path}")
+    return value
+
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore", frozen=True)
+    """Every setting of every front end; field `foo_bar` is read from the variable `FOO_BAR`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="",
+        case_sensitive=False,
+        extra="forbid",
+        frozen=True,
+        env_ignore_empty=True,
+        hide_input_in_errors=True,
+    )
 
     telegram_bot_token: SecretStr | None = None
     telegram_bot_token_file: Path | None = None
     telegram_api_base_url: str = DEFAULT_TELEGRAM_BASE_URL
     telegram_webhook_secret: SecretStr | None = None
+    telegram_webhook_secret_file: Path | None = None
     telegram_webhook_url: str | None = None
-    obligations_allowed_users: frozenset[int] = Field(default_factory=frozenset)
+    # NoDecode: pydantic-settings would otherwise try to JSON-decode "1,2" from the environment and fail.
+    obligations_allowed_users: Annotated[frozenset[int], NoDecode] = Field(default_factory=frozenset)
     obligations_rate_limit_per_minute: int = Field(default=20, ge=1, le=10_000)
     obligations_context_ttl_seconds: int = Field(default=1800, ge=10, le=86_400)
     obligations_host: str = "127.0.0.1"
     obligations_port: int = Field(default=8080, ge=1, le=65_535)
     obligations_log_level: str = "INFO"
+    obligations_log_format: Literal["json", "text"] = "json"
     obligations_rules_dir: Path | None = None
     obligations_knowledge_dir: Path | None = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # No .env file and no secrets_dir: the secret files are named explicitly by *_FILE variables.
+        if _ONLY_GIVEN_VALUES.get():
+            return (init_settings,)
+        return (init_settings, env_settings)
 
     @field_validator("obligations_allowed_users", mode="before")
     @classmethod
@@ -44,17 +119,39 @@ class Settings(BaseSettings):
                 return frozenset(int(p) for p in parts)
             except ValueError:
                 raise ValueError("must be Telegram user ids (integers) separated by commas") from None
-        if isinstance(value, int):
+        if isinstance(value, int) and not isinstance(value, bool):
             return frozenset({value})
         return value
 
-    @field_validator("obligations_log_level")
+    @field_validator("obligations_allowed_users")
     @classmethod
-    def _level(cls, value: str) -> str:
-        level = value.upper()
+    def _positive_users(cls, value: frozenset[int]) -> frozenset[int]:
+        if any(user <= 0 for user in value):
+            raise ValueError("Telegram user ids are positive integers")
+        return value
+
+    @field_validator("obligations_log_level", mode="before")
+    @classmethod
+    def _level(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        level = value.strip().upper()
         if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
             raise ValueError("must be one of DEBUG, INFO, WARNING, ERROR, CRITICAL")
         return level
+
+    @field_validator("obligations_log_format", mode="before")
+    @classmethod
+    def _format(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("obligations_host")
+    @classmethod
+    def _host(cls, value: str) -> str:
+        value = value.strip()
+        if not value or any(c.isspace() for c in value) or "/" in value:
+            raise ValueError("must be a host name or an IP address, e.g. 127.0.0.1 or 0.0.0.0")
+        return value
 
     @field_validator("telegram_api_base_url")
     @classmethod
@@ -63,16 +160,59 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value
 
+    @field_validator("telegram_webhook_url")
+    @classmethod
+    def _webhook_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme == "https" and parts.hostname:
+            return value.strip()
+        if parts.scheme == "http" and _is_loopback(parts.hostname):
+            return value.strip()  # local tests against a fake Bot API
+        raise ValueError("must be a public https:// URL (Telegram only posts to HTTPS), e.g. https://bot.example.org/telegram/webhook")
+
+    @field_validator("obligations_rules_dir", "obligations_knowledge_dir")
+    @classmethod
+    def _directory(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"is not a directory: {value}")
+        return value
+
     @model_validator(mode="after")
-    def _token_from_file(self) -> "Settings":
-        if self.telegram_bot_token is None and self.telegram_bot_token_file is not None:
-            try:
-                token = self.telegram_bot_token_file.read_text(encoding="utf-8").strip()
-            except OSError as exc:
-                raise ValueError(f"TELEGRAM_BOT_TOKEN_FILE cannot be read ({exc.strerror})") from None
-            if not token:
-                raise ValueError("TELEGRAM_BOT_TOKEN_FILE is empty")
-            object.__setattr__(self, "telegram_bot_token", SecretStr(token))
+    def _secrets(self) -> "Settings":
+        problems: list[str] = []
+        for name, file_name in (
+            ("telegram_bot_token", "telegram_bot_token_file"),
+            ("telegram_webhook_secret", "telegram_webhook_secret_file"),
+        ):
+            direct: SecretStr | None = getattr(self, name)
+            path: Path | None = getattr(self, file_name)
+            if direct is not None and path is not None:
+                problems.append(f"set {name.upper()} or {file_name.upper()}, not both")
+            elif path is not None:
+                try:
+                    object.__setattr__(self, name, SecretStr(_read_secret_file(path, file_name.upper())))
+                except ValueError as exc:
+                    problems.append(str(exc))
+        token = self.telegram_bot_token
+        if token is not None:
+            value = token.get_secret_value().strip()
+            if not value:
+                object.__setattr__(self, "telegram_bot_token", None)
+            elif any(c.isspace() for c in value):
+                problems.append("TELEGRAM_BOT_TOKEN contains whitespace: it must be the token alone, as @BotFather gave it")
+            else:
+                object.__setattr__(self, "telegram_bot_token", SecretStr(value))
+        secret = self.telegram_webhook_secret
+        if secret is not None:
+            value = secret.get_secret_value().strip()
+            if not _WEBHOOK_SECRET.fullmatch(value):
+                problems.append("TELEGRAM_WEBHOOK_SECRET must be 1 to 256 characters among A-Z a-z 0-9 _ -")
+            else:
+                object.__setattr__(self, "telegram_webhook_secret", SecretStr(value))
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     def token(self) -> str:
@@ -81,17 +221,62 @@ class Settings(BaseSettings):
             raise SettingsError("TELEGRAM_BOT_TOKEN is not set (or TELEGRAM_BOT_TOKEN_FILE): create a bot with @BotFather and export its token")
         return self.telegram_bot_token.get_secret_value().strip()
 
+    def webhook_secret(self) -> str | None:
+        """The secret Telegram must send in X-Telegram-Bot-Api-Secret-Token, or None when not configured."""
+        return None if self.telegram_webhook_secret is None else self.telegram_webhook_secret.get_secret_value()
 
-def load_settings(environ: dict[str, str] | None = None) -> Settings:
-    """Read settings; turn pydantic's errors into one line per variable, with no values echoed."""
+    def summary(self) -> dict[str, Any]:
+        """Every setting as a loggable dict: secrets are reduced to "set"/"unset", allowed users to a count."""
+        out: dict[str, Any] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr) or name in {"telegram_bot_token", "telegram_webhook_secret"}:
+                out[name] = "unset" if value is None else "set"
+            elif name == "obligations_allowed_users":
+                out[name] = len(value)
+            elif isinstance(value, Path):
+                out[name] = str(value)
+            else:
+                out[name] = value
+        return out
+
+
+def _unknown_variables(env: Mapping[str, str]) -> list[str]:
+    known = {name.upper() for name in Settings.model_fields}
+    lines = []
+    for key in sorted(env):
+        upper = key.upper()
+        if upper.startswith(PREFIXES) and upper not in known:
+            close = difflib.get_close_matches(upper, sorted(known), n=1, cutoff=0.75)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            lines.append(f"{key}: not a known setting{hint}")
+    return lines
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from `environ` (default: the process environment) and nothing else.
+
+    Raises SettingsError with one line per problem, each naming the variable and never echoing a value.
+    """
     env = dict(os.environ if environ is None else environ)
+    problems = _unknown_variables(env)
+    values = {
+        key.lower(): value
+        for key, value in env.items()
+        if key.lower() in Settings.model_fields and value.strip() != ""
+    }
+    settings: Settings | None = None
+    only_given = _ONLY_GIVEN_VALUES.set(True)  # read `env` only, never the real environment behind the caller's back
     try:
-        if environ is None:
-            return Settings()
-        return Settings(**{k.lower(): v for k, v in env.items() if k.lower() in Settings.model_fields})
+        settings = Settings(**values)
     except ValidationError as exc:
-        lines = []
-        for err in exc.errors():
+        for err in exc.errors(include_input=False, include_url=False):
             name = str(err["loc"][0]).upper() if err["loc"] else "settings"
-            lines.append(f"{name}: {err['msg']}")
-        raise SettingsError("invalid settings: " + "; ".join(lines)) from None
+            msg = err["msg"].removeprefix("Value error, ")
+            problems.append(f"{msg}" if not err["loc"] else f"{name}: {msg}")
+    finally:
+        _ONLY_GIVEN_VALUES.reset(only_given)
+    if problems:
+        raise SettingsError("invalid settings: " + "; ".join(problems))
+    assert settings is not None
+    return settings
