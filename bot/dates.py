@@ -1,0 +1,141 @@
+"""Find the date a question is about ("en 2023", "en juin 2023", "avant 2022", "le 15/03/2023").
+
+A year stands for its 1 January (or today, for the current year): the answer then holds for the
+year unless an obligation starts inside it, which the engine says in a caveat. Never invents a
+date the question does not give; returns None when there is none.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from bot.normalise import fold_keep_dates
+
+MONTHS = {
+    "janvier": 1, "janv": 1, "january": 1, "jan": 1,
+    "fevrier": 2, "fevr": 2, "fev": 2, "february": 2, "feb": 2,
+    "mars": 3, "march": 3, "mar": 3,
+    "avril": 4, "avr": 4, "april": 4, "apr": 4,
+    "mai": 5, "may": 5,
+    "juin": 6, "june": 6, "jun": 6,
+    "juillet": 7, "juil": 7, "july": 7, "jul": 7,
+    "aout": 8, "august": 8, "aug": 8,
+    "septembre": 9, "sept": 9, "september": 9, "sep": 9,
+    "octobre": 10, "oct": 10, "october": 10,
+    "novembre": 11, "nov": 11, "november": 11,
+    "decembre": 12, "dec": 12, "december": 12,
+}
+_MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+_YEAR = r"((?:19|20)\d\d)"
+_BEFORE = r"(avant|before|jusqu a|until|prior to)"
+_AFTER = r"(apres|after)"
+_END = r"(fin|end of|end|late)"
+_START = r"(debut|start of|beginning of|early|depuis|since|a partir de|from|des)"
+_MID = r"(mi|mid|milieu|middle of)"
+
+ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
+NUMERIC = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\b")
+DAY_MONTH_YEAR = re.compile(r"\b(1er|\d{1,2})(?:er)? " + _MONTH + r" " + _YEAR + r"\b")
+MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r" (\d{1,2})(?:st|nd|rd|th)? " + _YEAR + r"\b")
+MONTH_YEAR = re.compile(r"\b" + _MONTH + r" " + _YEAR + r"\b")
+YEAR = re.compile(r"(?<![\d/.\-])" + _YEAR + r"(?![\d/.\-])")
+QUALIFIER = re.compile(r"(?:" + "|".join((_BEFORE, _AFTER, _END, _START, _MID)) + r") (?:le |l |the |en |in )?$")
+TODAY_WORDS = re.compile(r"\b(aujourd hui|maintenant|actuellement|a ce jour|today|now|currently|at present)\b")
+LAST_YEAR = re.compile(r"\b(l an dernier|l annee derniere|an dernier|annee derniere|last year)\b")
+NEXT_YEAR = re.compile(r"\b(l an prochain|l annee prochaine|annee prochaine|next year)\b")
+
+
+@dataclass(frozen=True)
+class DateFound:
+    date: dt.date
+    phrase: str  # normalised text that gave it, for explanations (never the message itself)
+    granularity: str  # day | month | year
+    span_start: dt.date  # first day the phrase may mean
+    span_end: dt.date  # last day the phrase may mean
+
+
+def _safe(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _qualifier(prefix: str) -> str | None:
+    m = QUALIFIER.search(prefix[-30:])
+    if not m:
+        return None
+    word = m.group(0).split()[0]
+    for name, group in (("before", _BEFORE), ("after", _AFTER), ("end", _END), ("start", _START), ("mid", _MID)):
+        if re.fullmatch(group, " ".join(m.group(0).split()[: len(m.group(0).split()) - (1 if m.group(0).split()[-1] in {"le", "l", "the", "en", "in"} else 0)])):
+            return name
+        if re.fullmatch(group, word):
+            return name
+    return None
+
+
+def _apply(q: str | None, first: dt.date, last: dt.date, default: dt.date) -> dt.date:
+    if q == "before":
+        return first - dt.timedelta(days=1)
+    if q == "after":
+        return last + dt.timedelta(days=1)
+    if q == "end":
+        return last
+    if q == "start":
+        return first
+    if q == "mid":
+        return first + (last - first) / 2
+    return default
+
+
+def find_date(text: str, today: dt.date) -> DateFound | None:
+    s = fold_keep_dates(text)
+    for m in ISO.finditer(s):
+        d = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if d:
+            q = _qualifier(s[: m.start()])
+            return DateFound(_apply(q, d, d, d), m.group(0), "day", d, d)
+    for m in NUMERIC.finditer(s):
+        year = int(m.group(3))
+        if year < 100:
+            year += 2000
+        d = _safe(year, int(m.group(2)), int(m.group(1)))
+        if d and 1990 <= year <= 2099:
+            q = _qualifier(s[: m.start()])
+            return DateFound(_apply(q, d, d, d), m.group(0), "day", d, d)
+    for m in DAY_MONTH_YEAR.finditer(s):
+        day = 1 if m.group(1) == "1er" else int(m.group(1))
+        d = _safe(int(m.group(3)), MONTHS[m.group(2)], day)
+        if d:
+            q = _qualifier(s[: m.start()])
+            return DateFound(_apply(q, d, d, d), m.group(0), "day", d, d)
+    for m in MONTH_DAY_YEAR.finditer(s):
+        d = _safe(int(m.group(3)), MONTHS[m.group(1)], int(m.group(2)))
+        if d:
+            q = _qualifier(s[: m.start()])
+            return DateFound(_apply(q, d, d, d), m.group(0), "day", d, d)
+    for m in MONTH_YEAR.finditer(s):
+        year, month = int(m.group(2)), MONTHS[m.group(1)]
+        if m.group(1) in {"mar", "may", "jan", "dec", "sep", "oct", "nov"} and not re.search(r"\b(en|in|de|of|fin|end|debut|since|depuis)$", s[: m.start()].strip()):
+            continue  # "mar" and "may" are also ordinary words
+        first = dt.date(year, month, 1)
+        last = dt.date(year, month, calendar.monthrange(year, month)[1])
+        q = _qualifier(s[: m.start()])
+        return DateFound(_apply(q, first, last, first), m.group(0), "month", first, last)
+    for m in YEAR.finditer(s):
+        year = int(m.group(1))
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        q = _qualifier(s[: m.start()])
+        default = today if year == today.year else first
+        return DateFound(_apply(q, first, last, default), m.group(0), "year", first, last)
+    if LAST_YEAR.search(s):
+        first = dt.date(today.year - 1, 1, 1)
+        return DateFound(first, "last year", "year", first, dt.date(today.year - 1, 12, 31))
+    if NEXT_YEAR.search(s):
+        first = dt.date(today.year + 1, 1, 1)
+        return DateFound(first, "next year", "year", first, dt.date(today.year + 1, 12, 31))
+    if TODAY_WORDS.search(s):
+        return DateFound(today, "today", "day", today, today)
+    return None

@@ -1,0 +1,213 @@
+"""From a `Query` to an `Answer`: pick the rule version in force at the date, then one verdict.
+
+Order of the steps (each an answer of its own, as in Publicodes: "not applicable because of X"):
+profession not covered → no document / not listed / unsure → not yet in force → excluded → obligatory.
+Pure: no I/O, the rulebook is passed in. Wording of the law comes from the rulebook, never from here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.answer import Answer, Candidate, ChannelDuty, Context, ExclusionNote, Quote
+from bot.domain import Citation, RuleVersion, Row, Rulebook
+from bot.render import wording as W
+from bot.understand import CANDIDATE, CLEAR, Query
+
+MARGIN = 0.15  # two documents closer than this: ask, don't guess
+
+
+def _quote(rulebook: Rulebook, citation: Citation) -> Quote:
+    source = rulebook.sources[citation.source]
+    return Quote(source=source.id, title=source.title, kind=source.kind, url=source.url, text=citation.excerpt)
+
+
+def _add(quotes: list[Quote], quote: Quote) -> None:
+    if all((q.source, q.text) != (quote.source, quote.text) for q in quotes):
+        quotes.append(quote)
+
+
+def _context(query: Query, documents: list[str], rulebook: Rulebook) -> Context:
+    info = rulebook.documents.get(documents[0]) if len(documents) == 1 else None
+    return Context(
+        documents=documents,
+        nature=info.nature if info else query.nature,
+        domain=info.domain if info else query.domain,
+        phase=info.phase if info else query.phase,
+        channel=query.channels[0] if query.channels else None,
+        situations=list(query.situations),
+        date=query.date.date if query.date else None,
+        profession=query.profession,
+        lang=query.lang,
+    )
+
+
+def _base(question: str, query: Query, day: dt.date, rulebook: Rulebook, **fields) -> Answer:
+    documents = fields.pop("documents", [])
+    return Answer(
+        question=question,
+        lang=query.lang,
+        date=day,
+        documents=documents,
+        channel_asked=query.channels[0] if query.channels else None,
+        profession=query.profession,
+        context=_context(query, documents, rulebook) if documents or query.date else Context(lang=query.lang, date=query.date.date if query.date else None),
+        **fields,
+    )
+
+
+def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> Answer:
+    day = query.date.date if query.date else today
+    lang = query.lang
+    caveats: list[str] = []
+    if query.truncated:
+        caveats.append(W.text("truncated", lang))
+    ranked = query.ranked()
+    best = ranked[0][1] if ranked else 0.0
+    second = ranked[1][1] if len(ranked) > 1 else 0.0
+
+    # 1. Profession not covered by the text that would apply.
+    if query.profession:
+        doc = ranked[0][0] if ranked and best >= CLEAR else None
+        version = rulebook.row_at(doc, day)[0] if doc else _main_version(rulebook, day)
+        if query.profession not in version.covers:
+            quotes = [_quote(rulebook, version.covers_citation)] if version.covers_citation else []
+            covered = [rulebook.professions[p].label(lang) for p in version.covers]
+            if quotes and quotes[0].kind == "presse":
+                caveats.append(W.text("covers_from_press", lang))
+            return _base(
+                question, query, day, rulebook,
+                verdict="non_concerne",
+                documents=[doc] if doc else [],
+                citations=quotes,
+                caveats=caveats + [W.text("covered_are", lang, who=", ".join(covered))],
+                title=rulebook.documents[doc].title(lang) if doc else None,
+                version=version.id,
+                score=best,
+                margin=best - second,
+            )
+
+    # 2. No clear document.
+    clear = [d for d, s in ranked if s >= CLEAR]
+    if not clear or (len(ranked) > 1 and best - second < MARGIN and second < CLEAR):
+        candidates = [d for d, s in ranked if s >= CANDIDATE]
+        if query.not_listed and not clear:
+            return _base(question, query, day, rulebook, verdict="non_liste", caveats=caveats, score=0.0)
+        if not candidates:
+            if query.empty or not query.on_topic:
+                return _base(question, query, day, rulebook, verdict="hors_sujet", caveats=caveats)
+            candidates = list(rulebook.documents)
+        if len(candidates) == 1 and best >= CLEAR:
+            clear = candidates
+        else:
+            return _base(
+                question, query, day, rulebook,
+                verdict="ambigu",
+                documents=candidates,
+                candidates=[Candidate(id=d, title=rulebook.documents[d].title(lang)) for d in candidates],
+                caveats=caveats,
+                score=best,
+                margin=best - second,
+            )
+    # Several documents clearly named: answer the first named, say so for the others.
+    clear.sort(key=lambda d: query.order.get(d, 99))
+    doc = clear[0]
+    for other in clear[1:]:
+        caveats.append(W.text("also_asked", lang, title=rulebook.documents[other].title(lang)))
+    return _verdict_for(question, query, doc, day, rulebook, caveats, best, best - second)
+
+
+def _main_version(rulebook: Rulebook, day: dt.date) -> RuleVersion:
+    """The arrêté in force that day (the text that defines who is covered), else the earliest one."""
+    arretes = sorted((v for v in rulebook.versions if len(v.rows) > 2), key=lambda v: v.applies_from)
+    in_force = [v for v in arretes if v.applies_from <= day]
+    return in_force[-1] if in_force else arretes[0]
+
+
+def _verdict_for(question: str, query: Query, doc: str, day: dt.date, rulebook: Rulebook, caveats: list[str], score: float, margin: float) -> Answer:
+    lang = query.lang
+    version, row, in_force = rulebook.row_at(doc, day)
+    info = rulebook.documents[doc]
+    quotes: list[Quote] = []
+    for cit in row.citations:
+        _add(quotes, _quote(rulebook, cit))
+    channels = _channels(row, query, rulebook, lang)
+    asked = [c for c in channels if c.asked]
+    for ch in row.channels:
+        if not asked or ch.channel in query.channels:
+            _add(quotes, _quote(rulebook, ch.citation))
+
+    exclusions = [
+        ExclusionNote(
+            id=ex.id,
+            label=rulebook.exclusions[ex.id].label(lang),
+            quote=ex.citation.excerpt,
+            source=ex.citation.source,
+            applies=ex.id in query.situations and not (ex.id == "sejour_hospitalier" and query.outside_hospital),
+        )
+        for ex in row.exclusions
+    ]
+    applying = [e for e in exclusions if e.applies]
+
+    if row.condition:
+        caveats.append(W.text("document_condition", lang, title=info.title(lang), condition=row.condition))
+    if not row.verified and row.caveat:
+        caveats.append(row.caveat(lang))
+    for ch in row.channels:
+        if ch.note and (not asked or ch.channel in query.channels):
+            caveats.append(ch.note(lang))
+    if not version.applies_from_verified and version.applies_from <= day and _matters(version, row, day, query):
+        caveats.append(W.text("version_date_unverified", lang, title=version.title, date=W.date(version.applies_from, lang)))
+    for situation in query.situations:
+        if situation not in {e.id for e in exclusions}:
+            caveats.append(W.text("situation_not_excluding", lang, title=info.title(lang), situation=rulebook.exclusions[situation].label(lang)))
+    if "genetique_constitutionnelle" in query.situations and "genetique_constitutionnelle" not in {e.id for e in exclusions} and doc == "cr-biologie":
+        later = rulebook.next_change(doc, day)
+        if later:
+            caveats.append(W.text("genetics_later", lang, date=W.date(later.applies_from, lang)))
+    if query.date and query.date.granularity != "day" and query.date.span_start <= row.effective_date <= query.date.span_end and day < row.effective_date:
+        caveats.append(W.text("starts_within", lang, date=W.date(row.effective_date, lang)))
+
+    common = dict(
+        documents=[doc],
+        title=info.title(lang),
+        effective_date=row.effective_date,
+        channels=channels,
+        exclusions=exclusions,
+        version=version.id,
+        score=score,
+        margin=margin,
+    )
+    if not in_force or day < row.effective_date:
+        return _base(question, query, day, rulebook, verdict="pas_encore_en_vigueur", citations=quotes, caveats=caveats, **common)
+    if applying:
+        for ex in row.exclusions:
+            if ex.id in {e.id for e in applying}:
+                _add(quotes, _quote(rulebook, ex.citation))
+        return _base(question, query, day, rulebook, verdict="exclu", citations=quotes, caveats=caveats, **common)
+    return _base(question, query, day, rulebook, verdict="obligatoire", citations=quotes, caveats=caveats, **common)
+
+
+def _matters(version: RuleVersion, row: Row, day: dt.date, query: Query) -> bool:
+    """The unverified start date of a text matters near that date, or when the question turns on what it changed."""
+    near = day < version.applies_from.replace(year=version.applies_from.year + 1)
+    return near or "genetique_constitutionnelle" in query.situations
+
+
+def _channels(row: Row, query: Query, rulebook: Rulebook, lang: str) -> list[ChannelDuty]:
+    duties = []
+    for ch in row.channels:
+        info = rulebook.channels[ch.channel]
+        duties.append(
+            ChannelDuty(
+                id=ch.channel,
+                label=info.label(lang),
+                action=info.action(lang),
+                condition=ch.condition,
+                recipients=list(ch.recipients),
+                asked=ch.channel in query.channels,
+                verified=ch.verified and row.verified,
+                note=ch.note(lang) if ch.note else None,
+            )
+        )
+    duties.sort(key=lambda c: not c.asked)
+    return duties

@@ -1,0 +1,216 @@
+"""The lexicon (knowledge/lexicon.yaml) compiled once into phrase indexes, and phrase matching.
+
+Matching is exact on phrases of normalised tokens, after a per-token typo correction against the
+lexicon's own vocabulary (rapidfuzz Levenshtein, prepared once). A longer specific phrase (a document
+name, a non-listed document) consumes the generic words inside it, so "bilan de kiné" is not "bilan".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from bot.loading import RuleFileError, read_yaml
+from bot.normalise import fold, tokenise
+
+SPECIFIC_KINDS = frozenset({"document", "uncertain", "not_listed"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str
+    value: str
+    tokens: tuple[str, ...]
+    weight: float
+    full: bool  # matched on the full token list (the phrase needs a small word, like "au patient")
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: str
+    value: str
+    start: int
+    end: int  # exclusive, positions in the full token list
+    weight: float
+    fuzzy: int  # number of typo-corrected tokens inside
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+@dataclass
+class Lexicon:
+    entries: list[Entry]
+    stopwords: frozenset[str]
+    shorthand: dict[str, list[str]]
+    protected: frozenset[str]
+    negations: frozenset[str]
+    asker_markers: list[tuple[str, ...]]
+    language: dict[str, frozenset[str]]
+    default_domain: dict[str, Any]
+    vocabulary: list[str] = field(default_factory=list)
+    _index_full: dict[str, list[Entry]] = field(default_factory=dict)
+    _index_content: dict[str, list[Entry]] = field(default_factory=dict)
+    _vocab_set: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        vocab: set[str] = set()
+        for e in self.entries:
+            index = self._index_full if e.full else self._index_content
+            index.setdefault(e.tokens[0], []).append(e)
+            vocab.update(t for t in e.tokens if t not in self.stopwords)
+        for index in (self._index_full, self._index_content):
+            for key in index:
+                index[key].sort(key=lambda e: -len(e.tokens))
+        self._vocab_set = frozenset(vocab)
+        self.vocabulary = sorted(t for t in vocab if len(t) >= 4 and t.isalpha())
+
+    # -- tokens ---------------------------------------------------------------
+    def tokens(self, text: str) -> list[str]:
+        return tokenise(text, self.shorthand, self._vocab_set)
+
+    def correct(self, token: str) -> str | None:
+        """The lexicon word this token is a typo of, or None."""
+        if (
+            len(token) < 4
+            or not token.isalpha()
+            or token in self._vocab_set
+            or token in self.protected
+            or token in self.stopwords
+            or any(token in words for words in self.language.values())
+        ):
+            return None
+        limit = 1 if len(token) <= 6 else 2
+        found = process.extract(token, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit, limit=3)
+        for word, _dist, _ in sorted(found, key=lambda f: f[1]):
+            if word[0] == token[0] or len(token) >= 7:
+                return word
+        return None
+
+    # -- matching -------------------------------------------------------------
+    def match(self, tokens: list[str]) -> list[Match]:
+        corrected: list[str] = []
+        fuzzy_flags: list[bool] = []
+        for tok in tokens:
+            fix = self.correct(tok)
+            corrected.append(fix or tok)
+            fuzzy_flags.append(fix is not None)
+        content_pos = [i for i, t in enumerate(corrected) if t not in self.stopwords]
+        content = [corrected[i] for i in content_pos]
+        found: list[Match] = []
+        found += self._scan(corrected, list(range(len(corrected))), self._index_full, fuzzy_flags)
+        found += self._scan(content, content_pos, self._index_content, fuzzy_flags)
+        return self._resolve(found)
+
+    @staticmethod
+    def _scan(seq: list[str], positions: list[int], index: dict[str, list[Entry]], fuzzy: list[bool]) -> list[Match]:
+        out: list[Match] = []
+        for i, tok in enumerate(seq):
+            for e in index.get(tok, ()):
+                n = len(e.tokens)
+                if tuple(seq[i : i + n]) == e.tokens:
+                    start, end = positions[i], positions[i + n - 1] + 1
+                    out.append(Match(e.kind, e.value, start, end, e.weight, sum(fuzzy[start:end])))
+        return out
+
+    @staticmethod
+    def _resolve(found: list[Match]) -> list[Match]:
+        """Drop generic matches inside specific ones, and shorter matches inside longer ones of the same kind."""
+        specific = [m for m in found if m.kind in SPECIFIC_KINDS]
+        kept: list[Match] = []
+        for m in found:
+            if m.kind not in SPECIFIC_KINDS and any(s.start <= m.start and m.end <= s.end for s in specific):
+                continue
+            if any(
+                o is not m
+                and _same_family(o.kind, m.kind)
+                and o.start <= m.start
+                and m.end <= o.end
+                and o.length > m.length
+                for o in found
+            ):
+                continue
+            kept.append(m)
+        # a specific phrase inside a longer specific phrase of another kind (e.g. a document inside a not-listed name)
+        kept = [
+            m
+            for m in kept
+            if not (m.kind in SPECIFIC_KINDS and any(o.kind in SPECIFIC_KINDS and o.start <= m.start and m.end <= o.end and o.length > m.length for o in kept))
+        ]
+        return sorted(set(kept), key=lambda m: (m.start, -m.length))
+
+
+def _same_family(a: str, b: str) -> bool:
+    if a in SPECIFIC_KINDS and b in SPECIFIC_KINDS:
+        return True
+    return a.split(":")[0] == b.split(":")[0]
+
+
+def _phrase(item: Any, path: Path, where: str) -> tuple[str, float]:
+    if isinstance(item, str):
+        return item, 1.0
+    if isinstance(item, dict) and isinstance(item.get("phrase"), str):
+        weight = item.get("weight", 1.0)
+        if not isinstance(weight, (int, float)) or not 0 < weight <= 1:
+            raise RuleFileError(path, f"weight must be a number in (0, 1], got {weight!r}", field=where)
+        return item["phrase"], float(weight)
+    raise RuleFileError(path, f"expected a phrase or {{phrase, weight}}, got {item!r}", field=where)
+
+
+def _str_list(data: Any, path: Path, where: str) -> list[Any]:
+    if not isinstance(data, list):
+        raise RuleFileError(path, "expected a list", field=where)
+    return data
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    data = read_yaml(path)
+    for key in ("documents", "natures", "domains", "channels", "situations", "professions", "stopwords", "shorthand", "language"):
+        if key not in data:
+            raise RuleFileError(path, f"missing section {key!r}", field=key)
+    stopwords = frozenset(fold(w) for w in _str_list(data["stopwords"], path, "stopwords"))
+    shorthand = {fold(k): fold(str(v)).split() for k, v in (data.get("shorthand") or {}).items()}
+    entries: list[Entry] = []
+
+    def add(kind: str, value: str, items: Any, where: str) -> None:
+        for j, item in enumerate(_str_list(items, path, where)):
+            phrase, weight = _phrase(item, path, f"{where}.{j}")
+            toks = tuple(tokenise(phrase, shorthand))
+            if not toks:
+                raise RuleFileError(path, f"empty phrase {phrase!r}", field=f"{where}.{j}")
+            full = any(t in stopwords for t in toks)
+            entries.append(Entry(kind, value, toks, weight, full))
+
+    grouped = {
+        "documents": "document",
+        "uncertain": "uncertain",
+        "natures": "nature",
+        "domains": "domain",
+        "phases": "phase",
+        "channels": "channel",
+        "situations": "situation",
+        "professions": "profession",
+        "implied_nature": "implied",
+    }
+    for section, kind in grouped.items():
+        for value, items in (data.get(section) or {}).items():
+            add(kind, str(value), items, f"{section}.{value}")
+    add("not_listed", "not_listed", data.get("not_listed") or [], "not_listed")
+    add("outside", "outside_hospital", data.get("outside_hospital") or [], "outside_hospital")
+    add("topic", "topic", data.get("topic") or [], "topic")
+    add("greeting", "greeting", data.get("greetings") or [], "greetings")
+    language = {lang: frozenset(fold(w) for w in words if isinstance(w, str)) for lang, words in data["language"].items()}
+    return Lexicon(
+        entries=entries,
+        stopwords=stopwords,
+        shorthand=shorthand,
+        protected=frozenset(fold(w) for w in data.get("protected") or []),
+        negations=frozenset(fold(w) for w in data.get("negations") or []),
+        asker_markers=[tuple(fold(m).split()) for m in data.get("asker_markers") or []],
+        language=language,
+        default_domain=data.get("default_domain") or {},
+    )

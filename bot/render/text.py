@@ -1,0 +1,74 @@
+"""Plain-text rendering of an `Answer`: verdict first, then duties, date, exclusions, quotes, caveats.
+
+Used by the CLI, the console, the `text` field of the JSON, and the helpdesk's "copy" button.
+"""
+from __future__ import annotations
+
+from bot.answer import Answer
+from bot.render import wording as W
+
+
+def headline(answer: Answer) -> str:
+    lang = answer.lang
+    day = W.date(answer.date, lang)
+    effective = W.date(answer.effective_date, lang) if answer.effective_date else ""
+    title = answer.title or ""
+    v = answer.verdict
+    if v == "obligatoire":
+        return W.text("obligatoire", lang, effective=effective, title=title)
+    if v == "pas_encore_en_vigueur":
+        return W.text("pas_encore_en_vigueur", lang, day=day, effective=effective, title=title)
+    if v == "exclu":
+        quote = next((e.quote for e in answer.exclusions if e.applies), "")
+        return W.text("exclu", lang, title=title, quote=quote)
+    if v == "non_concerne":
+        return W.text("non_concerne", lang, profession=answer.profession or "")
+    return W.text(v, lang)
+
+
+def channel_lines(answer: Answer) -> list[str]:
+    lang = answer.lang
+    lines = []
+    for ch in answer.channels:
+        parts = [f"{ch.label} : {ch.action}" if lang == "fr" else f"{ch.label}: {ch.action}"]
+        if ch.recipients:
+            parts.append(f"{W.text('recipients', lang)} " + " ; ".join(ch.recipients))
+        line = " ".join(parts)
+        if ch.condition:
+            line += f" ({ch.condition})"
+        if not ch.verified:
+            line += f" [{W.text('not_verified', lang)}]"
+        lines.append(("→ " if ch.asked else "- ") + line)
+    return lines
+
+
+def render_text(answer: Answer) -> str:
+    lang = answer.lang
+    out = [headline(answer)]
+    if answer.verdict in ("obligatoire", "pas_encore_en_vigueur", "exclu"):
+        out.append("")
+        out.append(W.text("todo" if answer.verdict == "obligatoire" else "todo_if", lang) if answer.verdict != "exclu" else W.text("todo_if", lang))
+        out.extend(channel_lines(answer))
+        if answer.effective_date:
+            out.append(W.text("effective", lang, effective=W.date(answer.effective_date, lang)))
+        if answer.exclusions:
+            out.append(W.text("exclusions", lang) + " " + " ; ".join(f"{e.label} (« {e.quote} »)" for e in answer.exclusions))
+        else:
+            out.append(W.text("no_exclusion", lang))
+    elif answer.verdict == "ambigu":
+        out.extend(f"- {c.title} [{c.id}]" for c in answer.candidates)
+    elif answer.verdict in ("hors_sujet", "non_liste"):
+        out.append(W.text("examples", lang) if answer.verdict == "hors_sujet" else "")
+    if answer.citations:
+        out.append("")
+        out.append(W.text("sources", lang))
+        for q in answer.citations:
+            out.append(f"« {q.text} »")
+            out.append(f"  — {q.title} ({W.kind(q.kind, lang)}) {q.url}")
+    if answer.caveats:
+        out.append("")
+        out.append(W.text("caveats", lang))
+        out.extend(f"- {c}" for c in answer.caveats)
+    out.append("")
+    out.append(W.text("answer_as_of", lang, day=W.date(answer.date, lang)))
+    return "\n".join(line for i, line in enumerate(out) if line or (i and out[i - 1])).strip()

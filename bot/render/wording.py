@@ -1,0 +1,124 @@
+"""Our own sentences around the law, in French and English. Legal words come from the data.
+
+Kept beside the renderers so that a change of tone never touches the engine.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+MONTHS_FR = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+
+def date(value: dt.date, lang: str) -> str:
+    if lang == "en":
+        return f"{value.day} {MONTHS_EN[value.month - 1]} {value.year}"
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day} {MONTHS_FR[value.month - 1]} {value.year}"
+
+
+TEXTS: dict[str, dict[str, str]] = {
+    # verdict headlines
+    "obligatoire": {
+        "fr": "Oui, c'est obligatoire (depuis le {effective}) : {title}.",
+        "en": "Yes, this is mandatory (since {effective}): {title}.",
+    },
+    "obligatoire_past": {
+        "fr": "Oui, au {day}, c'était obligatoire (depuis le {effective}) : {title}.",
+        "en": "Yes, on {day} this was mandatory (since {effective}): {title}.",
+    },
+    "pas_encore_en_vigueur": {
+        "fr": "Pas encore obligatoire au {day} : {title}. L'obligation s'applique à partir du {effective}.",
+        "en": "Not yet mandatory on {day}: {title}. The obligation applies from {effective}.",
+    },
+    "exclu": {
+        "fr": "Non, pas d'obligation dans ce cas : {title} — exclusion « {quote} ».",
+        "en": "No, not in this case: {title} — excluded: « {quote} ».",
+    },
+    "non_concerne": {
+        "fr": "Cette obligation ne vise pas votre profession ({profession}).",
+        "en": "This obligation does not apply to your profession ({profession}).",
+    },
+    "non_liste": {
+        "fr": "Ce document ne figure pas dans la liste de l'arrêté du 26 avril 2022 : pas d'obligation de versement au DMP ni d'envoi par messagerie sécurisée à ce titre.",
+        "en": "This document is not in the list of the arrêté of 26 April 2022: no duty to upload it to the DMP or send it by secure messaging on that basis.",
+    },
+    "ambigu": {
+        "fr": "Je ne suis pas sûr du document dont vous parlez. Lequel ?",
+        "en": "I am not sure which document you mean. Which one?",
+    },
+    "hors_sujet": {
+        "fr": "Je réponds aux questions sur les documents que médecins et biologistes doivent verser au DMP et envoyer par messagerie sécurisée (arrêté du 26 avril 2022, annexe modifiée en 2024).",
+        "en": "I answer questions on the documents that physicians and biologists must upload to the DMP and send by secure messaging (arrêté of 26 April 2022, annex changed in 2024).",
+    },
+    "examples": {
+        "fr": "Exemples : « Dois-je envoyer le compte rendu opératoire au patient ? », « CR bio dans le DMP ? », « ordonnance soumise à entente préalable ? »",
+        "en": "Examples: “Must I send the operative report to the patient?”, “Lab report in the DMP?”, “Prescription subject to prior approval?”",
+    },
+    "listed_are": {"fr": "Documents de la liste :", "en": "Listed documents:"},
+    # sections
+    "todo": {"fr": "À faire :", "en": "What to do:"},
+    "todo_if": {"fr": "Ce qu'il faudra faire :", "en": "What will be required:"},
+    "recipients": {"fr": "à", "en": "to"},
+    "condition": {"fr": "condition", "en": "condition"},
+    "not_verified": {"fr": "non vérifié", "en": "not verified"},
+    "exclusions": {"fr": "Exclusions :", "en": "Exclusions:"},
+    "no_exclusion": {"fr": "Exclusions : aucune.", "en": "Exclusions: none."},
+    "effective": {"fr": "Entrée en vigueur : {effective}.", "en": "In force from: {effective}."},
+    "sources": {"fr": "Source :", "en": "Source:"},
+    "caveats": {"fr": "À noter :", "en": "Note:"},
+    "kind": {"fr": "{kind}", "en": "{kind}"},
+    # caveats
+    "truncated": {
+        "fr": "Message très long : seuls ses 2000 premiers caractères ont été lus.",
+        "en": "Very long message: only its first 2000 characters were read.",
+    },
+    "covered_are": {
+        "fr": "Sont visés : {who}.",
+        "en": "It applies to: {who}.",
+    },
+    "covers_from_press": {
+        "fr": "Le champ des professions est connu par un article de presse (la notice du Journal officiel n'a pas pu être consultée).",
+        "en": "Who is covered is known from a press article (the Journal officiel notice could not be consulted).",
+    },
+    "also_asked": {
+        "fr": "Votre question cite aussi : {title}. Posez-la séparément pour une réponse sur ce document.",
+        "en": "Your question also mentions: {title}. Ask about it separately for an answer on that document.",
+    },
+    "version_date_unverified": {
+        "fr": "Réponse fondée sur le texte « {title} », appliqué ici à partir du {date} (date de signature) : sa date de publication au Journal officiel n'a pas pu être vérifiée.",
+        "en": "Answer based on « {title} », applied here from {date} (date of signature): its date of publication in the Journal officiel could not be verified.",
+    },
+    "situation_not_excluding": {
+        "fr": "La situation « {situation} » n'exclut pas ce document : aucune exclusion de ce type pour {title}.",
+        "en": "The situation “{situation}” does not exclude this document: {title} has no such exclusion.",
+    },
+    "genetics_later": {
+        "fr": "L'exclusion des comptes rendus de génétique constitutionnelle n'apparaît qu'avec l'arrêté du 23 mai 2024 (appliqué ici à partir du {date}).",
+        "en": "The exclusion of constitutional genetics reports only appears with the arrêté of 23 May 2024 (applied here from {date}).",
+    },
+    "starts_within": {
+        "fr": "Attention : l'obligation commence le {date}, au cours de la période demandée.",
+        "en": "Note: the obligation starts on {date}, within the period you asked about.",
+    },
+    "document_condition": {
+        "fr": "Condition : {title} est visée « {condition} ».",
+        "en": "Condition: the {title} is covered « {condition} ».",
+    },
+    "answer_as_of": {"fr": "Réponse au {day}.", "en": "Answer as of {day}."},
+}
+
+KINDS = {
+    "officiel": {"fr": "texte officiel", "en": "official text"},
+    "reproduction": {"fr": "reproduction du texte officiel", "en": "reproduction of the official text"},
+    "presse": {"fr": "article de presse", "en": "press article"},
+}
+
+
+def text(key: str, lang: str, **values: str) -> str:
+    template = TEXTS[key]["en" if lang == "en" else "fr"]
+    return template.format(**values) if values else template
+
+
+def kind(value: str, lang: str) -> str:
+    return KINDS.get(value, {}).get("en" if lang == "en" else "fr", value)

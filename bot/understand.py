@@ -1,0 +1,268 @@
+"""From a free-text question to a `Query`: which document(s), channel, situation, date, profession, language.
+
+Pure: the lexicon and the catalogue are passed in. A document is found from a name that points at it
+("CRO", "lettre de sortie") or from a nature × domain ("ordonnance" × "scanner"). Scores say how sure
+we are; the decision step turns weak or close scores into a question back to the user.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from bot.answer import Context
+from bot.dates import DateFound, find_date
+from bot.domain import DocumentInfo
+from bot.lexicon import Lexicon, Match
+
+MAX_CHARS = 2000  # beyond this a message is not a question; we read the start and say so
+CLEAR = 0.8  # a document this sure is answered
+CANDIDATE = 0.4  # a document this sure is offered as a choice
+FOLLOWUP_STARTS = (("et",), ("and",), ("what", "about"), ("how", "about"), ("pareil",), ("idem",), ("meme", "chose"), ("et", "si"), ("aussi",), ("also",))
+
+
+@dataclass(frozen=True)
+class Query:
+    lang: str
+    scores: dict[str, float]  # document id -> confidence in [0, 1]
+    order: dict[str, int]  # document id -> position of first mention
+    nature: str | None
+    domain: str | None
+    phase: str | None
+    channels: list[str]
+    situations: list[str]
+    negated_situations: list[str]
+    outside_hospital: bool
+    date: DateFound | None
+    profession: str | None
+    not_listed: bool
+    greeting: bool
+    on_topic: bool
+    followup: bool
+    truncated: bool
+    empty: bool
+    forced: bool = False
+    fuzzy: int = 0
+    mentions: list[str] = field(default_factory=list)
+
+    def ranked(self) -> list[tuple[str, float]]:
+        return sorted(self.scores.items(), key=lambda kv: (-kv[1], self.order.get(kv[0], 99)))
+
+
+def detect_language(tokens: list[str], lexicon: Lexicon) -> str:
+    en = sum(1 for t in tokens if t in lexicon.language.get("en", ()))
+    fr = sum(1 for t in tokens if t in lexicon.language.get("fr", ()))
+    return "en" if en > fr else "fr"
+
+
+def _combo(nature: str, domain: str | None, phase: str | None, catalogue: dict[str, DocumentInfo]) -> str | None:
+    for doc in catalogue.values():
+        if doc.nature == nature and (doc.domain == domain if domain else False):
+            return doc.id
+        if nature == "lettre_liaison" and doc.nature == nature and phase and doc.phase == phase:
+            return doc.id
+    if nature == "certificat":
+        return next((d.id for d in catalogue.values() if d.nature == "certificat"), None)
+    if nature == "courrier":
+        if phase:
+            return next((d.id for d in catalogue.values() if d.nature == "lettre_liaison" and d.phase == phase), None)
+        return next((d.id for d in catalogue.values() if d.nature == "courrier"), None)
+    return None
+
+
+def _of_nature(nature: str, catalogue: dict[str, DocumentInfo]) -> list[str]:
+    return [d.id for d in catalogue.values() if d.nature == nature]
+
+
+def _of_domain(domain: str, catalogue: dict[str, DocumentInfo]) -> list[str]:
+    return [d.id for d in catalogue.values() if d.domain == domain]
+
+
+def _nearest(target: Match, others: list[Match]) -> Match | None:
+    if not others:
+        return None
+    return min(others, key=lambda o: (abs(o.start - target.start), -o.weight))
+
+
+def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[str | None, set[int]]:
+    """The asker's own profession ("je suis infirmière"), and the match positions it used."""
+    for m in (m for m in matches if m.kind == "profession"):
+        before = tokens[max(0, m.start - 4) : m.start]
+        first_content = all(t in lexicon.stopwords for t in tokens[: m.start])
+        marked = any(
+            tuple(before[i : i + len(marker)]) == marker for marker in lexicon.asker_markers for i in range(len(before) - len(marker) + 1)
+        )
+        if marked or first_content:
+            return m.value, {m.start}
+    return None, set()
+
+
+def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[list[str], list[str]]:
+    found: list[str] = []
+    negated: list[str] = []
+    for m in (m for m in matches if m.kind == "situation"):
+        before = tokens[max(0, m.start - 3) : m.start]
+        if any(t in lexicon.negations for t in before):
+            if m.value not in negated:
+                negated.append(m.value)
+        elif m.value not in found:
+            found.append(m.value)
+    return [s for s in found if s not in negated], negated
+
+
+def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str, DocumentInfo], context: Context | None = None) -> Query:
+    truncated = len(text) > MAX_CHARS
+    text = text[:MAX_CHARS]
+    tokens = lexicon.tokens(text)
+    matches = lexicon.match(tokens)
+    lang = detect_language(tokens, lexicon)
+    profession, used = _asker_profession(tokens, matches, lexicon)
+    matches = [m for m in matches if not (m.kind in ("channel", "profession") and m.start in used)]
+
+    first_pos: dict[str, int] = {}
+    scores: dict[str, float] = defaultdict(float)
+
+    def offer(doc: str | None, score: float, pos: int) -> None:
+        if doc is None:
+            return
+        scores[doc] = max(scores[doc], score)
+        first_pos[doc] = min(first_pos.get(doc, pos), pos)
+
+    def penalty(*ms: Match) -> float:
+        return 1.0 - 0.08 * sum(m.fuzzy for m in ms)
+
+    natures = [m for m in matches if m.kind == "nature"]
+    domains = [m for m in matches if m.kind == "domain"]
+    implied = {(m.start, m.end): m.value for m in matches if m.kind == "implied"}
+    phases = [m for m in matches if m.kind == "phase"]
+    phase = phases[0].value if phases else None
+    situations, negated = _situations(tokens, matches, lexicon)
+    strong_natures = [n for n in natures if n.weight >= CLEAR]
+
+    for m in matches:
+        if m.kind == "document":
+            offer(m.value, m.weight * penalty(m), m.start)
+        elif m.kind == "uncertain":
+            offer(m.value, 0.5, m.start)
+
+    paired: set[int] = set()
+    for d in domains:
+        n = _nearest(d, natures)
+        if n is not None:
+            doc = _combo(n.value, d.value, phase, catalogue)
+            if doc:
+                paired.add(id(n))
+                offer(doc, 0.92 * min(n.weight / CLEAR, 1.0) * penalty(n, d), min(n.start, d.start))
+                continue
+        hint = implied.get((d.start, d.end))
+        if hint:
+            offer(_combo(hint, d.value, phase, catalogue), 0.85 * penalty(d), d.start)
+            continue
+        family = _of_domain(d.value, catalogue)
+        if len(family) == 1:
+            offer(family[0], 0.85 * penalty(d), d.start)
+        else:
+            for doc in family:
+                offer(doc, 0.5, d.start)
+
+    default = lexicon.default_domain.get("prescription") or {}
+    default_words = {w for w in default.get("when", [])}
+    for n in strong_natures:
+        if id(n) in paired:
+            continue
+        if n.value == "prescription" and domains:
+            continue
+        doc = _combo(n.value, None, phase, catalogue)
+        if doc:
+            offer(doc, 0.88 * penalty(n), n.start)
+            continue
+        if n.value == "prescription" and (tokens[n.start] in default_words or "entente_prealable" in situations):
+            offer(_combo("prescription", default.get("domain"), None, catalogue), 0.82 * penalty(n), n.start)
+            continue
+        if domains and n.value == "compte_rendu":
+            continue
+        for doc in _of_nature(n.value, catalogue):
+            offer(doc, 0.5, n.start)
+
+    channels: list[str] = []
+    strong = {m.value for m in matches if m.kind == "channel" and m.weight >= CLEAR}
+    for m in matches:
+        if m.kind == "channel" and m.value not in channels and (m.weight >= CLEAR or not strong - {m.value}):
+            channels.append(m.value)
+
+    date = find_date(text, today)
+    kinds = {m.kind for m in matches}
+    query = Query(
+        lang=lang,
+        scores=dict(scores),
+        order=first_pos,
+        nature=None,
+        domain=None,
+        phase=phase,
+        channels=channels,
+        situations=situations,
+        negated_situations=negated,
+        outside_hospital="outside" in kinds,
+        date=date,
+        profession=profession,
+        not_listed="not_listed" in kinds,
+        greeting="greeting" in kinds,
+        on_topic=bool(kinds & {"topic", "channel", "situation", "nature", "domain", "phase"}) or date is not None,
+        followup=bool(tokens) and any(tuple(tokens[: len(s)]) == s for s in FOLLOWUP_STARTS),
+        truncated=truncated,
+        empty=not tokens,
+        fuzzy=sum(m.fuzzy for m in matches),
+        mentions=[f"{m.kind}:{m.value}" for m in matches],
+    )
+    nature = natures[0].value if natures else None
+    domain = domains[0].value if domains else None
+    query = _replace(query, nature=nature, domain=domain)
+    if context is not None:
+        query = follow_up(query, context, catalogue)
+    return query
+
+
+def _replace(query: Query, **changes) -> Query:
+    from dataclasses import replace
+
+    return replace(query, **changes)
+
+
+def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]) -> Query:
+    """Fill what a follow-up leaves out ("et au patient ?", "et pour le scanner ?", "en 2023 ?") from the context."""
+    has_document = any(s >= CANDIDATE for s in query.scores.values())
+    if has_document and not query.followup:
+        return query
+    changes: dict = {}
+    if not has_document and not query.not_listed:
+        if query.domain and context.nature:
+            doc = _combo(context.nature, query.domain, None, catalogue)
+            if doc:
+                changes["scores"] = {doc: 0.9}
+                changes["order"] = {doc: 0}
+        elif query.nature and (context.domain or context.phase):
+            doc = _combo(query.nature, context.domain, context.phase or query.phase, catalogue)
+            if doc:
+                changes["scores"] = {doc: 0.9}
+                changes["order"] = {doc: 0}
+        elif query.phase and context.nature == "lettre_liaison":
+            doc = _combo("lettre_liaison", None, query.phase, catalogue)
+            if doc:
+                changes["scores"] = {doc: 0.9}
+                changes["order"] = {doc: 0}
+        elif context.documents:
+            changes["scores"] = {d: (0.9 if len(context.documents) == 1 else 0.5) for d in context.documents}
+            changes["order"] = {d: i for i, d in enumerate(context.documents)}
+    if not query.channels and context.channel:
+        changes["channels"] = [context.channel]
+    if query.date is None and context.date is not None:
+        changes["date"] = DateFound(context.date, "context", "day", context.date, context.date)
+    if not query.situations and not query.negated_situations and context.situations and (query.followup or not has_document):
+        changes["situations"] = list(context.situations)
+    if query.profession is None and context.profession:
+        changes["profession"] = context.profession
+    if query.empty or (not query.followup and not has_document):
+        changes["lang"] = context.lang if query.empty else query.lang
+    if changes.get("scores"):
+        changes["on_topic"] = True
+    return _replace(query, **changes)
