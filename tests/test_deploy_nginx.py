@@ -1,0 +1,231 @@
+"""deploy/nginx/obligations.conf: nginx accepts it, and a real nginx on loopback enforces what it promises.
+
+The site is used as shipped; only the placeholders an operator must change anyway are substituted
+(certificate paths, log directory, listen ports, upstream port), and the test first checks that each
+placeholder is still in the file, so a change to the site cannot make the substitution silently miss.
+"""
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from test_deploy_support import DEPLOY, free_port, require_tool, self_signed_cert
+
+SITE = DEPLOY / "nginx" / "obligations.conf"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def _nginx() -> str:
+    return require_tool("nginx", "/usr/sbin/nginx")
+
+
+def _substitute(text: str, replacements: dict[str, str]) -> str:
+    for old, new in replacements.items():
+        assert old in text, f"placeholder {old!r} is no longer in {SITE}; update the test with the site"
+        text = text.replace(old, new)
+    return text
+
+
+def _write_config(tmp: Path, https_port: int, http_port: int, upstream_port: int) -> Path:
+    cert, key = self_signed_cert(tmp)  # ~0.1 s: once per nginx started
+    logs = tmp / "logs"
+    logs.mkdir()
+    site = _substitute(
+        SITE.read_text(encoding="utf-8"),
+        {
+            "/etc/ssl/obligations/fullchain.pem": str(cert),
+            "/etc/ssl/obligations/privkey.pem": str(key),
+            "/var/log/nginx/": f"{logs}/",
+            "listen 443 ssl;": f"listen 127.0.0.1:{https_port} ssl;",
+            "listen [::]:443 ssl;": "",
+            "listen 80;": f"listen 127.0.0.1:{http_port};",
+            "listen [::]:80;": "",
+            "server 127.0.0.1:8080;": f"server 127.0.0.1:{upstream_port};",
+        },
+    )
+    (tmp / "obligations.conf").write_text(site, encoding="utf-8")
+    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must reach the 0700 temp dir
+    wrapper = f"""{user}daemon off;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    access_log off;
+    include {tmp}/obligations.conf;
+}}
+"""
+    conf = tmp / "nginx.conf"
+    conf.write_text(wrapper, encoding="utf-8")
+    return conf
+
+
+def _nginx_cmd(conf: Path, *extra: str) -> list[str]:
+    return [_nginx(), "-p", str(conf.parent), "-e", str(conf.parent / "error.log"), "-c", str(conf), *extra]
+
+
+def test_nginx_accepts_the_site(tmp_path: Path) -> None:
+    conf = _write_config(tmp_path, free_port(), free_port(), 8080)
+    result = subprocess.run(_nginx_cmd(conf, "-t"), capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert "syntax is ok" in result.stderr and "test is successful" in result.stderr
+    assert "[warn]" not in result.stderr and "[emerg]" not in result.stderr, result.stderr
+
+
+class _Backend(http.server.ThreadingHTTPServer):
+    """Stands in for `obligations serve`: records what nginx forwarded and answers 200."""
+
+    daemon_threads = True
+
+    def __init__(self) -> None:
+        self.seen: list[dict] = []
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def _reply(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        self.server.seen.append(  # type: ignore[attr-defined]
+            {"method": self.command, "path": self.path, "headers": dict(self.headers.items()), "body_len": len(body)}
+        )
+        out = json.dumps({"ok": True}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+
+    do_GET = do_POST = _reply
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"nginx exited with {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise AssertionError(f"nginx did not listen on 127.0.0.1:{port}")
+
+
+@pytest.fixture(scope="module")
+def running_proxy(tmp_path_factory: pytest.TempPathFactory):
+    tmp_path = tmp_path_factory.mktemp("nginx")
+    backend = _Backend()
+    thread = threading.Thread(target=backend.serve_forever, daemon=True)
+    thread.start()
+    https_port, http_port = free_port(), free_port()
+    conf = _write_config(tmp_path, https_port, http_port, backend.server_address[1])
+    proc = subprocess.Popen(_nginx_cmd(conf), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for_port(https_port, proc)
+        _wait_for_port(http_port, proc)
+        with httpx.Client(base_url=f"https://127.0.0.1:{https_port}", verify=False, headers={"Host": "bot.example.org"}, timeout=10) as client:
+            yield {"client": client, "backend": backend, "http_port": http_port, "logs": tmp_path / "logs"}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stderr:
+            proc.stderr.close()
+        backend.shutdown()
+        backend.server_close()
+
+
+@pytest.fixture
+def proxy(running_proxy):
+    """One nginx for the module; each test sees only the requests it made."""
+    running_proxy["backend"].seen.clear()
+    return running_proxy
+
+
+def test_webhook_without_the_secret_header_never_reaches_the_app(proxy) -> None:
+    response = proxy["client"].post("/telegram/webhook", json={"update_id": 1})
+    assert response.status_code == 403
+    assert proxy["backend"].seen == []
+
+
+def test_webhook_with_the_secret_header_is_forwarded_with_it(proxy) -> None:
+    response = proxy["client"].post("/telegram/webhook", json={"update_id": 1}, headers={SECRET_HEADER: "s3cret-value"})
+    assert response.status_code == 200
+    [seen] = proxy["backend"].seen
+    assert seen["method"] == "POST" and seen["path"] == "/telegram/webhook"
+    assert seen["headers"][SECRET_HEADER] == "s3cret-value"
+    assert seen["headers"]["X-Forwarded-Proto"] == "https"
+    assert seen["headers"]["X-Real-IP"] == "127.0.0.1"
+
+
+def test_webhook_accepts_only_post(proxy) -> None:
+    response = proxy["client"].get("/telegram/webhook", headers={SECRET_HEADER: "s3cret-value"})
+    assert response.status_code == 403
+    assert proxy["backend"].seen == []
+
+
+def test_body_size_limits(proxy) -> None:
+    client = proxy["client"]
+    big_update = b"x" * (2 * 1024 * 1024)
+    response = client.post("/telegram/webhook", content=big_update, headers={SECRET_HEADER: "s", "Content-Type": "application/json"})
+    assert response.status_code == 413
+    response = client.post("/api/answer", content=b"x" * (100 * 1024), headers={"Content-Type": "application/json"})
+    assert response.status_code == 413
+    # A normal update larger than the page's 64k limit still passes on the webhook path.
+    response = client.post("/telegram/webhook", content=b"x" * (100 * 1024), headers={SECRET_HEADER: "s", "Content-Type": "application/json"})
+    assert response.status_code == 200
+    assert [s["body_len"] for s in proxy["backend"].seen] == [100 * 1024]
+
+
+def test_metrics_are_not_public(proxy) -> None:
+    assert proxy["client"].get("/metrics").status_code == 404
+    assert proxy["backend"].seen == []
+
+
+def test_helpdesk_page_is_proxied_with_security_headers(proxy) -> None:
+    response = proxy["client"].get("/")
+    assert response.status_code == 200
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "nginx/" not in response.headers.get("Server", "")
+    assert proxy["client"].get("/healthz").status_code == 200
+    assert [s["path"] for s in proxy["backend"].seen] == ["/", "/healthz"]
+
+
+def test_access_log_never_holds_the_query_string(proxy) -> None:
+    response = proxy["client"].get("/api/answer", params={"q": "CR bio de Mme Dupont née le 01/02/1950"})
+    assert response.status_code == 200
+    proxy["client"].post("/telegram/webhook", json={}, headers={SECRET_HEADER: "s3cret-value"})
+    log = (proxy["logs"] / "obligations.access.log").read_text(encoding="utf-8")
+    assert "GET /api/answer HTTP/1.1" in log
+    assert "Dupont" not in log and "q=" not in log and "s3cret-value" not in log
+
+
+def test_plain_http_redirects_to_https(proxy) -> None:
+    with httpx.Client(timeout=10) as client:
+        response = client.get(f"http://127.0.0.1:{proxy['http_port']}/page?x=1", headers={"Host": "bot.example.org"})
+    assert response.status_code == 301
+    assert response.headers["Location"] == "https://bot.example.org/page?x=1"
