@@ -1,0 +1,274 @@
+"""`obligations console`: ask questions at a prompt, a few lines per answer.
+
+For helpdesk staff who live in a terminal. Line editing and history come from the stdlib
+`readline`, and history stays in memory: questions may contain patient data, so nothing is ever
+written to disk. With stdin not a terminal it reads one question a line and exits at end of input,
+which is how scripts (and tests) drive it.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import textwrap
+from typing import Any, Callable, TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.settings import SettingsError, load_settings
+
+WIDTH = 100
+
+LABELS: dict[str, dict[str, str]] = {
+    "fr": {
+        "obligatoire": "OBLIGATOIRE",
+        "pas_encore_en_vigueur": "PAS ENCORE EN VIGUEUR",
+        "exclu": "EXCLU",
+        "non_concerne": "NON CONCERNÉ",
+        "non_liste": "NON LISTÉ",
+        "ambigu": "QUEL DOCUMENT ?",
+        "hors_sujet": "HORS SUJET",
+        "since": "obligatoire depuis le {date}",
+        "from": "obligatoire à partir du {date}",
+        "as_of": "réponse au {date}",
+        "channels": "Canaux",
+        "excluded": "Exclusion",
+        "pick": "Tapez le numéro du document.",
+        "source": "Source",
+    },
+    "en": {
+        "obligatoire": "REQUIRED",
+        "pas_encore_en_vigueur": "NOT YET IN FORCE",
+        "exclu": "EXCLUDED",
+        "non_concerne": "NOT CONCERNED",
+        "non_liste": "NOT LISTED",
+        "ambigu": "WHICH DOCUMENT?",
+        "hors_sujet": "OFF TOPIC",
+        "since": "required since {date}",
+        "from": "required from {date}",
+        "as_of": "answer as of {date}",
+        "channels": "Channels",
+        "excluded": "Excluded",
+        "pick": "Type the number of the document.",
+        "source": "Source",
+    },
+}
+
+HELP = """\
+Posez une question en français ou en anglais, par exemple :
+  compte rendu de biologie dans le DMP ?
+  et au patient ?            (une question de suite garde le document précédent)
+Commandes :
+  :date 2023-06-01   répondre à cette date      :date   revenir à aujourd'hui
+  :liste             tous les documents          :aide   cette aide
+  :quitter           sortir (ou Ctrl-D)
+Après une question ambiguë, tapez le numéro du document voulu.
+L'historique reste en mémoire : rien n'est écrit sur le disque."""
+
+
+def today() -> dt.date:
+    """Today in France: the regulation's dates are French calendar days."""
+    try:
+        return dt.datetime.now(ZoneInfo("Europe/Paris")).date()
+    except ZoneInfoNotFoundError:
+        return dt.date.today()
+
+
+def _wrap(text: str, indent: str = "  ") -> str:
+    return "\n".join(
+        textwrap.fill(part, WIDTH, initial_indent=indent, subsequent_indent=indent) if part.strip() else ""
+        for part in text.splitlines()
+    )
+
+
+def _date_text(day: Any) -> str:
+    return day.strftime("%d/%m/%Y") if isinstance(day, dt.date) else str(day)
+
+
+def format_answer(a: Any) -> str:
+    """A few lines: verdict and title, dates, channels, the first quote and its link."""
+    t = LABELS["en" if a.lang == "en" else "fr"]
+    head = t.get(a.verdict, a.verdict.upper())
+    lines = [f"{head} — {a.title}" if a.title else head]
+    if a.verdict == "ambigu":
+        lines.extend(f"  {n}. {c.title}" for n, c in enumerate(a.candidates, 1))
+        lines.append("  " + t["pick"])
+        return "\n".join(lines)
+    if a.verdict in {"non_liste", "hors_sujet", "non_concerne"} or not a.documents:
+        first = (a.text or "").strip().split("\n\n", 1)[0]
+        if first:
+            lines.append(_wrap(first))
+        return "\n".join(lines)
+    dates = []
+    if a.effective_date:
+        dates.append((t["since"] if a.effective_date <= a.date else t["from"]).format(date=_date_text(a.effective_date)))
+    dates.append(t["as_of"].format(date=_date_text(a.date)))
+    lines.append("  " + " · ".join(dates))
+    if a.channels:
+        parts = [c.label + (f" ({c.condition})" if c.condition else "") for c in a.channels]
+        lines.append(_wrap(f"{t['channels']} : " + " ; ".join(parts)))
+    for x in a.exclusions:
+        if x.applies:
+            lines.append(_wrap(f"{t['excluded']} : {x.label}"))
+    if a.citations:
+        quote = a.citations[0]
+        lines.append(_wrap(f"« {quote.text.strip()} »"))
+        lines.append(f"  {t['source']} : {quote.title} — {quote.url}")
+    for caveat in a.caveats:
+        lines.append(_wrap(f"! {caveat}"))
+    return "\n".join(lines)
+
+
+def _channel_names(summary: Any) -> str:
+    names = []
+    for c in getattr(summary, "channels", []) or []:
+        if isinstance(c, str):
+            names.append(c)
+        else:
+            names.append(getattr(c, "id", None) or getattr(c, "channel", None) or str(c))
+    return ", ".join(names)
+
+
+def format_catalogue(summaries: list[Any], day: dt.date) -> str:
+    lines = [f"Documents au {_date_text(day)} :"]
+    for s in summaries:
+        title = s.title
+        effective = _date_text(s.effective_date) if s.effective_date else "—"
+        lines.append(f"  {s.id:<28} {effective:<11} {_channel_names(s):<40} {title}")
+    return "\n".join(lines)
+
+
+class Session:
+    """The state of one console session: the answer date and the previous answer (for follow-ups)."""
+
+    def __init__(self, engine: Any, out: Callable[[str], None]) -> None:
+        self.engine = engine
+        self.out = out
+        self.date: dt.date | None = None
+        self.previous: Any = None
+        self.last_question: str | None = None
+
+    def day(self) -> dt.date:
+        return self.date or today()
+
+    def handle(self, line: str) -> bool:
+        """Answer one line; False when the user asked to quit."""
+        line = line.strip()
+        if not line:
+            return True
+        if line.startswith(":"):
+            return self.command(line)
+        if line.isdigit() and self.previous is not None and self.previous.verdict == "ambigu":
+            index = int(line) - 1
+            if 0 <= index < len(self.previous.candidates):
+                self.ask(self.last_question or line, document=self.previous.candidates[index].id)
+                return True
+        self.ask(line)
+        return True
+
+    def ask(self, question: str, document: str | None = None) -> None:
+        context = self.previous if document is None else None
+        answer = self.engine.answer(question[:2000], today=self.day(), context=context, document=document)
+        self.previous = answer
+        if document is None:
+            self.last_question = question
+        self.out(format_answer(answer))
+
+    def command(self, line: str) -> bool:
+        name, _, rest = line[1:].partition(" ")
+        name = name.lower()
+        rest = rest.strip()
+        if name in {"quitter", "quit", "q", "exit"}:
+            return False
+        if name in {"aide", "help", "h", "?"}:
+            self.out(HELP)
+        elif name in {"liste", "list", "l"}:
+            self.out(format_catalogue(self.engine.catalogue(self.day()), self.day()))
+        elif name == "date":
+            if not rest:
+                self.date = None
+                self.out(f"Date : aujourd'hui ({_date_text(today())}).")
+            else:
+                try:
+                    self.date = dt.date.fromisoformat(rest)
+                except ValueError:
+                    self.out(f"Date invalide : {rest!r} (attendu AAAA-MM-JJ, par exemple 2023-06-01).")
+                else:
+                    self.out(f"Date : {_date_text(self.date)}.")
+        else:
+            self.out(f"Commande inconnue : :{name}. Tapez :aide.")
+        return True
+
+
+def _setup_readline() -> None:
+    """Line editing and in-memory history; never read from or written to a file."""
+    try:
+        import readline
+    except ImportError:  # Windows without pyreadline: plain input() still works
+        return
+    readline.set_history_length(500)
+    readline.set_auto_history(True)
+    readline.clear_history()
+
+
+def _interactive(session: Session, stdin: TextIO) -> int:
+    _setup_readline()
+    print("Obligations DMP et messagerie sécurisée — :aide pour l'aide, :quitter ou Ctrl-D pour sortir.")
+    while True:
+        prompt = f"[{session.date.isoformat()}] ? " if session.date else "? "
+        try:
+            line = input(prompt)
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        try:
+            if not session.handle(line):
+                return 0
+        except KeyboardInterrupt:
+            print()
+            return 0
+        print()
+
+
+def _batch(session: Session, stdin: TextIO) -> int:
+    try:
+        for line in stdin:
+            if not line.strip():
+                continue
+            if not session.handle(line):
+                break
+            print(flush=True)
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
+def _load_engine(settings: Any) -> Any:
+    from bot.engine import Engine
+
+    kwargs = {}
+    if settings.obligations_rules_dir is not None:
+        kwargs["rules_dir"] = settings.obligations_rules_dir
+    if settings.obligations_knowledge_dir is not None:
+        kwargs["knowledge_dir"] = settings.obligations_knowledge_dir
+    return Engine.load(**kwargs)
+
+
+def run(args: argparse.Namespace | None = None, stdin: TextIO | None = None) -> int:
+    """0 at the end of input or on :quitter; 2 if the rules do not load; 78 on bad settings."""
+    from bot.loading import RuleFileError
+
+    stdin = stdin or sys.stdin
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"obligations console: {exc}", file=sys.stderr)
+        return exc.exit_code
+    try:
+        engine = _load_engine(settings)
+    except RuleFileError as exc:
+        print(f"obligations console: the rules did not load: {exc}", file=sys.stderr)
+        return 2
+    session = Session(engine, lambda text: print(text, flush=True))
+    if stdin.isatty() and sys.stdout.isatty():
+        return _interactive(session, stdin)
+    return _batch(session, stdin)

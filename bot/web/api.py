@@ -1,0 +1,71 @@
+"""The JSON API: /api/ask, /api/documents, /healthz, /metrics.
+
+Handlers do I/O only: validate parameters (`params`), call the engine off the event loop, and
+return its JSON unchanged, the same schema as `obligations ask --json`.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from bot.privacy import find_identifiers
+from bot.web import metrics
+from bot.web.params import ApiError, parse_date, parse_document, parse_lang, parse_question
+
+NO_STORE = {"cache-control": "no-store"}
+IDENTIFIERS_HEADER = "x-obligations-identifiers"
+
+
+def error_response(error: ApiError) -> JSONResponse:
+    return JSONResponse({"error": error.code, "message": error.message}, status_code=error.status, headers=NO_STORE)
+
+
+def _engine(request: Request) -> Any:
+    return request.app.state.engine
+
+
+async def ask(request: Request) -> Response:
+    """Answer one question; `date` and `document` are optional."""
+    query = request.query_params
+    try:
+        question = parse_question(query.get("q"))
+        day = parse_date(query.get("date"))
+        document = parse_document(query.get("document"), request.app.state.document_ids)
+    except ApiError as error:
+        return error_response(error)
+    engine = _engine(request)
+    start = time.perf_counter()
+    answer = await anyio.to_thread.run_sync(lambda: engine.answer(question, today=day, document=document))
+    metrics.record_answer(answer.verdict, time.perf_counter() - start)
+    headers = dict(NO_STORE)
+    kinds = find_identifiers(question)
+    if kinds:
+        # Which kinds of patient identifiers the question seems to hold (never the values), so the
+        # page can warn; a header keeps the JSON body identical to `obligations ask --json`.
+        headers[IDENTIFIERS_HEADER] = ",".join(kinds)
+    return JSONResponse(answer.to_json(), headers=headers)
+
+
+async def documents(request: Request) -> Response:
+    """Every document with its effective date, channels and exclusions, as of `date`, titles in `lang`."""
+    try:
+        day = parse_date(request.query_params.get("date"))
+        lang = parse_lang(request.query_params.get("lang"))
+    except ApiError as error:
+        return error_response(error)
+    summaries = _engine(request).catalogue(day, lang)
+    return JSONResponse([s.to_json() for s in summaries])
+
+
+async def healthz(request: Request) -> Response:
+    """The app only exists once the rules loaded, so reaching this handler means they did."""
+    return JSONResponse({"status": "ok", "documents": len(request.app.state.document_ids)}, headers=NO_STORE)
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    body, content_type = metrics.metrics_text()
+    return Response(body, media_type=content_type, headers=NO_STORE)

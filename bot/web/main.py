@@ -1,0 +1,93 @@
+"""`obligations serve`: the helpdesk page and JSON API on uvicorn, plus the Telegram webhook if asked.
+
+Uvicorn's access log is off: it would print query strings, and questions (which may contain patient
+data) travel in `?q=`. Our own middleware logs method, route, status and time instead.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Any
+
+from bot.settings import SettingsError, load_settings
+
+log = logging.getLogger("bot.web")
+
+
+def _configure_logging(settings: Any) -> None:
+    """JSON (or text) lines on stderr with the bot token and webhook secret redacted wherever they appear."""
+    from bot.observability import configure_logging
+
+    secrets = [s.get_secret_value() for s in (settings.telegram_bot_token, settings.telegram_webhook_secret) if s is not None]
+    configure_logging(settings.obligations_log_level, settings.obligations_log_format, secrets=secrets)
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"obligations serve: {message}", file=sys.stderr)
+    return code
+
+
+def _load_engine(settings: Any) -> Any:
+    from bot.engine import Engine
+
+    kwargs = {}
+    if settings.obligations_rules_dir is not None:
+        kwargs["rules_dir"] = settings.obligations_rules_dir
+    if settings.obligations_knowledge_dir is not None:
+        kwargs["knowledge_dir"] = settings.obligations_knowledge_dir
+    return Engine.load(**kwargs)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until interrupted; 0 on a clean stop, 1 if the server could not start, 2 on bad rules, 78 on bad settings."""
+    import uvicorn
+
+    from bot.loading import RuleFileError
+    from bot.web.app import create_app
+    from bot.web.telegram_bridge import WebhookUnavailable, load_telegram, public_webhook_url
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _fail(str(exc), exc.exit_code)
+    _configure_logging(settings)
+    host = getattr(args, "host", None) or settings.obligations_host
+    port = getattr(args, "port", None) or settings.obligations_port
+
+    try:
+        engine = _load_engine(settings)
+    except RuleFileError as exc:
+        return _fail(f"the rules did not load: {exc}")
+
+    telegram_application = None
+    secret = None
+    webhook_url = getattr(args, "webhook_url", None)
+    if webhook_url:
+        secret = settings.webhook_secret()
+        if not secret:
+            return _fail("--webhook-url needs TELEGRAM_WEBHOOK_SECRET or TELEGRAM_WEBHOOK_SECRET_FILE (letters, digits, _ and -, up to 256 characters)", SettingsError.exit_code)
+        try:
+            webhook_url = public_webhook_url(webhook_url)
+            build_application, _ = load_telegram()
+            telegram_application = build_application(settings, engine)
+        except SettingsError as exc:
+            return _fail(str(exc), exc.exit_code)
+        except (ValueError, WebhookUnavailable) as exc:
+            return _fail(str(exc))
+
+    app = create_app(engine, telegram_application=telegram_application, webhook_secret=secret, webhook_url=webhook_url)
+    config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        access_log=False,
+        log_config=None,
+        server_header=False,
+        lifespan="on",
+        proxy_headers=False,
+    )
+    server = uvicorn.Server(config)
+    log.info("helpdesk on http://%s:%s/%s", host, port, " with the Telegram webhook" if telegram_application else "")
+    server.run()
+    return 0 if server.started else 1
