@@ -1,5 +1,5 @@
 // The helpdesk page: ask as you type, show the engine's answer, list every document.
-// Every piece of data goes into the DOM through textContent or attributes, never innerHTML,
+// Every piece of data goes into the DOM through textContent or attributes, never as markup,
 // and nothing is loaded from outside this origin.
 "use strict";
 
@@ -351,7 +351,7 @@
     renderQuotes(a, L);
     renderCaveats(a, L);
 
-    els.copy.hidden = !a.text;
+    els.copy.hidden = !a.text || a.verdict === "ambigu";
     els.copyStatus.textContent = "";
     els.answer.hidden = false;
   }
@@ -396,14 +396,18 @@
     els.exclusions.replaceChildren();
     els.exclusionsBlock.hidden = exclusions.length === 0;
     els.exclusionsHeading.textContent = L.exclusions;
+    for (const node of els.exclusionsBlock.querySelectorAll(".exclusion-quote")) node.remove();
+    const quotes = [];
     for (const x of exclusions) {
       const item = el("li", { className: x.applies ? "exclusion applies" : "exclusion" }, [
         el("span", { className: "exclusion-label", text: x.label }),
       ]);
       if (x.applies) item.append(el("span", { className: "flag flag-applies", text: L.applies }));
-      if (x.quote) item.append(el("q", { className: "exclusion-quote", text: x.quote }));
       els.exclusions.append(item);
+      if (x.quote && !quotes.includes(x.quote)) quotes.push(x.quote);
     }
+    // Several exclusions often come from one sentence of the text: quote it once.
+    for (const quote of quotes) els.exclusionsBlock.append(el("q", { className: "exclusion-quote", text: quote }));
   }
 
   function quoteFigure(quote, L) {
