@@ -40,3 +40,17 @@ def self_signed_cert(directory: Path) -> tuple[Path, Path]:
         check=True, capture_output=True, timeout=60,
     )
     return cert, key
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """systemd EnvironmentFile= syntax as used in our examples: VAR=value lines and # comments."""
+    env: dict[str, str] = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        assert "=" in line, f"{path.name}: not VAR=value: {line!r}"
+        key, _, value = line.partition("=")
+        assert "#" not in value, f"{path.name}: a comment after a value becomes part of it: {line!r}"
+        env[key.strip()] = value.strip()
+    return env
