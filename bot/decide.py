@@ -109,7 +109,7 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
                 margin=best - second,
             )
     # Several documents clearly named: answer the first named, say so for the others.
-    clear.sort(key=lambda d: query.order.get(d, 99))
+    clear.sort(key=lambda d: (-round(query.scores.get(d, 0), 1), query.order.get(d, 99)))
     doc = clear[0]
     for other in clear[1:]:
         caveats.append(W.text("also_asked", lang, title=rulebook.documents[other].title(lang)))

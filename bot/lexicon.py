@@ -84,6 +84,8 @@ class Lexicon:
             or any(token in words for words in self.language.values())
         ):
             return None
+        if token[-1] in "sx" and token[:-1] in self._vocab_set:
+            return token[:-1]  # a plural: not a typo, but the same word
         limit = 1 if len(token) <= 6 else 2
         found = process.extract(token, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit, limit=3)
         for word, _dist, _ in sorted(found, key=lambda f: f[1]):
@@ -179,7 +181,7 @@ def load_lexicon(path: Path) -> Lexicon:
     def add(kind: str, value: str, items: Any, where: str) -> None:
         for j, item in enumerate(_str_list(items, path, where)):
             phrase, weight = _phrase(item, path, f"{where}.{j}")
-            toks = tuple(tokenise(phrase, shorthand))
+            toks = tuple(tokenise(phrase, shorthand, squeeze=False))
             if not toks:
                 raise RuleFileError(path, f"empty phrase {phrase!r}", field=f"{where}.{j}")
             full = any(t in stopwords for t in toks)
@@ -195,6 +197,7 @@ def load_lexicon(path: Path) -> Lexicon:
         "situations": "situation",
         "professions": "profession",
         "implied_nature": "implied",
+        "profession_domains": "hint",
     }
     for section, kind in grouped.items():
         for value, items in (data.get(section) or {}).items():

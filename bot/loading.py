@@ -23,9 +23,12 @@ from bot.domain import (
     Source,
 )
 
+import os
+
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_RULES_DIR = PACKAGE_ROOT / "rules"
-DEFAULT_KNOWLEDGE_DIR = PACKAGE_ROOT / "knowledge"
+# Overridable so a deployment (or a test) can point at another copy of the data.
+DEFAULT_RULES_DIR = Path(os.environ.get("OBLIGATIONS_RULES_DIR") or PACKAGE_ROOT / "rules")
+DEFAULT_KNOWLEDGE_DIR = Path(os.environ.get("OBLIGATIONS_KNOWLEDGE_DIR") or PACKAGE_ROOT / "knowledge")
 CATALOGUE_FILE = "catalogue.yaml"
 
 

@@ -10,6 +10,7 @@ import unicodedata
 _SPECIAL = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "ø": "o", "đ": "d", "ł": "l"})
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _REPEAT = re.compile(r"([a-z])\1{2,}")
+_DOTTED = re.compile(r"\b(?:[a-z]\.){2,}(?:[a-z]\b)?")  # "C.R.O." -> "cro"
 
 
 def fold(text: str) -> str:
@@ -17,6 +18,7 @@ def fold(text: str) -> str:
     text = text.translate(_SPECIAL).lower()
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text)
     return _NON_WORD.sub(" ", text).strip()
 
 
@@ -31,14 +33,14 @@ def fold_keep_dates(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def tokenise(text: str, shorthand: dict[str, list[str]], keep: frozenset[str] = frozenset()) -> list[str]:
+def tokenise(text: str, shorthand: dict[str, list[str]], keep: frozenset[str] = frozenset(), squeeze: bool = True) -> list[str]:
     """Tokens of `text`, SMS shorthand expanded, runs of 3+ identical letters squeezed.
 
     `keep` holds tokens that must not be squeezed (e.g. "ttt", an abbreviation of traitement).
     """
     out: list[str] = []
     for token in fold(text).split():
-        if token not in keep and token not in shorthand:
+        if squeeze and token not in keep and token not in shorthand:
             token = _REPEAT.sub(r"\1", token)
         expansion = shorthand.get(token)
         if expansion is not None:

@@ -79,9 +79,10 @@ def _of_domain(domain: str, catalogue: dict[str, DocumentInfo]) -> list[str]:
 
 
 def _nearest(target: Match, others: list[Match]) -> Match | None:
+    """The mention closest to `target`; a weak word ("demande", "bon") counts as three tokens further."""
     if not others:
         return None
-    return min(others, key=lambda o: (abs(o.start - target.start), -o.weight))
+    return min(others, key=lambda o: (abs(o.start - target.start) + (0 if o.weight >= CLEAR else 3), -o.weight))
 
 
 def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[str | None, set[int]]:
@@ -136,6 +137,8 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
     implied = {(m.start, m.end): m.value for m in matches if m.kind == "implied"}
     phases = [m for m in matches if m.kind == "phase"]
     phase = phases[0].value if phases else None
+    strong_phase = next((m.value for m in phases if m.weight >= CLEAR), None)
+    hints = [m for m in matches if m.kind == "hint"]
     situations, negated = _situations(tokens, matches, lexicon)
     strong_natures = [n for n in natures if n.weight >= CLEAR]
 
@@ -146,19 +149,27 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
             offer(m.value, 0.5, m.start)
 
     paired: set[int] = set()
+    named = any(m.kind == "document" for m in matches)
+    if natures and not domains and hints:
+        domains = [Match("domain", hints[0].value, hints[0].start, hints[0].end, 1.0, 0)]
+    crossing = {d.nature for d in catalogue.values() if d.domain}
     for d in domains:
-        n = _nearest(d, natures)
+        n = _nearest(d, [n for n in natures if n.value in crossing])
         if n is not None:
-            doc = _combo(n.value, d.value, phase, catalogue)
+            doc = _combo(n.value, d.value, phase if n.value == "lettre_liaison" else strong_phase, catalogue)
             if doc:
                 paired.add(id(n))
-                offer(doc, 0.92 * min(n.weight / CLEAR, 1.0) * penalty(n, d), min(n.start, d.start))
+                close = abs(n.start - d.start) <= 3
+                strength = 1.0 if n.weight >= CLEAR or close else n.weight / CLEAR
+                offer(doc, 0.92 * strength * min(d.weight / CLEAR, 1.0) * penalty(n, d), min(n.start, d.start))
                 continue
         hint = implied.get((d.start, d.end))
         if hint:
             offer(_combo(hint, d.value, phase, catalogue), 0.85 * penalty(d), d.start)
             continue
         family = _of_domain(d.value, catalogue)
+        if d.weight < CLEAR:
+            continue
         if len(family) == 1:
             offer(family[0], 0.85 * penalty(d), d.start)
         else:
@@ -168,11 +179,11 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
     default = lexicon.default_domain.get("prescription") or {}
     default_words = {w for w in default.get("when", [])}
     for n in strong_natures:
-        if id(n) in paired:
+        if id(n) in paired or named:
             continue
         if n.value == "prescription" and domains:
             continue
-        doc = _combo(n.value, None, phase, catalogue)
+        doc = _combo(n.value, None, phase if n.value == "lettre_liaison" else strong_phase, catalogue)
         if doc:
             offer(doc, 0.88 * penalty(n), n.start)
             continue
@@ -192,6 +203,7 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
 
     date = find_date(text, today)
     kinds = {m.kind for m in matches}
+    not_listed = any(m.kind == "not_listed" and (m.weight >= CLEAR or kinds & {"topic", "channel"}) for m in matches)
     query = Query(
         lang=lang,
         scores=dict(scores),
@@ -205,9 +217,9 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
         outside_hospital="outside" in kinds,
         date=date,
         profession=profession,
-        not_listed="not_listed" in kinds,
+        not_listed=not_listed,
         greeting="greeting" in kinds,
-        on_topic=bool(kinds & {"topic", "channel", "situation", "nature", "domain", "phase"}) or date is not None,
+        on_topic=bool(kinds & {"topic", "nature", "domain", "phase"}),
         followup=bool(tokens) and any(tuple(tokens[: len(s)]) == s for s in FOLLOWUP_STARTS),
         truncated=truncated,
         empty=not tokens,
@@ -230,7 +242,7 @@ def _replace(query: Query, **changes) -> Query:
 
 def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]) -> Query:
     """Fill what a follow-up leaves out ("et au patient ?", "et pour le scanner ?", "en 2023 ?") from the context."""
-    has_document = any(s >= CANDIDATE for s in query.scores.values())
+    has_document = any(s >= CLEAR for s in query.scores.values())
     if has_document and not query.followup:
         return query
     changes: dict = {}

@@ -1,0 +1,120 @@
+"""The one-shot subcommands of `obligations`: ask, list, show, check, eval."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import TextIO
+
+from bot.loading import RuleFileError
+
+
+def _engine():
+    from bot.engine import Engine
+
+    return Engine.load()
+
+
+def _print_json(data, out: TextIO = sys.stdout) -> None:
+    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def run(command: str, args: argparse.Namespace) -> int:
+    try:
+        if command == "check":
+            return cmd_check()
+        engine = _engine()
+    except RuleFileError as exc:
+        print(f"obligations: invalid rule data: {exc}", file=sys.stderr)
+        return 1
+    today = getattr(args, "date", None) or dt.date.today()
+    if command == "ask":
+        return cmd_ask(engine, args, today)
+    if command == "list":
+        return cmd_list(engine, today, args.json)
+    if command == "show":
+        return cmd_show(engine, args.document, today, args.json)
+    if command == "eval":
+        from bot.evaluate import run_eval
+
+        return run_eval(engine, args.file, args.date)
+    print(f"obligations: unknown command {command!r}", file=sys.stderr)
+    return 2
+
+
+def cmd_ask(engine, args: argparse.Namespace, today: dt.date) -> int:
+    if args.jsonl:
+        return _ask_jsonl(engine, args.jsonl, today)
+    if args.question is None:
+        print("obligations ask: give a question, e.g. obligations ask \"CR bio dans le DMP ?\" (or --jsonl FILE)", file=sys.stderr)
+        return 2
+    answer = engine.answer(args.question, today)
+    if args.json:
+        _print_json(answer.to_json())
+    else:
+        print(answer.text)
+    return 0
+
+
+def _ask_jsonl(engine, path: str, today: dt.date) -> int:
+    stream = sys.stdin if path == "-" else None
+    try:
+        if stream is None:
+            stream = open(path, encoding="utf-8", errors="replace")
+    except OSError as exc:
+        print(f"obligations ask: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    with stream:
+        for number, line in enumerate(stream, 1):
+            question = line.rstrip("\n")
+            if not question.strip():
+                continue
+            answer = engine.answer(question, today)
+            sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+    return 0
+
+
+def cmd_list(engine, today: dt.date, as_json: bool) -> int:
+    from bot.render.listing import render_catalogue
+
+    rows = engine.catalogue(today)
+    if as_json:
+        _print_json([r.to_json() for r in rows])
+    else:
+        print(render_catalogue(rows, engine.rulebook, today))
+    return 0
+
+
+def cmd_show(engine, document: str, today: dt.date, as_json: bool) -> int:
+    if document not in engine.rulebook.documents:
+        known = ", ".join(engine.rulebook.documents)
+        print(f"obligations show: unknown document {document!r}; known ids: {known}", file=sys.stderr)
+        return 2
+    answer = engine.show(document, today)
+    if as_json:
+        _print_json(answer.to_json())
+    else:
+        print(answer.text)
+    return 0
+
+
+def cmd_check() -> int:
+    from bot.check import check_rulebook
+    from bot.engine import Engine
+
+    try:
+        engine = Engine.load()
+    except RuleFileError as exc:
+        print(f"obligations check: {exc}", file=sys.stderr)
+        return 1
+    problems = check_rulebook(engine.rulebook)
+    for p in problems:
+        print(f"obligations check: {p}", file=sys.stderr)
+    if problems:
+        return 1
+    versions = len(engine.rulebook.versions)
+    citations = sum(len(r.citations) + len(r.channels) + len(r.exclusions) for v in engine.rulebook.versions for r in v.rows)
+    print(f"ok: {versions} legal texts, {len(engine.rulebook.documents)} documents, {len(engine.rulebook.sources)} sources, {citations} citations verbatim")
+    return 0

@@ -1,0 +1,21 @@
+"""Accuracy on the labelled set of practitioners' questions stays at or above 97 %."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.evaluate import evaluate, read_cases, report
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_labelled_set_accuracy(engine):
+    cases = read_cases(str(DATA / "questions.tsv"))
+    assert len(cases) >= 400
+    outcomes = evaluate(engine, cases)
+    accuracy = sum(o.ok for o in outcomes) / len(outcomes)
+    assert accuracy >= 0.97, report(outcomes)
+
+
+def test_labelled_set_covers_every_verdict_and_english():
+    cases = read_cases(str(DATA / "questions.tsv"))
+    assert {c.verdict for c in cases} == {"obligatoire", "pas_encore_en_vigueur", "exclu", "non_concerne", "non_liste", "ambigu", "hors_sujet"}
