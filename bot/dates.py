@@ -41,7 +41,6 @@ DAY_MONTH_YEAR = re.compile(r"\b(1er|\d{1,2})(?:er)? " + _MONTH + r" " + _YEAR +
 MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r" (\d{1,2})(?:st|nd|rd|th)? " + _YEAR + r"\b")
 MONTH_YEAR = re.compile(r"\b" + _MONTH + r" " + _YEAR + r"\b")
 YEAR = re.compile(r"(?<![\d/.\-])" + _YEAR + r"(?![\d/.\-])")
-QUALIFIER = re.compile(r"(?:" + "|".join((_BEFORE, _AFTER, _END, _START, _MID)) + r") (?:le |l |the |en |in )?$")
 TODAY_WORDS = re.compile(r"\b(aujourd hui|maintenant|actuellement|a ce jour|today|now|currently|at present)\b")
 LAST_YEAR = re.compile(r"\b(l an dernier|l annee derniere|an dernier|annee derniere|last year)\b")
 NEXT_YEAR = re.compile(r"\b(l an prochain|l annee prochaine|annee prochaine|next year)\b")
@@ -63,15 +62,15 @@ def _safe(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+_QUALIFIERS = (("before", _BEFORE), ("after", _AFTER), ("end", _END), ("start", _START), ("mid", _MID))
+_QUALIFIER_AT_END = [(name, re.compile(group + r" (?:le |l |the |en |in )?$")) for name, group in _QUALIFIERS]
+
+
 def _qualifier(prefix: str) -> str | None:
-    m = QUALIFIER.search(prefix[-30:])
-    if not m:
-        return None
-    word = m.group(0).split()[0]
-    for name, group in (("before", _BEFORE), ("after", _AFTER), ("end", _END), ("start", _START), ("mid", _MID)):
-        if re.fullmatch(group, " ".join(m.group(0).split()[: len(m.group(0).split()) - (1 if m.group(0).split()[-1] in {"le", "l", "the", "en", "in"} else 0)])):
-            return name
-        if re.fullmatch(group, word):
+    """"avant", "fin", "depuis"… just before the date changes which day it stands for."""
+    tail = prefix[-30:]
+    for name, pattern in _QUALIFIER_AT_END:
+        if pattern.search(tail):
             return name
     return None
 
