@@ -1,0 +1,222 @@
+"""The helpdesk page in a real headless Chromium, against the real `obligations serve` on loopback.
+
+Needs Debian's chromium (tests/ci-setup-browser.sh installs it) and the `playwright` package, used
+only as a DevTools-protocol driver with executable_path: no browser is ever downloaded.
+Missing either is a failure, not a skip, unless OBLIGATIONS_SKIP_BROWSER=1.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from browser.server import running_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+if os.environ.get("OBLIGATIONS_SKIP_BROWSER") == "1":
+    pytest.skip("OBLIGATIONS_SKIP_BROWSER=1", allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    with running_server() as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: run tests/ci-setup-browser.sh (or set OBLIGATIONS_SKIP_BROWSER=1)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("the playwright package is missing: pip install playwright==1.65.2 (no browser download needed)")
+    # Playwright gives each launch a fresh temporary profile (its --user-data-dir) and removes it after.
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=FLAGS)
+        yield chromium
+        chromium.close()
+
+
+class Visit:
+    """One page in a fresh browser context, with every request and console error recorded."""
+
+    def __init__(self, browser, base_url: str, **context_options) -> None:
+        self.base_url = base_url
+        self.context = browser.new_context(**context_options)
+        self.context.set_default_timeout(10_000)
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def open(self) -> "Visit":
+        self.page.goto(self.base_url + "/")
+        # Ready when the script has run and the table of documents has arrived.
+        self.page.locator("#documents tbody tr").nth(9).wait_for()
+        return self
+
+
+@pytest.fixture
+def visit(browser, base_url) -> Iterator[Visit]:
+    v = Visit(browser, base_url, viewport={"width": 1280, "height": 900}, locale="fr-FR")
+    yield v.open()
+    v.context.close()
+
+
+def test_typing_a_question_shows_the_verdict_and_the_quote(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    assert page.evaluate("document.activeElement.id") == "q", "the search box has focus on load"
+    page.keyboard.type("CR bio dans le DMP ?")
+    expect(page.locator("#verdict")).to_have_text("Obligatoire")
+    expect(page.locator("#answer-title")).to_contain_text("biologie médicale")
+    quote = page.locator("#quotes figure").first
+    expect(quote.locator("blockquote")).to_contain_text("examens de biologie médicale")
+    link = quote.locator("figcaption a")
+    assert link.get_attribute("href").startswith("https://")
+    expect(page.locator("#channels li")).to_have_count(3)
+    assert visit.errors == []
+
+
+def test_an_ambiguous_question_offers_candidates_that_answer_when_clicked(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    page.keyboard.type("compte rendu ?")
+    expect(page.locator("#verdict")).to_have_text("Quel document ?")
+    buttons = page.locator("#candidate-buttons button")
+    expect(buttons.first).to_be_visible()
+    assert buttons.count() >= 2
+    page.locator("#candidates").get_by_role("button", name="compte rendu opératoire").click()
+    expect(page.locator("#verdict")).to_have_text("Obligatoire")
+    expect(page.locator("#answer-title")).to_have_text("compte rendu opératoire")
+    expect(page.locator("#candidates")).to_be_hidden()
+    assert any("document=cr-operatoire" in url for url in visit.requests)
+    assert page.locator("#q").input_value() == "compte rendu ?"
+
+
+def test_the_page_loads_nothing_from_outside(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    page.keyboard.type("lettre de liaison de sortie au patient ?")
+    expect(page.locator("#quotes blockquote").first).to_be_visible()
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("h1")).to_have_text("DMP and secure messaging duties")
+    page.wait_for_load_state("networkidle")
+    assert visit.requests, "the recorder saw no request at all"
+    outside = [url for url in visit.requests if not url.startswith(visit.base_url + "/")]
+    assert outside == []
+    assert visit.errors == [], "a CSP violation or a script error shows up as a console error"
+
+
+def test_enter_asks_at_once_and_escape_clears(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    page.locator("#q").fill("ordonnance de médicaments dans le DMP ?")
+    page.keyboard.press("Enter")
+    expect(page.locator("#answer")).to_be_visible()
+    expect(page.locator("#verdict")).to_have_text("Obligatoire")
+    page.keyboard.press("Escape")
+    expect(page.locator("#answer")).to_be_hidden()
+    assert page.locator("#q").input_value() == ""
+    assert page.evaluate("document.activeElement.id") == "q"
+
+
+def test_the_date_picker_answers_as_of_that_day(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    page.locator("#date").fill("2023-06-01")
+    page.locator("#q").fill("compte rendu opératoire dans le DMP ?")
+    expect(page.locator("#verdict")).to_have_text("Pas encore en vigueur")
+    expect(page.locator("#answer-dates")).to_contain_text("31 décembre 2023")
+    page.get_by_role("button", name="aujourd'hui").click()
+    expect(page.locator("#verdict")).to_have_text("Obligatoire")
+
+
+def test_the_table_lists_every_document_and_filters(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    rows = page.locator("#documents tbody tr")
+    expect(rows).to_have_count(10)
+    page.locator("#filter").fill("imagerie")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("imagerie")
+    page.locator("#filter").fill("zzzz")
+    expect(page.locator("#no-match")).to_be_visible()
+
+
+def test_the_english_toggle_and_an_english_question(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("#q")).to_have_attribute("placeholder", "E.g. lab report in the DMP?")
+    expect(page.locator("#documents thead")).to_contain_text("Required since")
+    page.locator("#q").fill("must I send the operative report to the patient?")
+    expect(page.locator("#verdict")).to_have_text("Required")
+    page.get_by_role("button", name="Français").click()
+    expect(page.locator("h1")).to_have_text("Obligations DMP et messagerie sécurisée")
+
+
+def test_copy_puts_the_plain_text_answer_with_its_citation_on_the_clipboard(browser, base_url):
+    from playwright.sync_api import expect
+
+    v = Visit(browser, base_url, permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = v.open().page
+        page.keyboard.type("CR bio dans le DMP ?")
+        expect(page.locator("#verdict")).to_have_text("Obligatoire")
+        page.get_by_role("button", name="Copier la réponse").click()
+        expect(page.locator("#copy-status")).to_have_text("Copié.")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        answer = page.evaluate("fetch('/api/ask?q=' + encodeURIComponent('CR bio dans le DMP ?')).then(r => r.json())")
+        assert copied == answer["text"]
+        assert "biologie médicale" in copied and "https://" in copied
+    finally:
+        v.context.close()
+
+
+def test_a_phone_sees_the_answer_without_sideways_scrolling(browser, base_url):
+    from playwright.sync_api import expect
+
+    v = Visit(browser, base_url, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    try:
+        page = v.open().page
+        page.keyboard.type("courrier au médecin traitant par messagerie ?")
+        expect(page.locator("#answer")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        box = page.locator("#verdict").bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    finally:
+        v.context.close()
+
+
+def test_data_is_shown_as_text_never_as_markup(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    page.locator("#q").fill('<img src=x onerror="window.__pwned=1"> CR bio ?')
+    expect(page.locator("#answer")).to_be_visible()
+    assert page.evaluate("window.__pwned === undefined")
+    assert page.locator("#answer img").count() == 0
