@@ -256,6 +256,9 @@ def test_compose_passes_secrets_as_files_and_only_known_settings() -> None:
         assert "telegram_bot_token" in service["secrets"]
     assert SERVICES["app"]["environment"]["TELEGRAM_WEBHOOK_SECRET_FILE"] == "/run/secrets/telegram_webhook_secret"
     assert SERVICES["bot-polling"]["command"] == ["telegram"]
+    # obligations.env may name a webhook URL for `app`; an empty value keeps the polling bot polling.
+    assert SERVICES["bot-polling"]["environment"]["TELEGRAM_WEBHOOK_URL"] == ""
+    assert load_settings({"TELEGRAM_WEBHOOK_URL": ""}).telegram_webhook_url is None
     for secret in COMPOSE_DATA["secrets"].values():
         assert secret["file"].startswith("./secrets/")
     gitignore = (DEPLOY / ".gitignore").read_text(encoding="utf-8")

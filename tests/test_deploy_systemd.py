@@ -136,3 +136,11 @@ def test_env_example_for_systemd_is_valid_and_names_only_settings(tmp_path: Path
     assert settings.obligations_host == "127.0.0.1"
     assert settings.telegram_webhook_url and settings.telegram_webhook_url.endswith("/telegram/webhook")
 
+
+
+def test_polling_unit_polls_even_if_the_shared_env_file_names_a_webhook() -> None:
+    d = _directives(DEPLOY / "systemd" / "obligations.service")
+    unset = " ".join(d.get("Service.UnsetEnvironment", [])).split()
+    assert "TELEGRAM_WEBHOOK_URL" in unset
+    web = _directives(DEPLOY / "systemd" / "obligations-web.service")
+    assert "Service.UnsetEnvironment" not in web
