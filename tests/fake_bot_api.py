@@ -101,7 +101,7 @@ class FakeBotAPI:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-bot-api", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-bot-api", daemon=True)
         self._thread.start()
         return self
 
@@ -410,6 +410,21 @@ class RunningBot:
 
     def __init__(self, api: FakeBotAPI, application: Any, task: "asyncio.Task[int]", stop: asyncio.Event) -> None:
         self.api, self.application, self.task, self.stop_event = api, application, task, stop
+
+    async def idle(self, timeout: float = 10.0) -> None:
+        """Wait until every update pushed so far has been fetched, and every handler has finished."""
+        api, app = self.api, self.application
+        last = next(api._update_ids) - 1  # ids are increasing: this one is past every pushed update
+        processor = app.update_processor
+
+        def done() -> bool:
+            fetched = not any(u["update_id"] <= last for u in api._state.updates) or api._state.confirmed_offset > last
+            return fetched and app.update_queue.empty() and processor.current_concurrent_updates == 0
+
+        # Two quiet checks in a row: an update may be between the queue and the processor.
+        await api.wait_for(done, timeout, "the bot to go idle")
+        await asyncio.sleep(0.05)
+        await api.wait_for(done, timeout, "the bot to go idle")
 
     async def stop(self) -> int:
         self.stop_event.set()
