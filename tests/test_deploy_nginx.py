@@ -8,79 +8,21 @@ from __future__ import annotations
 
 import http.server
 import json
-import os
-import socket
 import subprocess
 import threading
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-from test_deploy_support import DEPLOY, free_port, require_tool, self_signed_cert
+from test_deploy_support import free_port, nginx_cmd, stop_process, wait_for_port, write_nginx_config
 
-SITE = DEPLOY / "nginx" / "obligations.conf"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def _nginx() -> str:
-    return require_tool("nginx", "/usr/sbin/nginx")
-
-
-def _substitute(text: str, replacements: dict[str, str]) -> str:
-    for old, new in replacements.items():
-        assert old in text, f"placeholder {old!r} is no longer in {SITE}; update the test with the site"
-        text = text.replace(old, new)
-    return text
-
-
-def _write_config(tmp: Path, https_port: int, http_port: int, upstream_port: int) -> Path:
-    cert, key = self_signed_cert(tmp)  # ~0.1 s: once per nginx started
-    logs = tmp / "logs"
-    logs.mkdir()
-    site = _substitute(
-        SITE.read_text(encoding="utf-8"),
-        {
-            "/etc/ssl/obligations/fullchain.pem": str(cert),
-            "/etc/ssl/obligations/privkey.pem": str(key),
-            "/var/log/nginx/": f"{logs}/",
-            "listen 443 ssl;": f"listen 127.0.0.1:{https_port} ssl;",
-            "listen [::]:443 ssl;": "",
-            "listen 80;": f"listen 127.0.0.1:{http_port};",
-            "listen [::]:80;": "",
-            "server 127.0.0.1:8080;": f"server 127.0.0.1:{upstream_port};",
-        },
-    )
-    (tmp / "obligations.conf").write_text(site, encoding="utf-8")
-    user = "user root;\n" if os.geteuid() == 0 else ""  # workers must reach the 0700 temp dir
-    wrapper = f"""{user}daemon off;
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log;
-events {{ worker_connections 64; }}
-http {{
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    access_log off;
-    include {tmp}/obligations.conf;
-}}
-"""
-    conf = tmp / "nginx.conf"
-    conf.write_text(wrapper, encoding="utf-8")
-    return conf
-
-
-def _nginx_cmd(conf: Path, *extra: str) -> list[str]:
-    return [_nginx(), "-p", str(conf.parent), "-e", str(conf.parent / "error.log"), "-c", str(conf), *extra]
-
-
 def test_nginx_accepts_the_site(tmp_path: Path) -> None:
-    conf = _write_config(tmp_path, free_port(), free_port(), 8080)
-    result = subprocess.run(_nginx_cmd(conf, "-t"), capture_output=True, text=True, timeout=30)
+    conf = write_nginx_config(tmp_path, free_port(), free_port(), 8080)
+    result = subprocess.run(nginx_cmd(conf, "-t"), capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     assert "syntax is ok" in result.stderr and "test is successful" in result.stderr
     assert "[warn]" not in result.stderr and "[emerg]" not in result.stderr, result.stderr
@@ -118,19 +60,6 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"nginx exited with {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError(f"nginx did not listen on 127.0.0.1:{port}")
-
-
 @pytest.fixture(scope="module")
 def running_proxy(tmp_path_factory: pytest.TempPathFactory):
     tmp_path = tmp_path_factory.mktemp("nginx")
@@ -138,22 +67,15 @@ def running_proxy(tmp_path_factory: pytest.TempPathFactory):
     thread = threading.Thread(target=backend.serve_forever, daemon=True)
     thread.start()
     https_port, http_port = free_port(), free_port()
-    conf = _write_config(tmp_path, https_port, http_port, backend.server_address[1])
-    proc = subprocess.Popen(_nginx_cmd(conf), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    conf = write_nginx_config(tmp_path, https_port, http_port, backend.server_address[1])
+    proc = subprocess.Popen(nginx_cmd(conf), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        _wait_for_port(https_port, proc)
-        _wait_for_port(http_port, proc)
+        wait_for_port(https_port, proc)
+        wait_for_port(http_port, proc)
         with httpx.Client(base_url=f"https://127.0.0.1:{https_port}", verify=False, headers={"Host": "bot.example.org"}, timeout=10) as client:
             yield {"client": client, "backend": backend, "http_port": http_port, "logs": tmp_path / "logs"}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        if proc.stderr:
-            proc.stderr.close()
+        stop_process(proc)
         backend.shutdown()
         backend.server_close()
 
