@@ -61,6 +61,7 @@ class _State:
     faults: list[Fault] = field(default_factory=list)
     message_ids: dict[int, itertools.count] = field(default_factory=dict)
     confirmed_offset: int = 0
+    delivered_at: dict[int, float] = field(default_factory=dict)  # update_id → first handed to the bot
 
 
 def _decode(value: str) -> Any:
@@ -250,6 +251,10 @@ class FakeBotAPI:
             if chat_id is None or str(c.params.get("chat_id")) == str(chat_id)
         ]
 
+    def delivered_at(self, update_id: int) -> float | None:
+        with self._cond:
+            return self._state.delivered_at.get(update_id)
+
     def pending_updates(self) -> int:
         with self._cond:
             return len(self._state.updates)
@@ -347,7 +352,11 @@ class FakeBotAPI:
                 if left <= 0:
                     break
                 self._cond.wait(left)
-            return list(self._state.updates[:limit])
+            batch = list(self._state.updates[:limit])
+            now = time.monotonic()
+            for u in batch:
+                self._state.delivered_at.setdefault(u["update_id"], now)
+            return batch
 
     def _message_result(self, method: str, params: dict[str, Any]) -> Any:
         if "inline_message_id" in params:
