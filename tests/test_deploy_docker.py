@@ -241,6 +241,7 @@ def test_compose_mounts_the_shipped_nginx_site_and_rewrites_only_placeholders() 
     site = SITE.read_text(encoding="utf-8")
     assert "s/server 127.0.0.1:8080;/server app:8080;/" in script and "server 127.0.0.1:8080;" in site
     assert "bot[.]example[.]org" in script and "bot.example.org" in site
+    assert "/listen \\[::\\]:/d" in script and "listen [::]:443 ssl;" in site
     assert "/etc/ssl/obligations" in " ".join(nginx["volumes"]) and "/etc/ssl/obligations/fullchain.pem" in site
 
 
@@ -281,3 +282,20 @@ def test_env_example_documents_every_setting_and_nothing_else() -> None:
 def test_env_example_as_copied_gives_the_defaults() -> None:
     settings = load_settings(read_env_file(REPO / ".env.example"))
     assert settings == Settings.model_construct(**{k: f.get_default(call_default_factory=True) for k, f in Settings.model_fields.items()})
+
+
+def test_compose_nginx_start_script_rewrites_the_site_as_intended(tmp_path: Path) -> None:
+    """Run the nginx service's shell command (as compose would, after its $$ unescaping) on the site."""
+    script = SERVICES["nginx"]["command"][2].replace("$$", "$")
+    head, sep, _ = script.partition(" && exec nginx")
+    assert sep, "the command ends by exec'ing nginx in the foreground"
+    out = tmp_path / "default.conf"
+    head = head.replace("/etc/nginx/obligations.conf.in", str(SITE)).replace("/etc/nginx/conf.d/default.conf", str(out))
+    subprocess.run(["sh", "-c", head], env={"PUBLIC_HOST": "obligations.hopital.example", "PATH": os.environ["PATH"]}, check=True, timeout=30)
+    site, rewritten = SITE.read_text(encoding="utf-8"), out.read_text(encoding="utf-8")
+    assert "server app:8080;" in rewritten and "server 127.0.0.1:8080;" not in rewritten
+    assert "server_name obligations.hopital.example;" in rewritten and "bot.example.org" not in rewritten
+    assert "[::]" not in rewritten and "listen 443 ssl;" in rewritten and "listen 80;" in rewritten
+    # Nothing else changed.
+    removed = [line for line in site.splitlines() if line not in rewritten.splitlines()]
+    assert all("127.0.0.1:8080" in line or "bot.example.org" in line or "[::]" in line for line in removed), removed
