@@ -65,6 +65,10 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
     best = ranked[0][1] if ranked else 0.0
     second = ranked[1][1] if len(ranked) > 1 else 0.0
 
+    # 0. Practice management, printers, billing: not about this regulation, whatever words it borrows.
+    if query.off_topic and not query.forced:
+        return _base(question, query, day, rulebook, verdict="hors_sujet", caveats=caveats)
+
     # 1. Profession not covered by the text that would apply.
     if query.profession:
         doc = ranked[0][0] if ranked and best >= CLEAR else None

@@ -26,6 +26,7 @@ class Entry:
     tokens: tuple[str, ...]
     weight: float
     full: bool  # matched on the full token list (the phrase needs a small word, like "au patient")
+    stems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,17 +57,19 @@ class Lexicon:
     _index_full: dict[str, list[Entry]] = field(default_factory=dict)
     _index_content: dict[str, list[Entry]] = field(default_factory=dict)
     _vocab_set: frozenset[str] = frozenset()
+    _stems: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         vocab: set[str] = set()
         for e in self.entries:
             index = self._index_full if e.full else self._index_content
-            index.setdefault(e.tokens[0], []).append(e)
+            index.setdefault(e.stems[0], []).append(e)
             vocab.update(t for t in e.tokens if t not in self.stopwords)
         for index in (self._index_full, self._index_content):
             for key in index:
                 index[key].sort(key=lambda e: -len(e.tokens))
         self._vocab_set = frozenset(vocab)
+        self._stems = frozenset(stem(t) for t in vocab)
         self.vocabulary = sorted(t for t in vocab if len(t) >= 4 and t.isalpha())
 
     # -- tokens ---------------------------------------------------------------
@@ -84,12 +87,12 @@ class Lexicon:
             or any(token in words for words in self.language.values())
         ):
             return None
-        if token[-1] in "sx" and token[:-1] in self._vocab_set:
-            return token[:-1]  # a plural: not a typo, but the same word
-        limit = 1 if len(token) <= 6 else 2
+        if stem(token) in self._stems:
+            return None  # a plural of a lexicon word: matched as such, not a typo
+        limit = 1 if len(token) <= 8 else 2
         found = process.extract(token, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit, limit=3)
         for word, _dist, _ in sorted(found, key=lambda f: f[1]):
-            if word[0] == token[0] or len(token) >= 7:
+            if word[0] == token[0]:  # people rarely mistype the first letter; this keeps "support" from "report"
                 return word
         return None
 
@@ -102,6 +105,7 @@ class Lexicon:
             corrected.append(fix or tok)
             fuzzy_flags.append(fix is not None)
         content_pos = [i for i, t in enumerate(corrected) if t not in self.stopwords]
+        corrected = [stem(t) for t in corrected]
         content = [corrected[i] for i in content_pos]
         found: list[Match] = []
         found += self._scan(corrected, list(range(len(corrected))), self._index_full, fuzzy_flags)
@@ -114,7 +118,7 @@ class Lexicon:
         for i, tok in enumerate(seq):
             for e in index.get(tok, ()):
                 n = len(e.tokens)
-                if tuple(seq[i : i + n]) == e.tokens:
+                if tuple(seq[i : i + n]) == e.stems:
                     start, end = positions[i], positions[i + n - 1] + 1
                     out.append(Match(e.kind, e.value, start, end, e.weight, sum(fuzzy[start:end])))
         return out
@@ -144,6 +148,13 @@ class Lexicon:
             if not (m.kind in SPECIFIC_KINDS and any(o.kind in SPECIFIC_KINDS and o.start <= m.start and m.end <= o.end and o.length > m.length for o in kept))
         ]
         return sorted(set(kept), key=lambda m: (m.start, -m.length))
+
+
+def stem(token: str) -> str:
+    """Plural to singular, the only inflection that matters for matching ("bons de radio", "prescriptions")."""
+    if len(token) > 3 and token[-1] in "sx" and token[-2] != "s":
+        return token[:-1]
+    return token
 
 
 def _same_family(a: str, b: str) -> bool:
@@ -185,7 +196,7 @@ def load_lexicon(path: Path) -> Lexicon:
             if not toks:
                 raise RuleFileError(path, f"empty phrase {phrase!r}", field=f"{where}.{j}")
             full = any(t in stopwords for t in toks)
-            entries.append(Entry(kind, value, toks, weight, full))
+            entries.append(Entry(kind, value, toks, weight, full, tuple(stem(t) for t in toks)))
 
     grouped = {
         "documents": "document",
@@ -198,6 +209,7 @@ def load_lexicon(path: Path) -> Lexicon:
         "professions": "profession",
         "implied_nature": "implied",
         "profession_domains": "hint",
+        "profession_natures": "nature_hint",
     }
     for section, kind in grouped.items():
         for value, items in (data.get(section) or {}).items():
@@ -205,6 +217,8 @@ def load_lexicon(path: Path) -> Lexicon:
     add("not_listed", "not_listed", data.get("not_listed") or [], "not_listed")
     add("outside", "outside_hospital", data.get("outside_hospital") or [], "outside_hospital")
     add("topic", "topic", data.get("topic") or [], "topic")
+    add("nl_domain", "not_listed", data.get("not_listed_domains") or [], "not_listed_domains")
+    add("off_topic", "off_topic", data.get("off_topic") or [], "off_topic")
     add("greeting", "greeting", data.get("greetings") or [], "greetings")
     language = {lang: frozenset(fold(w) for w in words if isinstance(w, str)) for lang, words in data["language"].items()}
     return Lexicon(

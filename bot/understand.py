@@ -38,6 +38,7 @@ class Query:
     not_listed: bool
     greeting: bool
     on_topic: bool
+    off_topic: bool
     followup: bool
     truncated: bool
     empty: bool
@@ -85,11 +86,17 @@ def _nearest(target: Match, others: list[Match]) -> Match | None:
     return min(others, key=lambda o: (abs(o.start - target.start) + (0 if o.weight >= CLEAR else 3), -o.weight))
 
 
+HERE = frozenset({"ici", "here", "speaking", "asking"})
+RECIPIENT_MARKS = frozenset({"au", "aux", "a", "to", "chez"})
+
+
 def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[str | None, set[int]]:
-    """The asker's own profession ("je suis infirmière"), and the match positions it used."""
+    """The asker's own profession ("je suis infirmière", "Pharmacien ici :"), and the match positions it used."""
     for m in (m for m in matches if m.kind == "profession"):
         before = tokens[max(0, m.start - 4) : m.start]
         first_content = all(t in lexicon.stopwords for t in tokens[: m.start])
+        if m.end < len(tokens) and tokens[m.end] in HERE:
+            return m.value, {m.start}
         marked = any(
             tuple(before[i : i + len(marker)]) == marker for marker in lexicon.asker_markers for i in range(len(before) - len(marker) + 1)
         )
@@ -150,25 +157,44 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
 
     paired: set[int] = set()
     named = any(m.kind == "document" for m in matches)
+    strong_not_listed = any(m.kind == "not_listed" and m.weight >= CLEAR for m in matches)
+    care_not_listed = [
+        m for m in matches if m.kind == "nl_domain" and not (m.start and tokens[m.start - 1] in RECIPIENT_MARKS)
+    ]
+    if care_not_listed and not named and not domains:
+        strong_not_listed = True
     if natures and not domains and hints:
-        domains = [Match("domain", hints[0].value, hints[0].start, hints[0].end, 1.0, 0)]
+        domains = [Match("hint", hints[0].value, hints[0].start, hints[0].end, 1.0, 0)]
     crossing = {d.nature for d in catalogue.values() if d.domain}
+    not_listed_things = [m for m in matches if m.kind == "not_listed" and m.weight >= CLEAR] + care_not_listed
+    used_domains: set[int] = set()
+    # Each nature takes the nearest thing it can be of: a listed domain, or something not in the list
+    # ("compte rendu d'anapath de la pièce opératoire" is about the anapath, not the operation).
+    for n in (n for n in natures if n.value in crossing):
+        objects = [d for d in domains if d.kind == "domain" or n.weight >= CLEAR] + not_listed_things
+        target = min(objects, key=lambda o: (abs(o.start - n.start), -o.weight)) if objects else None
+        if target is None:
+            continue
+        if target.kind not in ("domain", "hint"):
+            paired.add(id(n))
+            continue
+        doc = _combo(n.value, target.value, None, catalogue)
+        if doc:
+            paired.add(id(n))
+            used_domains.add(id(target))
+            close = abs(n.start - target.start) <= 3
+            strength = 1.0 if n.weight >= CLEAR or close else n.weight / CLEAR
+            offer(doc, 0.92 * strength * min(target.weight / CLEAR, 1.0) * penalty(n, target), min(n.start, target.start))
+    nature_hints = [m for m in matches if m.kind == "nature_hint"]
     for d in domains:
-        n = _nearest(d, [n for n in natures if n.value in crossing])
-        if n is not None:
-            doc = _combo(n.value, d.value, phase if n.value == "lettre_liaison" else strong_phase, catalogue)
-            if doc:
-                paired.add(id(n))
-                close = abs(n.start - d.start) <= 3
-                strength = 1.0 if n.weight >= CLEAR or close else n.weight / CLEAR
-                offer(doc, 0.92 * strength * min(d.weight / CLEAR, 1.0) * penalty(n, d), min(n.start, d.start))
-                continue
-        hint = implied.get((d.start, d.end))
+        if id(d) in used_domains:
+            continue
+        hint = implied.get((d.start, d.end)) or (nature_hints[0].value if nature_hints and not natures else None)
         if hint:
-            offer(_combo(hint, d.value, phase, catalogue), 0.85 * penalty(d), d.start)
+            offer(_combo(hint, d.value, None, catalogue), 0.85 * penalty(d), d.start)
             continue
         family = _of_domain(d.value, catalogue)
-        if d.weight < CLEAR:
+        if d.weight < CLEAR or strong_not_listed or natures:
             continue
         if len(family) == 1:
             offer(family[0], 0.85 * penalty(d), d.start)
@@ -179,7 +205,7 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
     default = lexicon.default_domain.get("prescription") or {}
     default_words = {w for w in default.get("when", [])}
     for n in strong_natures:
-        if id(n) in paired or named:
+        if id(n) in paired or named or strong_not_listed:
             continue
         if n.value == "prescription" and domains:
             continue
@@ -203,7 +229,8 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
 
     date = find_date(text, today)
     kinds = {m.kind for m in matches}
-    not_listed = any(m.kind == "not_listed" and (m.weight >= CLEAR or kinds & {"topic", "channel"}) for m in matches)
+    not_listed = strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches)
+    off_topic = "off_topic" in kinds and not kinds & {"topic", "channel"}
     query = Query(
         lang=lang,
         scores=dict(scores),
@@ -219,7 +246,8 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
         profession=profession,
         not_listed=not_listed,
         greeting="greeting" in kinds,
-        on_topic=bool(kinds & {"topic", "nature", "domain", "phase"}),
+        on_topic=any(m.kind in ("topic", "nature", "domain") and m.weight >= CLEAR for m in matches),
+        off_topic=off_topic,
         followup=bool(tokens) and any(tuple(tokens[: len(s)]) == s for s in FOLLOWUP_STARTS),
         truncated=truncated,
         empty=not tokens,

@@ -19,3 +19,11 @@ def test_labelled_set_accuracy(engine):
 def test_labelled_set_covers_every_verdict_and_english():
     cases = read_cases(str(DATA / "questions.tsv"))
     assert {c.verdict for c in cases} == {"obligatoire", "pas_encore_en_vigueur", "exclu", "non_concerne", "non_liste", "ambigu", "hors_sujet"}
+
+
+def test_second_labelled_set_accuracy(engine):
+    """A set written by a different author, used to check the lexicon generalises beyond the first."""
+    cases = read_cases(str(DATA / "questions_holdout.tsv"))
+    outcomes = evaluate(engine, cases)
+    accuracy = sum(o.ok for o in outcomes) / len(outcomes)
+    assert accuracy >= 0.97, report(outcomes)
