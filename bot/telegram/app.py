@@ -77,6 +77,8 @@ def register_handlers(application: Application) -> None:
     for names, callback in commands:
         application.add_handler(CommandHandler(list(names), callback, filters=filters.UpdateType.MESSAGE))
     application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & addressed, H.on_text))
+    # An unknown command in a private chat gets the help; in a group it may be another bot's.
+    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND & filters.ChatType.PRIVATE, H.on_help))
     application.add_handler(
         MessageHandler(
             filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL & ~filters.COMMAND & addressed,
