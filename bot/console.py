@@ -30,10 +30,10 @@ LABELS: dict[str, dict[str, str]] = {
         "since": "obligatoire depuis le {date}",
         "from": "obligatoire à partir du {date}",
         "as_of": "réponse au {date}",
-        "channels": "Canaux",
-        "excluded": "Exclusion",
+        "channels": "Canaux : ",
+        "excluded": "Exclusion : ",
         "pick": "Tapez le numéro du document.",
-        "source": "Source",
+        "source": "Source : ",
     },
     "en": {
         "obligatoire": "REQUIRED",
@@ -46,10 +46,10 @@ LABELS: dict[str, dict[str, str]] = {
         "since": "required since {date}",
         "from": "required from {date}",
         "as_of": "answer as of {date}",
-        "channels": "Channels",
-        "excluded": "Excluded",
+        "channels": "Channels: ",
+        "excluded": "Excluded: ",
         "pick": "Type the number of the document.",
-        "source": "Source",
+        "source": "Source: ",
     },
 }
 
@@ -105,14 +105,14 @@ def format_answer(a: Any) -> str:
     lines.append("  " + " · ".join(dates))
     if a.channels:
         parts = [c.label + (f" ({c.condition})" if c.condition else "") for c in a.channels]
-        lines.append(_wrap(f"{t['channels']} : " + " ; ".join(parts)))
+        lines.append(_wrap(t["channels"] + " ; ".join(parts)))
     for x in a.exclusions:
         if x.applies:
-            lines.append(_wrap(f"{t['excluded']} : {x.label}"))
+            lines.append(_wrap(t["excluded"] + x.label))
     if a.citations:
         quote = a.citations[0]
         lines.append(_wrap(f"« {quote.text.strip()} »"))
-        lines.append(f"  {t['source']} : {quote.title} — {quote.url}")
+        lines.append(f"  {t['source']}{quote.title} — {quote.url}")
     for caveat in a.caveats:
         lines.append(_wrap(f"! {caveat}"))
     return "\n".join(lines)
