@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import AsyncIterator
 
@@ -110,3 +111,44 @@ async def test_webhook_refuses_a_wrong_secret_and_processes_the_right_one(api: F
             assert right.status_code == 200
         [answer] = await api.wait_calls("sendMessage", chat_id=71)
         assert answer.params["text"].startswith("<b>Oui")
+
+
+def test_webhook_mode_serves_the_route_and_exits_0_on_sigterm() -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    secret = "abc_123"
+    update = {
+        "update_id": 1,
+        "message": {"message_id": 5, "date": 0, "chat": {"id": 81, "type": "private"}, "from": {"id": 81, "is_bot": False, "first_name": "D"}, "text": "CRO ?"},
+    }
+    with FakeBotAPI() as api:
+        env = _env(TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=api.base_url, TELEGRAM_WEBHOOK_SECRET=secret)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "telegram", "--webhook-url", f"http://127.0.0.1:{port}", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            api.wait_until(lambda: bool(api.calls("setWebhook")), 30, "setWebhook")
+            url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+            assert api.calls("setWebhook")[0].params["url"] == url
+            deadline = time.monotonic() + 10
+            while True:  # the server starts listening just after the lifespan registers the webhook
+                try:
+                    refused = httpx.post(url, json=update)
+                    break
+                except httpx.ConnectError:
+                    assert time.monotonic() < deadline
+            assert refused.status_code == 403
+            assert httpx.post(url, json=update, headers={SECRET_HEADER: secret}).status_code == 200
+            api.wait_until(lambda: bool(api.sent(81)), 10, "the answer")
+            proc.send_signal(signal.SIGTERM)
+            out, err = proc.communicate(timeout=15)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+    assert proc.returncode == 0, err[-2000:]
+    assert TEST_TOKEN not in out + err and "Traceback" not in err

@@ -7,6 +7,7 @@ the last getUpdates offset is confirmed, in-flight answers are sent, then the pr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -153,7 +154,15 @@ async def _serve_webhook(application: Application, webhook_url: str, secret: str
         return code
     config = uvicorn.Config(webhook_app(application, secret, webhook_url), host=listen, port=port, log_config=None, lifespan="on")
     server = uvicorn.Server(config)
+    # uvicorn would re-raise SIGTERM after its shutdown (exit status -15); stop it ourselves and exit 0.
+    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
+        except (NotImplementedError, RuntimeError):
+            pass
     log_event(log, "telegram_started", mode="webhook", bot=application.bot.username, listen=listen, port=port, path=urlsplit(webhook_url).path)
-    await server.serve()  # uvicorn handles SIGTERM/SIGINT: stops accepting, then runs our lifespan exit
+    await server.serve()  # on SIGTERM: stops accepting, then runs our lifespan exit (bot stopped)
     log_event(log, "telegram_stopped", mode="webhook")
     return 0 if server.started else 1
