@@ -59,7 +59,7 @@ TEXTS: dict[str, dict[str, str]] = {
     # sections
     "todo": {"fr": "À faire :", "en": "What to do:"},
     "todo_if": {"fr": "Ce qu'il faudra faire :", "en": "What will be required:"},
-    "recipients": {"fr": "à", "en": "to"},
+    "recipients": {"fr": "— destinataires :", "en": "— recipients:"},
     "condition": {"fr": "condition", "en": "condition"},
     "not_verified": {"fr": "non vérifié", "en": "not verified"},
     "exclusions": {"fr": "Exclusions :", "en": "Exclusions:"},
