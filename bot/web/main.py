@@ -6,6 +6,7 @@ data) travel in `?q=`. Our own middleware logs method, route, status and time in
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 from typing import Any
@@ -39,13 +40,32 @@ def _load_engine(settings: Any) -> Any:
     return Engine.load(**kwargs)
 
 
+def _server_class() -> type:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn re-raises SIGTERM/SIGINT after its graceful shutdown, so the process would die by the
+        signal; a clean stop exits 0 instead, like `obligations telegram`."""
+
+        @contextlib.contextmanager
+        def capture_signals(self):  # type: ignore[override]
+            with super().capture_signals():
+                try:
+                    yield
+                finally:
+                    getattr(self, "_captured_signals", []).clear()
+
+    return Server
+
+
 def run(args: argparse.Namespace) -> int:
-    """Serve until interrupted; 0 on a clean stop, 1 if the server could not start, 2 on bad rules, 78 on bad settings."""
+    """Serve until SIGTERM/SIGINT; 0 on a clean stop, 2 on bad rules, 3 if the server or the bot
+    could not start (port taken, token rejected), 78 on bad settings."""
     import uvicorn
 
     from bot.loading import RuleFileError
     from bot.web.app import create_app
-    from bot.web.telegram_bridge import WebhookUnavailable, load_telegram, public_webhook_url
+    from bot.web.telegram_bridge import WebhookUnavailable, build_webhook_application, public_webhook_url
 
     try:
         settings = load_settings()
@@ -69,8 +89,7 @@ def run(args: argparse.Namespace) -> int:
             return _fail("--webhook-url needs TELEGRAM_WEBHOOK_SECRET or TELEGRAM_WEBHOOK_SECRET_FILE (letters, digits, _ and -, up to 256 characters)", SettingsError.exit_code)
         try:
             webhook_url = public_webhook_url(webhook_url)
-            build_application, _ = load_telegram()
-            telegram_application = build_application(settings, engine)
+            telegram_application = build_webhook_application(settings, engine)
         except SettingsError as exc:
             return _fail(str(exc), exc.exit_code)
         except (ValueError, WebhookUnavailable) as exc:
@@ -87,7 +106,13 @@ def run(args: argparse.Namespace) -> int:
         lifespan="on",
         proxy_headers=False,
     )
-    server = uvicorn.Server(config)
-    log.info("helpdesk on http://%s:%s/%s", host, port, " with the Telegram webhook" if telegram_application else "")
-    server.run()
+    server = _server_class()(config)
+    from bot.observability import log_event
+
+    log_event(log, "web_starting", host=host, port=port, telegram_webhook=telegram_application is not None)
+    try:
+        server.run()
+    except SystemExit as exc:  # uvicorn exits 3 when the app or the socket fails at start-up
+        code = exc.code if isinstance(exc.code, int) else 1
+        return _fail("could not start (the log above says why)", code) if code else 0
     return 0 if server.started else 1
