@@ -18,6 +18,9 @@ from bot.web.params import ApiError, parse_date, parse_document, parse_lang, par
 
 NO_STORE = {"cache-control": "no-store"}
 IDENTIFIERS_HEADER = "x-obligations-identifiers"
+# A question of this size is answered in about 0.1 ms: cheaper on the event loop than a hop to a
+# worker thread. Longer ones (up to 2000 characters, ~15 ms) go to a thread so they cannot stall it.
+INLINE_QUESTION_CHARS = 300
 
 
 def error_response(error: ApiError) -> JSONResponse:
@@ -39,7 +42,10 @@ async def ask(request: Request) -> Response:
         return error_response(error)
     engine = _engine(request)
     start = time.perf_counter()
-    answer = await anyio.to_thread.run_sync(lambda: engine.answer(question, today=day, document=document))
+    if len(question) <= INLINE_QUESTION_CHARS:
+        answer = engine.answer(question, today=day, document=document)
+    else:
+        answer = await anyio.to_thread.run_sync(lambda: engine.answer(question, today=day, document=document))
     metrics.record_answer(answer.verdict, time.perf_counter() - start)
     headers = dict(NO_STORE)
     kinds = find_identifiers(question)
