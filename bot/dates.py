@@ -89,8 +89,17 @@ def _apply(q: str | None, first: dt.date, last: dt.date, default: dt.date) -> dt
     return default
 
 
+# A date that names a legal text ("l'arrêté du 26 avril 2022", "le texte de 2024") is not the date asked about.
+_NAMES_A_TEXT = re.compile(r"\b(arrete|arretes|decret|decrets|texte|textes|loi|circulaire|version|annexe|jorf|jo)( (du|de|d|en|of|from|dated))?( l| la| le)? $")
+
+
+def _names_text(prefix: str) -> bool:
+    return bool(_NAMES_A_TEXT.search(prefix[-40:]))
+
+
 def find_date(text: str, today: dt.date) -> DateFound | None:
     s = fold_keep_dates(text)
+    s = _mask_text_names(s)
     for m in ISO.finditer(s):
         d = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if d:
@@ -138,3 +147,11 @@ def find_date(text: str, today: dt.date) -> DateFound | None:
     if TODAY_WORDS.search(s):
         return DateFound(today, "today", "day", today, today)
     return None
+
+
+def _mask_text_names(s: str) -> str:
+    """Blank out dates that name a legal text, keeping positions of everything else."""
+    patterns = [ISO, NUMERIC, DAY_MONTH_YEAR, MONTH_DAY_YEAR, MONTH_YEAR, YEAR]
+    for pattern in patterns:
+        s = pattern.sub(lambda m: " " * len(m.group(0)) if _names_text(m.string[: m.start()]) else m.group(0), s)
+    return s

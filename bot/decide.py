@@ -66,7 +66,7 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
     second = ranked[1][1] if len(ranked) > 1 else 0.0
 
     # 0. Practice management, printers, billing: not about this regulation, whatever words it borrows.
-    if query.off_topic and not query.forced:
+    if query.off_topic and not query.forced and not (query.not_listed and query.about_obligations) and (best < CLEAR or not query.about_obligations):
         return _base(question, query, day, rulebook, verdict="hors_sujet", caveats=caveats)
 
     # 1. Profession not covered by the text that would apply.

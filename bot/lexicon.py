@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.loading import RuleFileError, read_yaml
 from bot.normalise import fold, tokenise
 
-SPECIFIC_KINDS = frozenset({"document", "uncertain", "not_listed"})
+SPECIFIC_KINDS = frozenset({"document", "uncertain", "not_listed", "off_topic"})
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class Lexicon:
     asker_markers: list[tuple[str, ...]]
     language: dict[str, frozenset[str]]
     default_domain: dict[str, Any]
+    drug_suffixes: tuple[str, ...] = ()
     vocabulary: list[str] = field(default_factory=list)
     _index_full: dict[str, list[Entry]] = field(default_factory=dict)
     _index_content: dict[str, list[Entry]] = field(default_factory=dict)
@@ -110,7 +111,22 @@ class Lexicon:
         found: list[Match] = []
         found += self._scan(corrected, list(range(len(corrected))), self._index_full, fuzzy_flags)
         found += self._scan(content, content_pos, self._index_content, fuzzy_flags)
+        found += self._medicines(tokens, found)
         return self._resolve(found)
+
+    def _medicines(self, tokens: list[str], found: list[Match]) -> list[Match]:
+        """Unknown words with a WHO drug-name ending are medicines (a domain of their own)."""
+        covered = {i for m in found for i in range(m.start, m.end)}
+        out = []
+        for i, tok in enumerate(tokens):
+            if i in covered or len(tok) < 7 or not tok.isalpha() or tok in self._vocab_set or tok in self.protected:
+                continue
+            if any(tok in words for words in self.language.values()):
+                continue
+            if tok.endswith(self.drug_suffixes):
+                out.append(Match("domain", "produits_sante", i, i + 1, 1.0, 0))
+                out.append(Match("implied", "prescription", i, i + 1, 1.0, 0))
+        return out
 
     @staticmethod
     def _scan(seq: list[str], positions: list[int], index: dict[str, list[Entry]], fuzzy: list[bool]) -> list[Match]:
@@ -230,4 +246,5 @@ def load_lexicon(path: Path) -> Lexicon:
         asker_markers=[tuple(fold(m).split()) for m in data.get("asker_markers") or []],
         language=language,
         default_domain=data.get("default_domain") or {},
+        drug_suffixes=tuple(fold(x) for x in data.get("drug_suffixes") or []),
     )

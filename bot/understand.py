@@ -39,6 +39,7 @@ class Query:
     greeting: bool
     on_topic: bool
     off_topic: bool
+    about_obligations: bool  # words of the DMP, messaging or obligations, or a channel
     followup: bool
     truncated: bool
     empty: bool
@@ -88,6 +89,7 @@ def _nearest(target: Match, others: list[Match]) -> Match | None:
 
 HERE = frozenset({"ici", "here", "speaking", "asking"})
 RECIPIENT_MARKS = frozenset({"au", "aux", "a", "to", "chez"})
+GROUP_MARKS = frozenset({"nos", "notre", "our", "mes", "my"})  # "nos infirmiers…" asks for a team
 
 
 def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[str | None, set[int]]:
@@ -100,6 +102,8 @@ def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon)
         marked = any(
             tuple(before[i : i + len(marker)]) == marker for marker in lexicon.asker_markers for i in range(len(before) - len(marker) + 1)
         )
+        if before and before[-1] in GROUP_MARKS and not (len(before) > 1 and before[-2] in RECIPIENT_MARKS):
+            marked = True
         if marked or first_content:
             return m.value, {m.start}
     return None, set()
@@ -157,9 +161,11 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
 
     paired: set[int] = set()
     named = any(m.kind == "document" for m in matches)
+    kinds_here = {m.kind for m in matches}
     strong_not_listed = any(m.kind == "not_listed" and m.weight >= CLEAR for m in matches)
+    recipient_marks = RECIPIENT_MARKS if lang == "fr" else RECIPIENT_MARKS - {"a"}
     care_not_listed = [
-        m for m in matches if m.kind == "nl_domain" and not (m.start and tokens[m.start - 1] in RECIPIENT_MARKS)
+        m for m in matches if m.kind == "nl_domain" and not (m.start and tokens[m.start - 1] in recipient_marks)
     ]
     if care_not_listed and not named and not domains:
         strong_not_listed = True
@@ -190,6 +196,9 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
         if id(d) in used_domains:
             continue
         hint = implied.get((d.start, d.end)) or (nature_hints[0].value if nature_hints and not natures else None)
+        bare = not natures and not kinds_here & {"topic", "channel"}
+        if bare and d.value == "produits_sante":
+            continue  # a medicine named with no word of documents or obligations: a clinical question
         if hint:
             offer(_combo(hint, d.value, None, catalogue), 0.85 * penalty(d), d.start)
             continue
@@ -230,7 +239,7 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
     date = find_date(text, today)
     kinds = {m.kind for m in matches}
     not_listed = strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches)
-    off_topic = "off_topic" in kinds and not kinds & {"topic", "channel"}
+    off_topic = "off_topic" in kinds
     query = Query(
         lang=lang,
         scores=dict(scores),
@@ -248,6 +257,7 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
         greeting="greeting" in kinds,
         on_topic=any(m.kind in ("topic", "nature", "domain") and m.weight >= CLEAR for m in matches),
         off_topic=off_topic,
+        about_obligations=bool(kinds & {"topic", "channel"}),
         followup=bool(tokens) and any(tuple(tokens[: len(s)]) == s for s in FOLLOWUP_STARTS),
         truncated=truncated,
         empty=not tokens,

@@ -21,9 +21,13 @@ def test_labelled_set_covers_every_verdict_and_english():
     assert {c.verdict for c in cases} == {"obligatoire", "pas_encore_en_vigueur", "exclu", "non_concerne", "non_liste", "ambigu", "hors_sujet"}
 
 
-def test_second_labelled_set_accuracy(engine):
-    """A set written by a different author, used to check the lexicon generalises beyond the first."""
-    cases = read_cases(str(DATA / "questions_holdout.tsv"))
+import pytest
+
+
+@pytest.mark.parametrize("name", ["questions_holdout.tsv", "questions_blind.tsv"])
+def test_other_authors_sets_accuracy(engine, name):
+    """Sets written by other authors, first run blind (see README), then kept as regression sets."""
+    cases = read_cases(str(DATA / name))
     outcomes = evaluate(engine, cases)
     accuracy = sum(o.ok for o in outcomes) / len(outcomes)
     assert accuracy >= 0.97, report(outcomes)
