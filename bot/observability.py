@@ -154,7 +154,8 @@ class TextFormatter(logging.Formatter):
 
 _HANDLER_NAME = "obligations"
 # Libraries whose INFO lines are noise or carry URLs with the token.
-_QUIET = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "telegram.ext.Updater": logging.INFO, "apscheduler": logging.WARNING}
+_QUIET = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "telegram": logging.WARNING, "telegram.ext.Updater": logging.INFO, "apscheduler": logging.WARNING}
+# PTB logs request parameters (message text, and with httpx the token in URLs) at DEBUG: never below WARNING.
 
 
 def configure_logging(level: str | int = "INFO", fmt: str = "json", secrets: Iterable[str] = (), stream: Any = None) -> logging.Handler:
