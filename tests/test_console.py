@@ -17,7 +17,7 @@ from bot.engine import Engine
 REPO = Path(__file__).resolve().parents[1]
 SCRIPT = Path(sys.executable).with_name("obligations")
 COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "bot.cli"]
-TEST_ONLY_VARIABLES = ("OBLIGATIONS_SKIP_BROWSER",)  # the settings loader rejects unknown OBLIGATIONS_*
+TEST_ONLY_VARIABLES = ("SKIP_BROWSER_TESTS",)
 
 
 def _env(**extra: str) -> dict[str, str]:

@@ -213,3 +213,11 @@ def test_top_level_answer_function():
 def test_bad_input_gives_an_answer(engine, today, text):
     a = engine.answer(text, today)
     assert a.verdict in VERDICTS and a.text
+
+
+def test_off_topic_after_a_question_is_not_a_followup(engine, today):
+    first = engine.answer("CR bio au patient ?", today)
+    for text in ("quel temps fait-il ?", "merci", "comment on crée le DMP d'un patient ?"):
+        a = engine.answer(text, today, context=first)
+        assert a.verdict == "hors_sujet" and a.documents == [], text
+    assert engine.answer("et la demande ?", today, context=first).documents == ["prescription-biologie"]

@@ -2,7 +2,7 @@
 
 Needs Debian's chromium (tests/ci-setup-browser.sh installs it) and the `playwright` package, used
 only as a DevTools-protocol driver with executable_path: no browser is ever downloaded.
-Missing either is a failure, not a skip, unless OBLIGATIONS_SKIP_BROWSER=1.
+Missing either is a failure, not a skip, unless SKIP_BROWSER_TESTS=1.
 """
 from __future__ import annotations
 
@@ -26,8 +26,8 @@ FLAGS = [
     "--disable-sync",
 ]
 
-if os.environ.get("OBLIGATIONS_SKIP_BROWSER") == "1":
-    pytest.skip("OBLIGATIONS_SKIP_BROWSER=1", allow_module_level=True)
+if os.environ.get("SKIP_BROWSER_TESTS") == "1":
+    pytest.skip("SKIP_BROWSER_TESTS=1", allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +39,7 @@ def base_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run tests/ci-setup-browser.sh (or set OBLIGATIONS_SKIP_BROWSER=1)")
+        pytest.fail(f"{CHROMIUM} is missing: run tests/ci-setup-browser.sh (or set SKIP_BROWSER_TESTS=1)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:

@@ -20,7 +20,7 @@ import httpx
 
 REPO = Path(__file__).resolve().parents[2]
 # Test-only switches share the OBLIGATIONS_ prefix, which the settings loader rejects as unknown.
-TEST_ONLY_VARIABLES = ("OBLIGATIONS_SKIP_BROWSER",)
+TEST_ONLY_VARIABLES = ("SKIP_BROWSER_TESTS",)
 
 
 def free_port() -> int:
