@@ -285,7 +285,7 @@ def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]
         return query
     if query.off_topic or (query.greeting and not query.followup):
         return query
-    says_something = query.followup or query.channels or query.date or query.situations or query.negated_situations or query.profession or query.nature or query.domain or query.phase
+    says_something = query.empty or query.followup or query.channels or query.date or query.situations or query.negated_situations or query.profession or query.nature or query.domain or query.phase
     if not says_something:
         return query  # "quel temps fait-il ?" after a question is not a follow-up
     changes: dict = {}
