@@ -242,17 +242,6 @@ def _batch(session: Session, stdin: TextIO) -> int:
     return 0
 
 
-def _load_engine(settings: Any) -> Any:
-    from bot.engine import Engine
-
-    kwargs = {}
-    if settings.obligations_rules_dir is not None:
-        kwargs["rules_dir"] = settings.obligations_rules_dir
-    if settings.obligations_knowledge_dir is not None:
-        kwargs["knowledge_dir"] = settings.obligations_knowledge_dir
-    return Engine.load(**kwargs)
-
-
 def run(args: argparse.Namespace | None = None, stdin: TextIO | None = None) -> int:
     """0 at the end of input or on :quitter; 2 if the rules do not load; 78 on bad settings."""
     from bot.loading import RuleFileError
@@ -264,7 +253,9 @@ def run(args: argparse.Namespace | None = None, stdin: TextIO | None = None) -> 
         print(f"obligations console: {exc}", file=sys.stderr)
         return exc.exit_code
     try:
-        engine = _load_engine(settings)
+        from bot.engine import Engine
+
+        engine = Engine.from_settings(settings)
     except RuleFileError as exc:
         print(f"obligations console: the rules did not load: {exc}", file=sys.stderr)
         return 2

@@ -30,6 +30,11 @@ class Engine:
         rulebook = load_rulebook(rules_dir or DEFAULT_RULES_DIR, knowledge)
         return cls(rulebook, load_lexicon(knowledge / "lexicon.yaml"))
 
+    @classmethod
+    def from_settings(cls, settings) -> "Engine":
+        """Load from the data directories the settings name (OBLIGATIONS_RULES_DIR, …), else the defaults."""
+        return cls.load(settings.obligations_rules_dir, settings.obligations_knowledge_dir)
+
     @property
     def sources(self) -> list[Source]:
         return list(self.rulebook.sources.values())

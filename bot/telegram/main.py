@@ -57,7 +57,7 @@ def run(args: Any) -> int:
     try:
         from bot.engine import Engine
 
-        engine = Engine.load(settings.obligations_rules_dir, settings.obligations_knowledge_dir)
+        engine = Engine.from_settings(settings)
     except Exception as exc:  # RuleFileError and friends say which file and field
         return _fail(f"cannot load the rules: {exc}", EXIT_CONFIG)
     application = build_application(settings, engine, updater=not webhook_url)

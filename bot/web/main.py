@@ -29,17 +29,6 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-def _load_engine(settings: Any) -> Any:
-    from bot.engine import Engine
-
-    kwargs = {}
-    if settings.obligations_rules_dir is not None:
-        kwargs["rules_dir"] = settings.obligations_rules_dir
-    if settings.obligations_knowledge_dir is not None:
-        kwargs["knowledge_dir"] = settings.obligations_knowledge_dir
-    return Engine.load(**kwargs)
-
-
 def _server_class() -> type:
     import uvicorn
 
@@ -76,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
     port = getattr(args, "port", None) or settings.obligations_port
 
     try:
-        engine = _load_engine(settings)
+        from bot.engine import Engine
+
+        engine = Engine.from_settings(settings)
     except RuleFileError as exc:
         return _fail(f"the rules did not load: {exc}")
 
