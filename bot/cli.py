@@ -88,5 +88,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return commands.run(command, args)
 
 
+def entry() -> int:
+    """Console entry point: `obligations ... | head` must end quietly, not with a traceback."""
+    try:
+        code = main()
+        sys.stdout.flush()
+        return code
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())

@@ -95,3 +95,16 @@ def test_eval_prints_accuracy(tmp_path):
     proc = run("eval", str(f))
     assert proc.returncode == 0
     assert "accuracy: 1/2 = 50.0 %" in proc.stdout and "line 3" in proc.stdout
+
+
+def test_output_piped_into_a_closed_reader_ends_quietly():
+    """`obligations ask --jsonl - | head -1`: more output than a pipe holds, reader gone early."""
+    cmd = [OBLIGATIONS, "ask", "--jsonl", "-"] if OBLIGATIONS else [sys.executable, "-m", "bot.cli", "ask", "--jsonl", "-"]
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdin.write(("CRO au patient ?\n" * 300).encode())
+    proc.stdin.close()
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read()
+    proc.wait(timeout=60)
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
