@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.answer import Context
 from bot.dates import DateFound, find_date
@@ -122,15 +122,13 @@ def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tu
     return [s for s in found if s not in negated], negated
 
 
-def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str, DocumentInfo], context: Context | None = None) -> Query:
-    truncated = len(text) > MAX_CHARS
-    text = text[:MAX_CHARS]
-    tokens = lexicon.tokens(text)
-    matches = lexicon.match(tokens)
-    lang = detect_language(tokens, lexicon)
-    profession, used = _asker_profession(tokens, matches, lexicon)
-    matches = [m for m in matches if not (m.kind in ("channel", "profession") and m.start in used)]
+def _find_documents(
+    tokens: list[str], matches: list[Match], lang: str, situations: list[str], lexicon: Lexicon, catalogue: dict[str, DocumentInfo]
+) -> tuple[dict[str, float], dict[str, int], bool]:
+    """Score each listed document from names, nature × domain pairs and hints.
 
+    Returns (scores, first mention positions, whether a non-listed document was named instead).
+    """
     first_pos: dict[str, int] = {}
     scores: dict[str, float] = defaultdict(float)
 
@@ -143,6 +141,7 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
     def penalty(*ms: Match) -> float:
         return 1.0 - 0.08 * sum(m.fuzzy for m in ms)
 
+    kinds = {m.kind for m in matches}
     natures = [m for m in matches if m.kind == "nature"]
     domains = [m for m in matches if m.kind == "domain"]
     implied = {(m.start, m.end): m.value for m in matches if m.kind == "implied"}
@@ -150,37 +149,35 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
     phase = phases[0].value if phases else None
     strong_phase = next((m.value for m in phases if m.weight >= CLEAR), None)
     hints = [m for m in matches if m.kind == "hint"]
-    situations, negated = _situations(tokens, matches, lexicon)
-    strong_natures = [n for n in natures if n.weight >= CLEAR]
+    nature_hints = [m for m in matches if m.kind == "nature_hint"]
 
+    # 1. Names that point at one document ("CRO", "lettre de sortie"), or maybe at one ("arrêt de travail").
     for m in matches:
         if m.kind == "document":
             offer(m.value, m.weight * penalty(m), m.start)
         elif m.kind == "uncertain":
             offer(m.value, 0.5, m.start)
+    named = "document" in kinds
 
-    paired: set[int] = set()
-    named = any(m.kind == "document" for m in matches)
-    kinds_here = {m.kind for m in matches}
-    strong_not_listed = any(m.kind == "not_listed" and m.weight >= CLEAR for m in matches)
+    # 2. Things not in the list: a named document ("bilan de kiné"), or a kind of care ("ordo de kiné",
+    #    but not "au kiné", a recipient).
     recipient_marks = RECIPIENT_MARKS if lang == "fr" else RECIPIENT_MARKS - {"a"}
-    care_not_listed = [
-        m for m in matches if m.kind == "nl_domain" and not (m.start and tokens[m.start - 1] in recipient_marks)
-    ]
-    if care_not_listed and not named and not domains:
-        strong_not_listed = True
+    care_not_listed = [m for m in matches if m.kind == "nl_domain" and not (m.start and tokens[m.start - 1] in recipient_marks)]
+    not_listed_things = [m for m in matches if m.kind == "not_listed" and m.weight >= CLEAR] + care_not_listed
+    strong_not_listed = any(m.kind == "not_listed" and m.weight >= CLEAR for m in matches) or bool(care_not_listed and not named and not domains)
+
+    # 3. Each nature takes the nearest thing it can be of: a listed domain, or something not in the list
+    #    ("compte rendu d'anapath de la pièce opératoire" is about the anapath, not the operation).
     if natures and not domains and hints:
         domains = [Match("hint", hints[0].value, hints[0].start, hints[0].end, 1.0, 0)]
     crossing = {d.nature for d in catalogue.values() if d.domain}
-    not_listed_things = [m for m in matches if m.kind == "not_listed" and m.weight >= CLEAR] + care_not_listed
+    paired: set[int] = set()
     used_domains: set[int] = set()
-    # Each nature takes the nearest thing it can be of: a listed domain, or something not in the list
-    # ("compte rendu d'anapath de la pièce opératoire" is about the anapath, not the operation).
     for n in (n for n in natures if n.value in crossing):
         objects = [d for d in domains if d.kind == "domain" or n.weight >= CLEAR] + not_listed_things
-        target = min(objects, key=lambda o: (abs(o.start - n.start), -o.weight)) if objects else None
-        if target is None:
+        if not objects:
             continue
+        target = min(objects, key=lambda o: (abs(o.start - n.start), -o.weight))
         if target.kind not in ("domain", "hint"):
             paired.add(id(n))
             continue
@@ -191,72 +188,83 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
             close = abs(n.start - target.start) <= 3
             strength = 1.0 if n.weight >= CLEAR or close else n.weight / CLEAR
             offer(doc, 0.92 * strength * min(target.weight / CLEAR, 1.0) * penalty(n, target), min(n.start, target.start))
-    nature_hints = [m for m in matches if m.kind == "nature_hint"]
+
+    # 4. A domain with no nature: a hinted nature ("antibiotiques" → prescription), its only document,
+    #    or its documents as candidates ("IRM ?" → compte rendu or demande).
     for d in domains:
         if id(d) in used_domains:
             continue
-        hint = implied.get((d.start, d.end)) or (nature_hints[0].value if nature_hints and not natures else None)
-        bare = not natures and not kinds_here & {"topic", "channel"}
-        if bare and d.value == "produits_sante":
+        if not natures and not kinds & {"topic", "channel"} and d.value == "produits_sante":
             continue  # a medicine named with no word of documents or obligations: a clinical question
+        hint = implied.get((d.start, d.end)) or (nature_hints[0].value if nature_hints and not natures else None)
         if hint:
             offer(_combo(hint, d.value, None, catalogue), 0.85 * penalty(d), d.start)
             continue
-        family = _of_domain(d.value, catalogue)
         if d.weight < CLEAR or strong_not_listed or natures:
             continue
-        if len(family) == 1:
-            offer(family[0], 0.85 * penalty(d), d.start)
-        else:
-            for doc in family:
-                offer(doc, 0.5, d.start)
+        family = _of_domain(d.value, catalogue)
+        for doc in family:
+            offer(doc, 0.85 * penalty(d) if len(family) == 1 else 0.5, d.start)
 
+    # 5. A nature with no domain: its only document ("certificat"), a default ("ordonnance" → medicines),
+    #    or its documents as candidates ("compte rendu ?").
     default = lexicon.default_domain.get("prescription") or {}
-    default_words = {w for w in default.get("when", [])}
-    for n in strong_natures:
-        if id(n) in paired or named or strong_not_listed:
-            continue
-        if n.value == "prescription" and domains:
+    default_words = set(default.get("when", []))
+    for n in (n for n in natures if n.weight >= CLEAR):
+        if id(n) in paired or named or strong_not_listed or (n.value == "prescription" and domains):
             continue
         doc = _combo(n.value, None, phase if n.value == "lettre_liaison" else strong_phase, catalogue)
         if doc:
             offer(doc, 0.88 * penalty(n), n.start)
-            continue
-        if n.value == "prescription" and (tokens[n.start] in default_words or "entente_prealable" in situations):
+        elif n.value == "prescription" and (tokens[n.start] in default_words or "entente_prealable" in situations):
             offer(_combo("prescription", default.get("domain"), None, catalogue), 0.82 * penalty(n), n.start)
-            continue
-        if domains and n.value == "compte_rendu":
-            continue
-        for doc in _of_nature(n.value, catalogue):
-            offer(doc, 0.5, n.start)
+        elif not (domains and n.value == "compte_rendu"):
+            for doc in _of_nature(n.value, catalogue):
+                offer(doc, 0.5, n.start)
+    return dict(scores), first_pos, strong_not_listed
 
-    channels: list[str] = []
+
+def _channels(matches: list[Match]) -> list[str]:
+    """Channels asked, in order; a weak hint ("Mon espace santé") yields to a clear one ("au patient")."""
     strong = {m.value for m in matches if m.kind == "channel" and m.weight >= CLEAR}
+    channels: list[str] = []
     for m in matches:
         if m.kind == "channel" and m.value not in channels and (m.weight >= CLEAR or not strong - {m.value}):
             channels.append(m.value)
+    return channels
 
-    date = find_date(text, today)
+
+def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str, DocumentInfo], context: Context | None = None) -> Query:
+    truncated = len(text) > MAX_CHARS
+    text = text[:MAX_CHARS]
+    tokens = lexicon.tokens(text)
+    matches = lexicon.match(tokens)
+    lang = detect_language(tokens, lexicon)
+    profession, used = _asker_profession(tokens, matches, lexicon)
+    matches = [m for m in matches if not (m.kind in ("channel", "profession") and m.start in used)]
+    situations, negated = _situations(tokens, matches, lexicon)
+    scores, order, strong_not_listed = _find_documents(tokens, matches, lang, situations, lexicon, catalogue)
     kinds = {m.kind for m in matches}
-    not_listed = strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches)
-    off_topic = "off_topic" in kinds
+    natures = [m for m in matches if m.kind == "nature"]
+    domains = [m for m in matches if m.kind == "domain"]
+    phases = [m for m in matches if m.kind == "phase"]
     query = Query(
         lang=lang,
-        scores=dict(scores),
-        order=first_pos,
-        nature=None,
-        domain=None,
-        phase=phase,
-        channels=channels,
+        scores=scores,
+        order=order,
+        nature=natures[0].value if natures else None,
+        domain=domains[0].value if domains else None,
+        phase=phases[0].value if phases else None,
+        channels=_channels(matches),
         situations=situations,
         negated_situations=negated,
         outside_hospital="outside" in kinds,
-        date=date,
+        date=find_date(text, today),
         profession=profession,
-        not_listed=not_listed,
+        not_listed=strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches),
         greeting="greeting" in kinds,
         on_topic=any(m.kind in ("topic", "nature", "domain") and m.weight >= CLEAR for m in matches),
-        off_topic=off_topic,
+        off_topic="off_topic" in kinds,
         about_obligations=bool(kinds & {"topic", "channel"}),
         followup=bool(tokens) and any(tuple(tokens[: len(s)]) == s for s in FOLLOWUP_STARTS),
         truncated=truncated,
@@ -264,18 +272,9 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
         fuzzy=sum(m.fuzzy for m in matches),
         mentions=[f"{m.kind}:{m.value}" for m in matches],
     )
-    nature = natures[0].value if natures else None
-    domain = domains[0].value if domains else None
-    query = _replace(query, nature=nature, domain=domain)
     if context is not None:
         query = follow_up(query, context, catalogue)
     return query
-
-
-def _replace(query: Query, **changes) -> Query:
-    from dataclasses import replace
-
-    return replace(query, **changes)
 
 
 def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]) -> Query:
@@ -320,4 +319,4 @@ def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]
         changes["lang"] = context.lang if query.empty else query.lang
     if changes.get("scores"):
         changes["on_topic"] = True
-    return _replace(query, **changes)
+    return replace(query, **changes)
