@@ -93,6 +93,7 @@ class Answer(Value):
     candidates: list[Candidate] = Field(default_factory=list)
     channel_asked: str | None = None
     profession: str | None = None
+    profession_label: str | None = None
     version: str | None = None
     score: float = 0.0
     margin: float = 0.0

@@ -50,6 +50,7 @@ def _base(question: str, query: Query, day: dt.date, rulebook: Rulebook, **field
         documents=documents,
         channel_asked=query.channels[0] if query.channels else None,
         profession=query.profession,
+        profession_label=rulebook.professions[query.profession].label(query.lang) if query.profession in rulebook.professions else None,
         context=_context(query, documents, rulebook) if documents or query.date else Context(lang=query.lang, date=query.date.date if query.date else None),
         **fields,
     )
@@ -100,18 +101,15 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
             if query.empty or not query.on_topic:
                 return _base(question, query, day, rulebook, verdict="hors_sujet", caveats=caveats)
             candidates = list(rulebook.documents)
-        if len(candidates) == 1 and best >= CLEAR:
-            clear = candidates
-        else:
-            return _base(
-                question, query, day, rulebook,
-                verdict="ambigu",
-                documents=candidates,
-                candidates=[Candidate(id=d, title=rulebook.documents[d].title(lang)) for d in candidates],
-                caveats=caveats,
-                score=best,
-                margin=best - second,
-            )
+        return _base(
+            question, query, day, rulebook,
+            verdict="ambigu",
+            documents=candidates,
+            candidates=[Candidate(id=d, title=rulebook.documents[d].title(lang)) for d in candidates],
+            caveats=caveats,
+            score=best,
+            margin=best - second,
+        )
     # Several documents clearly named: answer the first named, say so for the others.
     clear.sort(key=lambda d: (-round(query.scores.get(d, 0), 1), query.order.get(d, 99)))
     doc = clear[0]
@@ -122,7 +120,7 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
 
 def _main_version(rulebook: Rulebook, day: dt.date) -> RuleVersion:
     """The arrêté in force that day (the text that defines who is covered), else the earliest one."""
-    arretes = sorted((v for v in rulebook.versions if len(v.rows) > 2), key=lambda v: v.applies_from)
+    arretes = sorted((v for v in rulebook.versions if v.general), key=lambda v: v.applies_from)
     in_force = [v for v in arretes if v.applies_from <= day]
     return in_force[-1] if in_force else arretes[0]
 

@@ -109,6 +109,7 @@ class RuleVersion(Frozen):
     applies_from_verified: bool = True
     applies_from_note: Localised | None = None
     covers: list[str] = Field(description="professions bound by this text")
+    general: bool = Field(default=False, description="sets who is bound by the list as a whole (the arrêtés)")
     covers_citation: Citation | None = None
     rows: list[Row]
 

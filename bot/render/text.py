@@ -22,7 +22,7 @@ def headline(answer: Answer) -> str:
         quote = next((e.quote for e in answer.exclusions if e.applies), "")
         return W.text("exclu", lang, title=title, quote=quote)
     if v == "non_concerne":
-        return W.text("non_concerne", lang, profession=answer.profession or "")
+        return W.text("non_concerne", lang, profession=answer.profession_label or answer.profession or "")
     return W.text(v, lang)
 
 
