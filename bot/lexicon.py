@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.loading import RuleFileError, read_yaml
 from bot.normalise import fold, tokenise
 
-SPECIFIC_KINDS = frozenset({"document", "uncertain", "not_listed", "off_topic"})
+SPECIFIC_KINDS = frozenset({"document", "uncertain", "not_listed", "off_topic", "verb"})
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,8 @@ class Lexicon:
     asker_markers: list[tuple[str, ...]]
     language: dict[str, frozenset[str]]
     default_domain: dict[str, Any]
-    drug_suffixes: tuple[str, ...] = ()
+    domain_endings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    asker_after: frozenset[str] = frozenset()
     vocabulary: list[str] = field(default_factory=list)
     _index_full: dict[str, list[Entry]] = field(default_factory=dict)
     _index_content: dict[str, list[Entry]] = field(default_factory=dict)
@@ -111,11 +112,11 @@ class Lexicon:
         found: list[Match] = []
         found += self._scan(corrected, list(range(len(corrected))), self._index_full, fuzzy_flags)
         found += self._scan(content, content_pos, self._index_content, fuzzy_flags)
-        found += self._medicines(tokens, found)
+        found += self._by_ending(tokens, found)
         return self._resolve(found)
 
-    def _medicines(self, tokens: list[str], found: list[Match]) -> list[Match]:
-        """Unknown words with a WHO drug-name ending are medicines (a domain of their own)."""
+    def _by_ending(self, tokens: list[str], found: list[Match]) -> list[Match]:
+        """Unknown words with a telling ending: a medicine (WHO stems) or an operation ("-ectomie")."""
         covered = {i for m in found for i in range(m.start, m.end)}
         out = []
         for i, tok in enumerate(tokens):
@@ -123,9 +124,12 @@ class Lexicon:
                 continue
             if any(tok in words for words in self.language.values()):
                 continue
-            if tok.endswith(self.drug_suffixes):
-                out.append(Match("domain", "produits_sante", i, i + 1, 1.0, 0))
-                out.append(Match("implied", "prescription", i, i + 1, 1.0, 0))
+            for domain, endings in self.domain_endings.items():
+                if tok.endswith(endings):
+                    out.append(Match("domain", domain, i, i + 1, 1.0, 0))
+                    if domain == "produits_sante":
+                        out.append(Match("implied", "prescription", i, i + 1, 1.0, 0))
+                    break
         return out
 
     @staticmethod
@@ -226,6 +230,7 @@ def load_lexicon(path: Path) -> Lexicon:
         "implied_nature": "implied",
         "profession_domains": "hint",
         "profession_natures": "nature_hint",
+        "situation_hints": "situation_hint",
     }
     for section, kind in grouped.items():
         for value, items in (data.get(section) or {}).items():
@@ -235,6 +240,7 @@ def load_lexicon(path: Path) -> Lexicon:
     add("topic", "topic", data.get("topic") or [], "topic")
     add("nl_domain", "not_listed", data.get("not_listed_domains") or [], "not_listed_domains")
     add("off_topic", "off_topic", data.get("off_topic") or [], "off_topic")
+    add("verb", "verb", data.get("verbs") or [], "verbs")
     add("greeting", "greeting", data.get("greetings") or [], "greetings")
     language = {lang: frozenset(fold(w) for w in words if isinstance(w, str)) for lang, words in data["language"].items()}
     return Lexicon(
@@ -246,5 +252,6 @@ def load_lexicon(path: Path) -> Lexicon:
         asker_markers=[tuple(fold(m).split()) for m in data.get("asker_markers") or []],
         language=language,
         default_domain=data.get("default_domain") or {},
-        drug_suffixes=tuple(fold(x) for x in data.get("drug_suffixes") or []),
+        domain_endings={domain: tuple(fold(x) for x in endings) for domain, endings in (data.get("domain_endings") or {}).items()},
+        asker_after=frozenset(fold(w) for w in data.get("asker_after") or []),
     )

@@ -87,7 +87,6 @@ def _nearest(target: Match, others: list[Match]) -> Match | None:
     return min(others, key=lambda o: (abs(o.start - target.start) + (0 if o.weight >= CLEAR else 3), -o.weight))
 
 
-HERE = frozenset({"ici", "here", "speaking", "asking"})
 RECIPIENT_MARKS = frozenset({"au", "aux", "a", "to", "chez"})
 GROUP_MARKS = frozenset({"nos", "notre", "our", "mes", "my"})  # "nos infirmiers…" asks for a team
 
@@ -97,7 +96,7 @@ def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon)
     for m in (m for m in matches if m.kind == "profession"):
         before = tokens[max(0, m.start - 4) : m.start]
         first_content = all(t in lexicon.stopwords for t in tokens[: m.start])
-        if m.end < len(tokens) and tokens[m.end] in HERE:
+        if m.end < len(tokens) and tokens[m.end] in lexicon.asker_after:
             return m.value, {m.start}
         marked = any(
             tuple(before[i : i + len(marker)]) == marker for marker in lexicon.asker_markers for i in range(len(before) - len(marker) + 1)
@@ -113,7 +112,7 @@ def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tu
     found: list[str] = []
     negated: list[str] = []
     for m in (m for m in matches if m.kind == "situation"):
-        before = tokens[max(0, m.start - 3) : m.start]
+        before = tokens[max(0, m.start - 4) : m.start]
         if any(t in lexicon.negations for t in before):
             if m.value not in negated:
                 negated.append(m.value)
@@ -162,7 +161,7 @@ def _find_documents(
     # 2. Things not in the list: a named document ("bilan de kiné"), or a kind of care ("ordo de kiné",
     #    but not "au kiné", a recipient).
     recipient_marks = RECIPIENT_MARKS if lang == "fr" else RECIPIENT_MARKS - {"a"}
-    care_not_listed = [m for m in matches if m.kind == "nl_domain" and not (m.start and tokens[m.start - 1] in recipient_marks)]
+    care_not_listed = [m for m in matches if m.kind == "nl_domain" and not recipient_marks & set(tokens[max(0, m.start - 2) : m.start])]
     not_listed_things = [m for m in matches if m.kind == "not_listed" and m.weight >= CLEAR] + care_not_listed
     strong_not_listed = any(m.kind == "not_listed" and m.weight >= CLEAR for m in matches) or bool(care_not_listed and not named and not domains)
 
@@ -185,7 +184,7 @@ def _find_documents(
         if doc:
             paired.add(id(n))
             used_domains.add(id(target))
-            close = abs(n.start - target.start) <= 3
+            close = abs(n.start - target.start) <= 4  # "demande d'examen de biologie"
             strength = 1.0 if n.weight >= CLEAR or close else n.weight / CLEAR
             offer(doc, 0.92 * strength * min(target.weight / CLEAR, 1.0) * penalty(n, target), min(n.start, target.start))
 
@@ -203,8 +202,8 @@ def _find_documents(
         if d.weight < CLEAR or strong_not_listed or natures:
             continue
         family = _of_domain(d.value, catalogue)
-        for doc in family:
-            offer(doc, 0.85 * penalty(d) if len(family) == 1 else 0.5, d.start)
+        for doc in family:  # a domain alone never decides: "opératoire ?" is offered, not asserted
+            offer(doc, 0.6 if len(family) == 1 else 0.5, d.start)
 
     # 5. A nature with no domain: its only document ("certificat"), a default ("ordonnance" → medicines),
     #    or its documents as candidates ("compte rendu ?").
