@@ -95,6 +95,7 @@ class Answer(Value):
     profession: str | None = None
     profession_label: str | None = None
     version: str | None = None
+    verified: bool = True  # False where the row (its date) is carried over from an earlier text
     score: float = 0.0
     margin: float = 0.0
     context: Context = Field(default_factory=Context)

@@ -5,12 +5,26 @@ whitespace and nothing else (no case folding, no quote normalisation), so a para
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from bot.domain import CHANNEL_IDS, DOCUMENT_IDS, Citation, Rulebook
 from bot.loading import Problem
 
 _WS = re.compile(r"\s+")
+_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+_FRENCH_DATE = re.compile(r"\b(1er|\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})\b")
+
+
+def quoted_dates(text: str) -> set[dt.date]:
+    """Dates written out in a quote ("31 décembre 2023"), to hold the data to what the text says."""
+    out = set()
+    for day, month, year in _FRENCH_DATE.findall(text):
+        try:
+            out.add(dt.date(int(year), _MONTHS.index(month) + 1, 1 if day == "1er" else int(day)))
+        except ValueError:
+            continue
+    return out
 
 
 def fold(text: str) -> str:
@@ -54,6 +68,10 @@ def check_rulebook(rulebook: Rulebook) -> list[Problem]:
             listed.add(row.document)
             if not 2000 <= row.effective_date.year <= 2100:
                 problems.append(Problem(version.file, f"implausible date {row.effective_date.isoformat()}", row.document, f"{where}.effective_date"))
+            said = set().union(*(quoted_dates(c.excerpt) for c in row.citations)) if row.citations else set()
+            if said and row.effective_date not in said:
+                shown = ", ".join(sorted(d.isoformat() for d in said))
+                problems.append(Problem(version.file, f"effective_date {row.effective_date.isoformat()} is not the date the cited text gives ({shown})", row.document, f"{where}.effective_date"))
             if not row.citations:
                 problems.append(Problem(version.file, "no citation", row.document, f"{where}.citations"))
             for j, cit in enumerate(row.citations):

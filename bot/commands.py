@@ -66,10 +66,8 @@ def _ask_jsonl(engine, path: str, today: dt.date) -> int:
         print(f"obligations ask: cannot read {path}: {exc.strerror}", file=sys.stderr)
         return 1
     with stream:
-        for number, line in enumerate(stream, 1):
-            question = line.rstrip("\n")
-            if not question.strip():
-                continue
+        for line in stream:
+            question = line.rstrip("\n")  # a blank line gets an answer too: output lines match input lines
             answer = engine.answer(question, today)
             sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
             sys.stdout.flush()

@@ -40,6 +40,9 @@ NUMERIC = re.compile(r"\b(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})\b")
 DAY_MONTH_YEAR = re.compile(r"\b(1er|\d{1,2})(?:er)? " + _MONTH + r" " + _YEAR + r"\b")
 MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r" (\d{1,2})(?:st|nd|rd|th)? " + _YEAR + r"\b")
 MONTH_YEAR = re.compile(r"\b" + _MONTH + r" " + _YEAR + r"\b")
+NUMERIC_MONTH = re.compile(r"(?<![\d/.\-])(\d{1,2})[/.\-]((?:19|20)\d\d)(?![\d/.\-])")
+SEMESTER = re.compile(r"\b(1er|1|premier|first|2e|2eme|2nd|second|deuxieme|2) (?:semestre|half|half of) " + _YEAR + r"\b")
+_YEAR_CONTEXT = re.compile(r"\b(en|in|annee|year|depuis|since|avant|before|apres|after|fin|debut|end|mi|mid)\s*$")
 YEAR = re.compile(r"(?<![\d/.\-])" + _YEAR + r"(?![\d/.\-])")
 TODAY_WORDS = re.compile(r"\b(aujourd hui|maintenant|actuellement|a ce jour|today|now|currently|at present)\b")
 LAST_YEAR = re.compile(r"\b(l an dernier|l annee derniere|an dernier|annee derniere|last year)\b")
@@ -109,7 +112,8 @@ def find_date(text: str, today: dt.date) -> DateFound | None:
         year = int(m.group(3))
         if year < 100:
             year += 2000
-        d = _safe(year, int(m.group(2)), int(m.group(1)))
+        first, second = int(m.group(1)), int(m.group(2))
+        d = _safe(year, second, first) or (_safe(year, first, second) if second > 12 else None)  # 03/15/2023 can only be US
         if d and 1990 <= year <= 2099:
             q = _qualifier(s[: m.start()])
             return DateFound(_apply(q, d, d, d), m.group(0), "day", d, d)
@@ -124,6 +128,19 @@ def find_date(text: str, today: dt.date) -> DateFound | None:
         if d:
             q = _qualifier(s[: m.start()])
             return DateFound(_apply(q, d, d, d), m.group(0), "day", d, d)
+    for m in SEMESTER.finditer(s):
+        year = int(m.group(2))
+        first = dt.date(year, 1, 1) if m.group(1) in {"1er", "1", "premier", "first"} else dt.date(year, 7, 1)
+        last = dt.date(year, 6, 30) if first.month == 1 else dt.date(year, 12, 31)
+        q = _qualifier(s[: m.start()])
+        return DateFound(_apply(q, first, last, first), m.group(0), "month", first, last)
+    for m in NUMERIC_MONTH.finditer(s):
+        month, year = int(m.group(1)), int(m.group(2))
+        if 1 <= month <= 12:
+            first = dt.date(year, month, 1)
+            last = dt.date(year, month, calendar.monthrange(year, month)[1])
+            q = _qualifier(s[: m.start()])
+            return DateFound(_apply(q, first, last, first), m.group(0), "month", first, last)
     for m in MONTH_YEAR.finditer(s):
         year, month = int(m.group(2)), MONTHS[m.group(1)]
         if m.group(1) in {"mar", "may", "jan", "dec", "sep", "oct", "nov"} and not re.search(r"\b(en|in|de|of|fin|end|debut|since|depuis)$", s[: m.start()].strip()):
@@ -136,6 +153,8 @@ def find_date(text: str, today: dt.date) -> DateFound | None:
         year = int(m.group(1))
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
         q = _qualifier(s[: m.start()])
+        if q is None and not 2015 <= year <= 2035 and not _YEAR_CONTEXT.search(s[: m.start()]):
+            continue  # "pour 2000 patients" is a number, not a year
         default = today if year == today.year else first
         return DateFound(_apply(q, first, last, default), m.group(0), "year", first, last)
     if LAST_YEAR.search(s):
@@ -155,3 +174,14 @@ def _mask_text_names(s: str) -> str:
     for pattern in patterns:
         s = pattern.sub(lambda m: " " * len(m.group(0)) if _names_text(m.string[: m.start()]) else m.group(0), s)
     return s
+
+
+def unreadable_date(text: str) -> bool:
+    """A date-like string that is no real day ("31/02/2023"): the answer must say it was not read."""
+    s = fold_keep_dates(text)
+    for m in NUMERIC.finditer(s):
+        year = int(m.group(3)) + (2000 if len(m.group(3)) == 2 else 0)
+        first, second = int(m.group(1)), int(m.group(2))
+        if not (_safe(year, second, first) or _safe(year, first, second)):
+            return True
+    return False

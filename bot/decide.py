@@ -62,6 +62,8 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
     caveats: list[str] = []
     if query.truncated:
         caveats.append(W.text("truncated", lang))
+    if query.date_unreadable and query.date is None:
+        caveats.append(W.text("date_unreadable", lang, day=W.date(day, lang)))
     ranked = query.ranked()
     best = ranked[0][1] if ranked else 0.0
     second = ranked[1][1] if len(ranked) > 1 else 0.0
@@ -159,6 +161,12 @@ def _verdict_for(question: str, query: Query, doc: str, day: dt.date, rulebook: 
             caveats.append(ch.note(lang))
     if not version.applies_from_verified and version.applies_from <= day and _matters(version, row, day, query):
         caveats.append(W.text("version_date_unverified", lang, title=version.title, date=W.date(version.applies_from, lang)))
+    for ex in exclusions:
+        if ex.id in query.situation_hints:
+            caveats.append(W.text("situation_maybe", lang, quote=ex.quote))
+    if "sejour_hospitalier" in query.situations and query.outside_hospital and any(e.id == "sejour_hospitalier" for e in exclusions):
+        quote = next(e.quote for e in exclusions if e.id == "sejour_hospitalier")
+        caveats.append(W.text("hospital_and_outside", lang, quote=quote))
     for situation in query.situations:
         if situation not in {e.id for e in exclusions}:
             caveats.append(W.text("situation_not_excluding", lang, title=info.title(lang), situation=rulebook.exclusions[situation].label(lang)))
@@ -176,6 +184,7 @@ def _verdict_for(question: str, query: Query, doc: str, day: dt.date, rulebook: 
         channels=channels,
         exclusions=exclusions,
         version=version.id,
+        verified=row.verified,
         score=score,
         margin=margin,
     )
@@ -207,7 +216,7 @@ def _channels(row: Row, query: Query, rulebook: Rulebook, lang: str) -> list[Cha
                 condition=ch.condition,
                 recipients=list(ch.recipients),
                 asked=ch.channel in query.channels,
-                verified=ch.verified and row.verified,
+                verified=ch.verified,
                 note=ch.note(lang) if ch.note else None,
             )
         )

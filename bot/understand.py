@@ -11,13 +11,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from bot.answer import Context
-from bot.dates import DateFound, find_date
+from bot.dates import DateFound, find_date, unreadable_date
 from bot.domain import DocumentInfo
 from bot.lexicon import Lexicon, Match
 
 MAX_CHARS = 2000  # beyond this a message is not a question; we read the start and say so
 CLEAR = 0.8  # a document this sure is answered
 CANDIDATE = 0.4  # a document this sure is offered as a choice
+ORDINALS = {
+    "1": 0, "1er": 0, "premier": 0, "premiere": 0, "first": 0,
+    "2": 1, "2e": 1, "2eme": 1, "deuxieme": 1, "second": 1, "seconde": 1, "two": 1, "deux": 1,
+    "3": 2, "3e": 2, "3eme": 2, "troisieme": 2, "third": 2, "three": 2, "trois": 2,
+    "4": 3, "4e": 3, "quatrieme": 3, "fourth": 3,
+}
+PICK_FILLER = frozenset({"le", "la", "l", "the", "numero", "no", "n", "choix", "option", "one", "celui", "celle", "ci", "du", "haut"})
 FOLLOWUP_STARTS = (("et",), ("and",), ("what", "about"), ("how", "about"), ("pareil",), ("idem",), ("meme", "chose"), ("et", "si"), ("aussi",), ("also",))
 
 
@@ -32,6 +39,7 @@ class Query:
     channels: list[str]
     situations: list[str]
     negated_situations: list[str]
+    situation_hints: list[str]  # words that may mean an excluded situation ("génétique": constitutional?)
     outside_hospital: bool
     date: DateFound | None
     profession: str | None
@@ -43,6 +51,8 @@ class Query:
     followup: bool
     truncated: bool
     empty: bool
+    date_unreadable: bool = False
+    pick: int | None = None  # "2", "le premier": a choice among the candidates offered before
     forced: bool = False
     fuzzy: int = 0
     mentions: list[str] = field(default_factory=list)
@@ -223,6 +233,14 @@ def _find_documents(
     return dict(scores), first_pos, strong_not_listed
 
 
+def _pick(tokens: list[str]) -> int | None:
+    """"2", "le premier", "the second one": the index of a candidate, when that is all the message says."""
+    picks = [ORDINALS[t] for t in tokens if t in ORDINALS]
+    if len(picks) == 1 and all(t in ORDINALS or t in PICK_FILLER for t in tokens):
+        return picks[0]
+    return None
+
+
 def _channels(matches: list[Match]) -> list[str]:
     """Channels asked, in order; a weak hint ("Mon espace santé") yields to a clear one ("au patient")."""
     strong = {m.value for m in matches if m.kind == "channel" and m.weight >= CLEAR}
@@ -240,7 +258,7 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
     matches = lexicon.match(tokens)
     lang = detect_language(tokens, lexicon)
     profession, used = _asker_profession(tokens, matches, lexicon)
-    matches = [m for m in matches if not (m.kind in ("channel", "profession") and m.start in used)]
+    matches = [m for m in matches if not (m.kind in ("channel", "profession", "nl_domain") and m.start in used)]
     situations, negated = _situations(tokens, matches, lexicon)
     scores, order, strong_not_listed = _find_documents(tokens, matches, lang, situations, lexicon, catalogue)
     kinds = {m.kind for m in matches}
@@ -257,8 +275,11 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
         channels=_channels(matches),
         situations=situations,
         negated_situations=negated,
+        situation_hints=sorted({m.value for m in matches if m.kind == "situation_hint"} - set(situations)),
         outside_hospital="outside" in kinds,
         date=find_date(text, today),
+        date_unreadable=unreadable_date(text),
+        pick=_pick(tokens),
         profession=profession,
         not_listed=strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches),
         greeting="greeting" in kinds,
@@ -283,6 +304,20 @@ def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]
         return query
     if query.off_topic or (query.greeting and not query.followup):
         return query
+    if query.pick is not None and len(context.documents) > 1:
+        if query.pick >= len(context.documents):
+            return query
+        doc = context.documents[query.pick]
+        return replace(
+            query,
+            scores={doc: 1.0},
+            order={doc: 0},
+            channels=[context.channel] if context.channel else [],
+            date=DateFound(context.date, "context", "day", context.date, context.date) if context.date else None,
+            situations=list(context.situations),
+            profession=context.profession,
+            lang=context.lang,
+        )
     says_something = query.empty or query.followup or query.channels or query.date or query.situations or query.negated_situations or query.profession or query.nature or query.domain or query.phase
     if not says_something:
         return query  # "quel temps fait-il ?" after a question is not a follow-up

@@ -38,7 +38,7 @@ def test_ask_json_before_entry_into_force():
 def test_ask_jsonl_from_stdin_one_answer_per_line():
     proc = run("ask", "--jsonl", "-", "--date", "2024-01-15", stdin="CR bio dans le DMP ?\n\nbonjour\n\x00\x01 binaire\nordo entente préalable\n")
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
-    assert [d["verdict"] for d in lines] == ["obligatoire", "hors_sujet", "hors_sujet", "exclu"]
+    assert [d["verdict"] for d in lines] == ["obligatoire", "hors_sujet", "hors_sujet", "hors_sujet", "exclu"]
     assert all(d["date"] == "2024-01-15" for d in lines)
 
 

@@ -221,3 +221,94 @@ def test_off_topic_after_a_question_is_not_a_followup(engine, today):
         a = engine.answer(text, today, context=first)
         assert a.verdict == "hors_sujet" and a.documents == [], text
     assert engine.answer("et la demande ?", today, context=first).documents == ["prescription-biologie"]
+
+
+def test_only_constitutional_genetics_is_excluded(engine, today):
+    assert engine.answer("CR de génétique constitutionnelle dans le DMP ?", today).verdict == "exclu"
+    tumour = engine.answer("CR de génétique tumorale dans le DMP ?", today)
+    assert tumour.verdict == "obligatoire" and tumour.documents == ["cr-biologie"]
+    assert any("génétique constitutionnelle" in c for c in tumour.caveats)
+
+
+@pytest.mark.parametrize("question", ["cr bio en dehors d'un séjour hospitalier", "le cr bio n'est pas fait pendant l'hospit", "CR bio hors hospitalisation"])
+def test_outside_a_stay_said_many_ways(engine, today, question):
+    assert engine.answer(question, today).verdict == "obligatoire"
+
+
+def test_rows_unseen_in_2024_are_qualified_in_the_headline(engine):
+    a = engine.answer("courrier au confrère au DMP ?", D(2024, 9, 1))
+    assert a.verdict == "obligatoire" and a.verified is False
+    assert "date à vérifier" in a.text.splitlines()[0]
+    assert any("https://www.legifrance.gouv.fr/" in c for c in a.caveats)
+    assert engine.answer("CR bio au DMP ?", D(2024, 9, 1)).verified is True
+
+
+@pytest.mark.parametrize(
+    "question,day,caveat",
+    [
+        ("CR opératoire pour 2000 patients", D(2026, 11, 25), False),
+        ("CR opératoire 12/2023", D(2023, 12, 1), False),
+        ("operative report on 03/15/2023", D(2023, 3, 15), False),
+        ("CR opératoire au 2e semestre 2023", D(2023, 7, 1), False),
+        ("CR opératoire le 31/02/2023", D(2026, 11, 25), True),
+    ],
+)
+def test_dates_are_read_or_said_unread(engine, today, question, day, caveat):
+    a = engine.answer(question, today)
+    assert a.date == day
+    assert any("pas un jour du calendrier" in c or "not a calendar day" in c for c in a.caveats) is caveat
+
+
+def test_care_prescriptions_are_not_listed_but_recipients_are_not_care(engine, today):
+    assert engine.answer("ordonnance d'infirmier au DMP ?", today).verdict == "non_liste"
+    assert engine.answer("ordo de kiné pour une lombalgie au DMP ?", today).verdict == "non_liste"
+    a = engine.answer("ordonnance de médicaments à envoyer à l'infirmière ?", today)
+    assert a.verdict == "obligatoire" and a.documents == ["prescription-produits-sante"]
+
+
+def test_exclusion_headline_names_the_situation_and_quotes_the_text(engine, today):
+    a = engine.answer("prescription de bio pour un bilan pendant l'hospitalisation", today)
+    assert a.verdict == "exclu"
+    first = a.text.splitlines()[0]
+    assert first.startswith("Non, pas d'obligation dans ce cas (séjour hospitalier)")
+    assert "« pour les actes ayant vocation à être pratiqués hors séjour hospitalier »" in first
+    assert "En dehors de ce cas :" in a.text
+
+
+def test_french_question_with_a_is_answered_in_french(engine, today):
+    a = engine.answer("ordo soumise à entente préalable ?", today)
+    assert a.lang == "fr" and a.text.startswith("Non")
+
+
+def test_verified_dmp_column_of_a_partly_seen_row(engine, today):
+    a = engine.answer("prescription de biologie au DMP ?", today)
+    by_id = {c.id: c for c in a.channels}
+    assert by_id["dmp"].verified is True and by_id["mss_patient"].verified is False
+
+
+def test_one_candidate_is_put_as_a_question(engine, today):
+    a = engine.answer("arrêt de travail dans le DMP ?", today)
+    assert a.verdict == "ambigu" and len(a.candidates) == 1
+    assert "S'agit-il de celui-ci" in a.text
+
+
+def test_a_number_picks_a_candidate(engine, today):
+    amb = engine.answer("compte rendu au patient en 2023 ?", today)
+    assert engine.answer("2", today, context=amb).documents == ["cr-imagerie"]
+    third = engine.answer("the third one", today, context=amb)
+    assert third.documents == ["cr-operatoire"] and third.verdict == "pas_encore_en_vigueur"
+    assert engine.answer("7", today, context=amb).verdict == "hors_sujet"
+
+
+@pytest.mark.parametrize(
+    "question,verdict,docs",
+    [
+        ("Question client : une infirmière demande si ses courriers au médecin doivent être déposés dans le DMP.", "non_concerne", ["courriers"]),
+        ("Un client demande si la mammographie doit être déposée dans le DMP.", "ambigu", ["cr-imagerie", "demande-imagerie"]),
+        ("Le Dr Lebrun demande si le compte rendu de sa prostatectomie doit aller au patient.", "obligatoire", ["cr-operatoire"]),
+        ("Dermatologist: do my isotretinoin prescriptions have to be sent to the patient?", "obligatoire", ["prescription-produits-sante"]),
+    ],
+)
+def test_helpdesk_phrasings(engine, today, question, verdict, docs):
+    a = engine.answer(question, today)
+    assert a.verdict == verdict and a.documents[: len(docs)] == docs

@@ -95,3 +95,19 @@ def test_cli_ask_with_broken_data_exits_1_without_traceback(data):
     env = {**os.environ, "OBLIGATIONS_RULES_DIR": str(rules), "OBLIGATIONS_KNOWLEDGE_DIR": str(knowledge)}
     proc = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "CRO ?"], capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 1 and "arrete-2022-04-26.yaml" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_date_that_differs_from_the_quoted_row_is_caught(data):
+    rules, knowledge = data
+    edit(rules / "arrete-2022-04-26.yaml", "effective_date: 2023-12-31\n    channels: *channels\n    citations:", "effective_date: 2024-12-31\n    channels: *channels\n    citations:")
+    problems = check_rulebook(load_rulebook(rules, knowledge))
+    assert [(p.document, p.field) for p in problems] == [("cr-operatoire", "rows.3.effective_date")]
+    assert "2023-12-31" in problems[0].message
+
+
+def test_an_impossible_date_names_the_field_without_a_traceback(data):
+    rules, knowledge = data
+    edit(rules / "arrete-2022-04-26.yaml", "effective_date: 2023-12-31\n    channels: *channels\n    citations:", "effective_date: 2023-13-31\n    channels: *channels\n    citations:")
+    with pytest.raises(RuleFileError) as err:
+        load_rulebook(rules, knowledge)
+    assert err.value.document == "cr-operatoire" and err.value.field == "rows.3.effective_date"

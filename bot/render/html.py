@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping
 
 from bot.answer import Answer
 from bot.render import wording as W
-from bot.render.text import headline
+from bot.render.text import headline, section_title
 
 MAX_CHARS = 4000  # Telegram's limit is 4096; keep a margin
 
@@ -145,7 +145,7 @@ def _channels(a: Answer) -> list[Block]:
     if not a.channels or a.verdict not in ("obligatoire", "pas_encore_en_vigueur", "exclu"):
         return []
     lang = a.lang
-    out = [line(f"<b>{esc(W.text('todo' if a.verdict == 'obligatoire' else 'todo_if', lang))}</b>")]
+    out = [line(f"<b>{esc(section_title(a))}</b>")]
     ordered = sorted(a.channels, key=lambda c: not c.asked)  # the channel asked about first
     for ch in ordered:
         sep = " : " if lang == "fr" else ": "

@@ -15,15 +15,25 @@ def headline(answer: Answer) -> str:
     title = answer.title or ""
     v = answer.verdict
     if v == "obligatoire":
-        return W.text("obligatoire", lang, effective=effective, title=title)
+        return W.text("obligatoire" if answer.verified else "obligatoire_unverified", lang, effective=effective, title=title)
     if v == "pas_encore_en_vigueur":
         return W.text("pas_encore_en_vigueur", lang, day=day, effective=effective, title=title)
     if v == "exclu":
-        quote = next((e.quote for e in answer.exclusions if e.applies), "")
-        return W.text("exclu", lang, title=title, quote=quote)
+        applying = next((e for e in answer.exclusions if e.applies), None)
+        return W.text("exclu", lang, title=title, quote=applying.quote if applying else "", label=applying.label if applying else "")
     if v == "non_concerne":
         return W.text("non_concerne", lang, profession=answer.profession_label or answer.profession or "")
+    if v == "ambigu" and len(answer.candidates) == 1:
+        return W.text("ambigu_one", lang)
     return W.text(v, lang)
+
+
+SECTIONS = {"obligatoire": "todo", "pas_encore_en_vigueur": "todo_if", "exclu": "todo_otherwise"}
+
+
+def section_title(answer: Answer) -> str:
+    """What the channel list means: to do now, to do from the date, or to do outside the excluded case."""
+    return W.text(SECTIONS[answer.verdict], answer.lang)
 
 
 def channel_lines(answer: Answer) -> list[str]:
@@ -47,7 +57,7 @@ def render_text(answer: Answer) -> str:
     out = [headline(answer)]
     if answer.verdict in ("obligatoire", "pas_encore_en_vigueur", "exclu"):
         out.append("")
-        out.append(W.text("todo" if answer.verdict == "obligatoire" else "todo_if", lang) if answer.verdict != "exclu" else W.text("todo_if", lang))
+        out.append(section_title(answer))
         out.extend(channel_lines(answer))
         if answer.effective_date:
             out.append(W.text("effective", lang, effective=W.date(answer.effective_date, lang)))

@@ -23,17 +23,17 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Oui, c'est obligatoire (depuis le {effective}) : {title}.",
         "en": "Yes, this is mandatory (since {effective}): {title}.",
     },
-    "obligatoire_past": {
-        "fr": "Oui, au {day}, c'était obligatoire (depuis le {effective}) : {title}.",
-        "en": "Yes, on {day} this was mandatory (since {effective}): {title}.",
+    "obligatoire_unverified": {
+        "fr": "Oui, obligatoire depuis le {effective} selon l'arrêté de 2022 — date à vérifier, la ligne correspondante de l'annexe de 2024 n'a pas pu être consultée : {title}.",
+        "en": "Yes, mandatory since {effective} under the 2022 arrêté — date to be checked, the matching row of the 2024 annex could not be consulted: {title}.",
     },
     "pas_encore_en_vigueur": {
         "fr": "Pas encore obligatoire au {day} : {title}. L'obligation s'applique à partir du {effective}.",
         "en": "Not yet mandatory on {day}: {title}. The obligation applies from {effective}.",
     },
     "exclu": {
-        "fr": "Non, pas d'obligation dans ce cas : {title} — exclusion « {quote} ».",
-        "en": "No, not in this case: {title} — excluded: « {quote} ».",
+        "fr": "Non, pas d'obligation dans ce cas ({label}) : {title}. L'annexe dit : « {quote} ».",
+        "en": "No, not in this case ({label}): {title}. The annex says: « {quote} ».",
     },
     "non_concerne": {
         "fr": "Cette obligation ne vise pas votre profession ({profession}).",
@@ -47,6 +47,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Je ne suis pas sûr du document dont vous parlez. Lequel ?",
         "en": "I am not sure which document you mean. Which one?",
     },
+    "ambigu_one": {
+        "fr": "Je ne suis pas sûr du document dont vous parlez. S'agit-il de celui-ci ?",
+        "en": "I am not sure which document you mean. Is it this one?",
+    },
     "hors_sujet": {
         "fr": "Je réponds aux questions sur les documents que médecins et biologistes doivent verser au DMP et envoyer par messagerie sécurisée (arrêté du 26 avril 2022, annexe modifiée en 2024).",
         "en": "I answer questions on the documents that physicians and biologists must upload to the DMP and send by secure messaging (arrêté of 26 April 2022, annex changed in 2024).",
@@ -59,6 +63,7 @@ TEXTS: dict[str, dict[str, str]] = {
     # sections
     "todo": {"fr": "À faire :", "en": "What to do:"},
     "todo_if": {"fr": "Ce qu'il faudra faire :", "en": "What will be required:"},
+    "todo_otherwise": {"fr": "En dehors de ce cas :", "en": "Outside this case:"},
     "recipients": {"fr": "— destinataires :", "en": "— recipients:"},
     "condition": {"fr": "condition", "en": "condition"},
     "not_verified": {"fr": "non vérifié", "en": "not verified"},
@@ -100,6 +105,18 @@ TEXTS: dict[str, dict[str, str]] = {
     "starts_within": {
         "fr": "Attention : l'obligation commence le {date}, au cours de la période demandée.",
         "en": "Note: the obligation starts on {date}, within the period you asked about.",
+    },
+    "date_unreadable": {
+        "fr": "Une date de votre question n'est pas un jour du calendrier : la réponse porte sur le {day}.",
+        "en": "A date in your question is not a calendar day: the answer is as of {day}.",
+    },
+    "situation_maybe": {
+        "fr": "Attention : l'annexe exclut « {quote} ». Si c'est le cas ici, il n'y a pas d'obligation.",
+        "en": "Note: the annex excludes « {quote} ». If that is the case here, there is no obligation.",
+    },
+    "hospital_and_outside": {
+        "fr": "Votre question évoque à la fois un séjour hospitalier et une prise en charge hors séjour : l'annexe dit « {quote} ».",
+        "en": "Your question mentions both a hospital stay and care outside a stay: the annex says « {quote} ».",
     },
     "document_condition": {
         "fr": "Condition : {title} est visée « {condition} ».",
