@@ -11,9 +11,11 @@ from bot.loading import RuleFileError
 
 
 def _engine():
+    """The engine from the data directories the settings name; unknown or bad settings stop here."""
     from bot.engine import Engine
+    from bot.settings import load_settings
 
-    return Engine.load()
+    return Engine.from_settings(load_settings())
 
 
 def _print_json(data, out: TextIO = sys.stdout) -> None:
@@ -21,6 +23,8 @@ def _print_json(data, out: TextIO = sys.stdout) -> None:
 
 
 def run(command: str, args: argparse.Namespace) -> int:
+    from bot.settings import SettingsError
+
     try:
         if command == "check":
             return cmd_check()
@@ -28,6 +32,9 @@ def run(command: str, args: argparse.Namespace) -> int:
     except RuleFileError as exc:
         print(f"obligations: invalid rule data: {exc}", file=sys.stderr)
         return 1
+    except SettingsError as exc:
+        print(f"obligations: {exc}", file=sys.stderr)
+        return exc.exit_code
     today = getattr(args, "date", None) or dt.date.today()
     if command == "ask":
         return cmd_ask(engine, args, today)
@@ -100,10 +107,9 @@ def cmd_show(engine, document: str, today: dt.date, as_json: bool) -> int:
 
 def cmd_check() -> int:
     from bot.check import check_rulebook
-    from bot.engine import Engine
 
     try:
-        engine = Engine.load()
+        engine = _engine()
     except RuleFileError as exc:
         print(f"obligations check: {exc}", file=sys.stderr)
         return 1

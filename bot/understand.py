@@ -323,7 +323,9 @@ def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]
         return query  # "quel temps fait-il ?" after a question is not a follow-up
     changes: dict = {}
     if not has_document and not query.not_listed:
-        if query.domain and context.nature:
+        if not query.followup and (query.nature or query.domain or query.phase):
+            pass  # "compte rendu ?" on its own is a new question, ambiguous as it stands
+        elif query.domain and context.nature:
             doc = _combo(context.nature, query.domain, None, catalogue)
             if doc:
                 changes["scores"] = {doc: 0.9}

@@ -108,3 +108,10 @@ def test_output_piped_into_a_closed_reader_ends_quietly():
     err = proc.stderr.read()
     proc.wait(timeout=60)
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+def test_an_unknown_setting_stops_every_command(monkeypatch):
+    env = {**__import__("os").environ, "OBLIGATIONS_TYPO": "1"}
+    cmd = [OBLIGATIONS, "ask", "CRO ?"] if OBLIGATIONS else [sys.executable, "-m", "bot.cli", "ask", "CRO ?"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 78 and "OBLIGATIONS_TYPO" in proc.stderr and "Traceback" not in proc.stderr

@@ -312,3 +312,14 @@ def test_a_number_picks_a_candidate(engine, today):
 def test_helpdesk_phrasings(engine, today, question, verdict, docs):
     a = engine.answer(question, today)
     assert a.verdict == verdict and a.documents[: len(docs)] == docs
+
+
+def test_an_ambiguous_new_question_is_not_swallowed_by_the_context(engine, today):
+    first = engine.answer("ordonnance de bilan sanguin au patient ?", today)
+    assert engine.answer("compte rendu ?", today, context=first).verdict == "ambigu"
+    assert engine.answer("et le compte rendu ?", today, context=first).documents == ["cr-biologie"]
+
+
+def test_the_texts_own_words_are_quoted_in_english_answers(engine, today):
+    a = engine.answer("must I send the op report to the GP?", today)
+    assert "« médecin traitant »" in a.text and "(« lorsqu'il existe »)" in a.text

@@ -15,7 +15,7 @@ from typing import Any, Iterable, Mapping
 
 from bot.answer import Answer
 from bot.render import wording as W
-from bot.render.text import headline, section_title
+from bot.render.text import condition, headline, recipients, section_title
 
 MAX_CHARS = 4000  # Telegram's limit is 4096; keep a margin
 
@@ -153,9 +153,9 @@ def _channels(a: Answer) -> list[Block]:
         if ch.action:
             text += sep + esc(ch.action)
         if ch.recipients:
-            text += f" {esc(W.text('recipients', lang))} " + esc(" ; ".join(ch.recipients))
+            text += f" {esc(W.text('recipients', lang))} " + esc(recipients(ch))
         if ch.condition:
-            text += f" <i>({esc(ch.condition)})</i>"
+            text += f" <i>({esc(condition(ch))})</i>"
         if not ch.verified:
             text += f" ⚠️ <i>{esc(W.text('not_verified', lang))}</i>"
         out.append(line(text))

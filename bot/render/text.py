@@ -4,7 +4,7 @@ Used by the CLI, the console, the `text` field of the JSON, and the helpdesk's "
 """
 from __future__ import annotations
 
-from bot.answer import Answer
+from bot.answer import Answer, ChannelDuty
 from bot.render import wording as W
 
 
@@ -28,6 +28,15 @@ def headline(answer: Answer) -> str:
     return W.text(v, lang)
 
 
+def recipients(channel: ChannelDuty) -> str:
+    """The text's own words, quoted: in an English answer too they stay French, and marked as such."""
+    return " ; ".join(f"« {r} »" for r in channel.recipients)
+
+
+def condition(channel: ChannelDuty) -> str:
+    return f"« {channel.condition} »" if channel.condition else ""
+
+
 SECTIONS = {"obligatoire": "todo", "pas_encore_en_vigueur": "todo_if", "exclu": "todo_otherwise"}
 
 
@@ -42,10 +51,10 @@ def channel_lines(answer: Answer) -> list[str]:
     for ch in answer.channels:
         parts = [f"{ch.label} : {ch.action}" if lang == "fr" else f"{ch.label}: {ch.action}"]
         if ch.recipients:
-            parts.append(f"{W.text('recipients', lang)} " + " ; ".join(ch.recipients))
+            parts.append(f"{W.text('recipients', lang)} " + recipients(ch))
         line = " ".join(parts)
         if ch.condition:
-            line += f" ({ch.condition})"
+            line += f" ({condition(ch)})"
         if not ch.verified:
             line += f" [{W.text('not_verified', lang)}]"
         lines.append(("→ " if ch.asked else "- ") + line)
