@@ -51,7 +51,7 @@ def _base(question: str, query: Query, day: dt.date, rulebook: Rulebook, **field
         channel_asked=query.channels[0] if query.channels else None,
         profession=query.profession,
         profession_label=rulebook.professions[query.profession].label(query.lang) if query.profession in rulebook.professions else None,
-        context=_context(query, documents, rulebook) if documents or query.date else Context(lang=query.lang, date=query.date.date if query.date else None),
+        context=_context(query, documents, rulebook) if documents else Context(lang=query.lang),
         **fields,
     )
 

@@ -233,6 +233,15 @@ def _find_documents(
     return dict(scores), first_pos, strong_not_listed
 
 
+def _on_topic(matches: list[Match], kinds: set[str]) -> bool:
+    """Words of documents or obligations; a medicine named alone is a clinical question, not ours."""
+    bare_medicine = not kinds & {"topic", "channel", "nature"}
+    return any(
+        m.kind in ("topic", "nature", "domain") and m.weight >= CLEAR and not (bare_medicine and m.value == "produits_sante")
+        for m in matches
+    )
+
+
 def _pick(tokens: list[str]) -> int | None:
     """"2", "le premier", "the second one": the index of a candidate, when that is all the message says."""
     picks = [ORDINALS[t] for t in tokens if t in ORDINALS]
@@ -283,7 +292,7 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
         profession=profession,
         not_listed=strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches),
         greeting="greeting" in kinds,
-        on_topic=any(m.kind in ("topic", "nature", "domain") and m.weight >= CLEAR for m in matches),
+        on_topic=_on_topic(matches, kinds),
         off_topic="off_topic" in kinds,
         about_obligations=bool(kinds & {"topic", "channel"}),
         followup=bool(tokens) and any(tuple(tokens[: len(s)]) == s for s in FOLLOWUP_STARTS),
