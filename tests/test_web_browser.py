@@ -127,6 +127,57 @@ def test_the_page_loads_nothing_from_outside(visit):
     assert visit.errors == [], "a CSP violation or a script error shows up as a console error"
 
 
+def test_changing_the_date_keeps_the_picked_document_until_the_question_changes(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    page.keyboard.type("compte rendu ?")
+    expect(page.locator("#verdict")).to_have_text("Quel document ?")
+    page.locator("#candidates").get_by_role("button", name="compte rendu d'examens de biologie médicale").click()
+    expect(page.locator("#answer-title")).to_have_text("compte rendu d'examens de biologie médicale")
+    page.locator("#date").fill("2023-06-01")
+    expect(page.locator("#answer-dates")).to_contain_text("1 juin 2023")
+    expect(page.locator("#verdict")).to_have_text("Obligatoire")
+    expect(page.locator("#answer-title")).to_have_text("compte rendu d'examens de biologie médicale")
+    assert any("document=cr-biologie" in url and "date=2023-06-01" in url for url in visit.requests)
+    page.get_by_role("button", name="aujourd'hui").click()
+    expect(page.locator("#answer-dates")).not_to_contain_text("1 juin 2023")
+    expect(page.locator("#answer-title")).to_have_text("compte rendu d'examens de biologie médicale")
+    # A new question text: the pick was for the old one.
+    page.locator("#q").press("End")
+    page.keyboard.type(" svp")
+    expect(page.locator("#verdict")).to_have_text("Quel document ?")
+    page.locator("#date").fill("2023-06-02")
+    expect(page.locator("#answer-dates")).to_contain_text("2 juin 2023")
+    expect(page.locator("#verdict")).to_have_text("Quel document ?")
+    assert visit.errors == []
+
+
+def test_a_rate_limited_request_says_so_and_the_message_follows_the_language(visit):
+    """nginx's limit_req answers 429 with the JSON body of deploy/nginx/obligations.conf (checked in test_deploy_nginx)."""
+    from playwright.sync_api import expect
+
+    page = visit.page
+    page.route(
+        "**/api/ask?**",
+        lambda route: route.fulfill(
+            status=429, content_type="application/json", body='{"error":"rate_limited","retry_after_seconds":1}'
+        ),
+    )
+    page.locator("#q").fill("CR bio dans le DMP ?")
+    status = page.locator("#status")
+    expect(status).to_have_text("Trop de demandes à la fois depuis votre réseau : patientez quelques secondes, puis réessayez.")
+    expect(page.locator("#answer")).to_be_hidden()
+    page.get_by_role("button", name="English").click()
+    expect(status).to_have_text("Too many requests at once from your network: wait a few seconds, then try again.")
+    page.unroute("**/api/ask?**")
+    page.locator("#q").press("Enter")
+    expect(page.locator("#verdict")).to_have_text("Obligatoire")
+    expect(status).to_have_text("")
+    page.get_by_role("button", name="Français").click()
+    expect(status).to_have_text("")
+
+
 def test_enter_asks_at_once_and_escape_clears(visit):
     from playwright.sync_api import expect
 
@@ -208,6 +259,23 @@ def test_a_phone_sees_the_answer_without_sideways_scrolling(browser, base_url):
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
         box = page.locator("#verdict").bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 360
+    finally:
+        v.context.close()
+
+
+def test_on_a_phone_every_column_label_has_the_same_weight(browser, base_url):
+    """Each cell of a document card starts with its column label; a ✓ cell is bold, its label must not be."""
+    v = Visit(browser, base_url, viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True)
+    try:
+        page = v.open().page
+        labels = page.evaluate(
+            """() => [...document.querySelectorAll('#documents tbody td[data-label]')]
+                 .map(td => getComputedStyle(td, '::before'))
+                 .filter(style => style.content !== 'none')
+                 .map(style => style.fontWeight)"""
+        )
+        assert len(labels) >= 10 * 5
+        assert set(labels) == {"400"}
     finally:
         v.context.close()
 

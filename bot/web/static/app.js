@@ -44,6 +44,7 @@
         question_too_long: "Question trop longue (2000 caractères au plus).",
         bad_date: "Date invalide : choisissez un jour entre 1970 et 2100.",
         unknown_document: "Document inconnu.",
+        rate_limited: "Trop de demandes à la fois depuis votre réseau : patientez quelques secondes, puis réessayez.",
         network: "Le service ne répond pas. Réessayez dans un instant.",
         other: "Le service n'a pas pu répondre.",
       },
@@ -86,6 +87,7 @@
         question_too_long: "Question too long (2000 characters at most).",
         bad_date: "Invalid date: pick a day between 1970 and 2100.",
         unknown_document: "Unknown document.",
+        rate_limited: "Too many requests at once from your network: wait a few seconds, then try again.",
         network: "The service does not answer. Try again in a moment.",
         other: "The service could not answer.",
       },
@@ -179,6 +181,12 @@
     controller: null,
     timer: null,
     answer: null,
+    // A document picked by the user (candidate button or table row) holds while the question text stays the same,
+    // so changing the date answers about that document, not the ambiguous question again.
+    picked: null,
+    // Error code and privacy header on show, kept to re-render them when the language changes.
+    error: null,
+    privacyHeader: null,
     documents: [],
     documentsSeq: 0,
   };
@@ -257,6 +265,9 @@
       clearAnswer();
       return;
     }
+    if (documentId) state.picked = { id: documentId, question };
+    else if (state.picked && state.picked.question === question) documentId = state.picked.id;
+    else state.picked = null;
     const seq = ++state.seq;
     if (state.controller) state.controller.abort();
     const controller = new AbortController();
@@ -275,7 +286,8 @@
       const data = await response.json().catch(() => null);
       if (seq !== state.seq) return; // a newer question was asked meanwhile
       if (!response.ok || !data) {
-        showError(data && data.error);
+        // nginx's limit_req answers 429 before the app sees the request; its body may not be ours.
+        showError(response.status === 429 ? "rate_limited" : data && data.error);
         return;
       }
       setStatus("");
@@ -290,12 +302,14 @@
   }
 
   function setStatus(text) {
+    state.error = null;
     els.status.textContent = text;
     els.status.classList.remove("error");
   }
 
   function showError(code) {
     const errors = UI[state.lang].errors;
+    state.error = code && code in errors ? code : "other";
     els.status.textContent = errors[code] || errors.other;
     els.status.classList.add("error");
     els.answer.hidden = true;
@@ -303,6 +317,7 @@
   }
 
   function showPrivacy(header) {
+    state.privacyHeader = header || null;
     const kinds = (header || "").split(",").map((k) => k.trim()).filter(Boolean);
     if (!kinds.length) {
       els.privacy.hidden = true;
@@ -317,8 +332,9 @@
 
   function clearAnswer() {
     state.answer = null;
+    state.picked = null;
     els.answer.hidden = true;
-    els.privacy.hidden = true;
+    showPrivacy(null);
     setStatus("");
     els.copyStatus.textContent = "";
   }
@@ -562,7 +578,10 @@
     event.preventDefault();
     ask(null);
   });
-  els.q.addEventListener("input", scheduleAsk);
+  els.q.addEventListener("input", () => {
+    state.picked = null; // a new question: the document picked for the old one no longer holds
+    scheduleAsk();
+  });
   els.date.addEventListener("change", () => {
     if (els.q.value.trim().length >= MIN_CHARS) ask(null);
     loadDocuments();
@@ -581,6 +600,9 @@
     applyLanguage();
     loadDocuments();
     if (state.answer) renderAnswer(state.answer);
+    if (state.error) showError(state.error);
+    if (!els.privacy.hidden) showPrivacy(state.privacyHeader);
+    if (els.status.textContent && !state.error && els.answer.getAttribute("aria-busy") === "true") setStatus(UI[state.lang].loading);
   });
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
