@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+
+from bot.answer import VERDICTS
 
 SINGLE = {"obligatoire", "pas_encore_en_vigueur", "exclu"}
 
@@ -44,24 +48,56 @@ class Outcome:
         return not self.documents
 
 
+COLUMNS = {
+    "question": ("question", "questions", "q", "text", "texte"),
+    "date": ("date", "today", "asked_on", "day", "jour"),
+    "verdict": ("verdict", "expected_verdict", "expected verdict", "label"),
+    "documents": ("documents", "expected_documents", "expected documents", "document", "docs", "doc_ids", "ids"),
+}
+_SPLIT_IDS = re.compile(r"[,;|\s]+")
+
+
+def _header(row: list[str]) -> dict[str, int] | None:
+    """Column positions by name, in any order; None if the first row is not a header."""
+    names = [c.strip().lower() for c in row]
+    found = {key: names.index(alias) for key, aliases in COLUMNS.items() for alias in aliases if alias in names}
+    return found if {"question", "verdict"} <= set(found) else None
+
+
 def read_cases(path: str, date: dt.date | None = None) -> list[Case]:
+    """Labelled questions from a TSV (or CSV) file; columns by header name, else question, date, verdict, documents."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        text = fh.read()
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if "\t" in first or "," not in first else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL))
+    if not rows:
+        raise ValueError(f"{path}: empty file")
+    columns = _header(rows[0])
+    start = 2 if columns else 1
+    if columns is None:
+        columns = {"question": 0, "date": 1, "verdict": 2, "documents": 3}
+        if rows[0] and len(rows[0]) >= 2 and rows[0][1].strip() in VERDICTS:
+            columns = {"question": 0, "verdict": 1, "documents": 2}
     cases = []
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
-        header = next(reader, None)
-        if not header or header[:4] != ["question", "date", "verdict", "documents"]:
-            raise ValueError(f"{path}: expected a header 'question, date, verdict, documents[, note]'")
-        for number, row in enumerate(reader, 2):
-            if not row or not row[0].strip():
-                continue
-            if len(row) < 4:
-                raise ValueError(f"{path}:{number}: expected at least 4 tab-separated fields, got {len(row)}")
-            try:
-                day = date or dt.date.fromisoformat(row[1])
-            except ValueError:
-                raise ValueError(f"{path}:{number}: bad date {row[1]!r}") from None
-            docs = tuple(d.strip() for d in row[3].split(",") if d.strip())
-            cases.append(Case(number, row[0], day, row[2].strip(), docs))
+    for number, row in enumerate(rows[start - 1 :], start):
+        if not row or not "".join(row).strip():
+            continue
+
+        def cell(key: str) -> str:
+            i = columns.get(key)
+            return row[i].strip() if i is not None and i < len(row) else ""
+
+        verdict = cell("verdict")
+        if verdict not in VERDICTS:
+            raise ValueError(f"{path}:{number}: unknown verdict {verdict!r} (expected one of {', '.join(VERDICTS)})")
+        raw_date = cell("date")
+        try:
+            day = date or (dt.date.fromisoformat(raw_date) if raw_date else dt.date.today())
+        except ValueError:
+            raise ValueError(f"{path}:{number}: bad date {raw_date!r} (expected YYYY-MM-DD)") from None
+        docs = tuple(d for d in _SPLIT_IDS.split(cell("documents")) if d)
+        cases.append(Case(number, row[columns["question"]] if columns["question"] < len(row) else "", day, verdict, docs))
     return cases
 
 

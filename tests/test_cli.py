@@ -115,3 +115,17 @@ def test_an_unknown_setting_stops_every_command(monkeypatch):
     cmd = [OBLIGATIONS, "ask", "CRO ?"] if OBLIGATIONS else [sys.executable, "-m", "bot.cli", "ask", "CRO ?"]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 78 and "OBLIGATIONS_TYPO" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_eval_reads_other_layouts(tmp_path):
+    """A set written elsewhere may be CSV, name its columns differently, or have no date column."""
+    csv_file = tmp_path / "q.csv"
+    csv_file.write_text("expected_verdict,question,expected_documents\nobligatoire,CRO au patient ?,cr-operatoire\nambigu,compte rendu ?,cr-biologie;cr-imagerie\n", encoding="utf-8")
+    assert "accuracy: 2/2 = 100.0 %" in run("eval", str(csv_file), "--date", "2026-11-25").stdout
+    bare = tmp_path / "q.tsv"
+    bare.write_text("CRO au patient ?\tobligatoire\tcr-operatoire\nbonjour\thors_sujet\t\n", encoding="utf-8")
+    assert "accuracy: 2/2 = 100.0 %" in run("eval", str(bare)).stdout
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("question\tverdict\nCRO ?\tmaybe\n", encoding="utf-8")
+    proc = run("eval", str(bad))
+    assert proc.returncode == 1 and "unknown verdict" in proc.stderr
