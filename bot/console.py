@@ -14,6 +14,8 @@ import textwrap
 from typing import Any, Callable, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.render import text as render
+from bot.render import wording as W
 from bot.settings import SettingsError, load_settings
 
 WIDTH = 100
@@ -30,8 +32,7 @@ LABELS: dict[str, dict[str, str]] = {
         "since": "obligatoire depuis le {date}",
         "from": "obligatoire à partir du {date}",
         "as_of": "réponse au {date}",
-        "channels": "Canaux : ",
-        "excluded": "Exclusion : ",
+        "applies": "s'applique à la question",
         "pick": "Tapez le numéro du document.",
         "source": "Source : ",
     },
@@ -46,8 +47,7 @@ LABELS: dict[str, dict[str, str]] = {
         "since": "required since {date}",
         "from": "required from {date}",
         "as_of": "answer as of {date}",
-        "channels": "Channels: ",
-        "excluded": "Excluded: ",
+        "applies": "applies to the question",
         "pick": "Type the number of the document.",
         "source": "Source: ",
     },
@@ -73,9 +73,9 @@ def today() -> dt.date:
         return dt.date.today()
 
 
-def _wrap(text: str, indent: str = "  ") -> str:
+def _wrap(text: str, indent: str = "  ", hang: str = "") -> str:
     return "\n".join(
-        textwrap.fill(part, WIDTH, initial_indent=indent, subsequent_indent=indent) if part.strip() else ""
+        textwrap.fill(part, WIDTH, initial_indent=indent, subsequent_indent=indent + hang) if part.strip() else ""
         for part in text.splitlines()
     )
 
@@ -84,8 +84,18 @@ def _date_text(day: Any) -> str:
     return day.strftime("%d/%m/%Y") if isinstance(day, dt.date) else str(day)
 
 
+def _exclusions_line(a: Any, t: dict[str, str]) -> str:
+    """Every exclusion of the row, as the page and Telegram list them; the one the question falls under is marked."""
+    if not a.exclusions:
+        return W.text("no_exclusion", a.lang)
+    names = [x.label + (f" ({t['applies']})" if x.applies else "") for x in a.exclusions]
+    return W.text("exclusions", a.lang) + " " + " ; ".join(names)
+
+
 def format_answer(a: Any) -> str:
-    """A few lines: verdict and title, dates, channels, the first quote and its link."""
+    """A few lines: verdict and title, dates, what to do on each channel and for whom, the row's
+    exclusions, the first quote and its link. The channel lines and their heading are the plain-text
+    renderer's (bot/render/text.py), so the console says what the page, Telegram and `ask` say."""
     t = LABELS["en" if a.lang == "en" else "fr"]
     head = t.get(a.verdict, a.verdict.upper())
     lines = [f"{head} — {a.title}" if a.title else head]
@@ -104,11 +114,9 @@ def format_answer(a: Any) -> str:
     dates.append(t["as_of"].format(date=_date_text(a.date)))
     lines.append("  " + " · ".join(dates))
     if a.channels:
-        parts = [c.label + (f" ({c.condition})" if c.condition else "") for c in a.channels]
-        lines.append(_wrap(t["channels"] + " ; ".join(parts)))
-    for x in a.exclusions:
-        if x.applies:
-            lines.append(_wrap(t["excluded"] + x.label))
+        lines.append("  " + render.section_title(a))
+        lines.extend(_wrap(line, hang="  ") for line in render.channel_lines(a))
+    lines.append(_wrap(_exclusions_line(a, t)))
     if a.citations:
         quote = a.citations[0]
         lines.append(_wrap(f"« {quote.text.strip()} »"))

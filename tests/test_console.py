@@ -46,7 +46,47 @@ def test_each_line_is_answered_in_a_few_lines_and_it_exits_at_end_of_input():
     assert "DMP" in block and "Messagerie" in block
     assert "« " in block and "biologie médicale" in block.split("«", 1)[1]
     assert "https://" in block
-    assert len(lines) <= 14
+    # One line per channel (wrapped when it names recipients), the exclusions, one quote: still a screenful at most.
+    assert len(lines) <= 16
+
+
+def _flat(block: str) -> str:
+    """The block with its line wrapping undone, to look for a phrase that may straddle two lines."""
+    return " ".join(block.split())
+
+
+def test_an_answer_lists_the_rows_exclusions_and_the_recipients_like_the_other_front_ends():
+    question = "CR bio dans le DMP ?"
+    expected = Engine.load().answer(question, today=dt.date.today())
+    assert len(expected.exclusions) >= 2 and not any(x.applies for x in expected.exclusions)
+    result = console(question + "\n")
+    assert result.returncode == 0, result.stderr
+    (block,) = answers(result.stdout)
+    flat = _flat(block)
+    assert "Exclusions : " + " ; ".join(x.label for x in expected.exclusions) in flat
+    assert "séjour hospitalier" in flat
+    assert "s'applique" not in flat
+    recipients = [r for c in expected.channels for r in c.recipients]
+    assert recipients, "the messaging channel names its recipients"
+    assert "destinataires" in flat
+    for recipient in recipients:
+        assert recipient in flat
+
+
+def test_an_excluded_case_marks_the_exclusion_that_applies_and_still_lists_the_others():
+    question = "compte rendu de biologie génétique constitutionnelle ?"
+    expected = Engine.load().answer(question, today=dt.date.today())
+    assert expected.verdict == "exclu"
+    result = console(question + "\n")
+    (block,) = answers(result.stdout)
+    flat = _flat(block)
+    assert block.startswith("EXCLU — ")
+    assert "En dehors de ce cas :" in block, "the channels are what to do outside the excluded case"
+    for x in expected.exclusions:
+        marked = f"{x.label} (s'applique à la question)"
+        assert (marked in flat) == x.applies, x.label
+        assert x.label in flat
+    assert any(not x.applies for x in expected.exclusions)
 
 
 def test_a_follow_up_keeps_the_document_of_the_previous_question():
