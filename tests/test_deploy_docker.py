@@ -136,6 +136,69 @@ def test_package_is_installed_editable_so_rules_and_knowledge_sit_next_to_bot() 
         assert path in ignored
 
 
+def _pins(path: Path) -> dict[str, str]:
+    """name (normalised) -> version, from a pip constraints file of `name==version` lines."""
+    from packaging.utils import canonicalize_name
+
+    pins: dict[str, str] = {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line:
+            name, sep, version = line.partition("==")
+            assert sep and version, f"{path.name}: not name==version: {raw!r}"
+            pins[canonicalize_name(name)] = version.strip()
+    return pins
+
+
+def _runtime_closure(requirements: list[str]) -> dict:  # name -> the Requirement that reached it
+    """Every distribution the runtime dependencies reach (extras and markers followed), as installed here."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    seen: dict[str, Requirement] = {}
+    todo = [Requirement(r) for r in requirements]
+    while todo:
+        req = todo.pop()
+        name = canonicalize_name(req.name)
+        if name in seen and req.extras <= seen[name].extras:
+            continue
+        seen[name] = req
+        extras = {""} | set(req.extras)
+        for line in metadata.distribution(req.name).requires or []:
+            sub = Requirement(line)
+            if sub.marker is None or any(sub.marker.evaluate({"extra": e}) for e in extras):
+                todo.append(sub)
+    return seen
+
+
+def test_dependencies_are_installed_with_the_tested_constraints() -> None:
+    """The image gets the versions the tests ran with, transitive ones included (constraints.txt at the root)."""
+    build = STAGES[0]
+    installs = [i for i, (kw, args) in enumerate(build.instructions) if kw == "RUN" and "pip install" in args and " -r " in args]
+    assert installs, "the build stage installs the dependencies with pip install -r"
+    index = installs[0]
+    command = build.instructions[index][1]
+    m = re.search(r"(?:-c|--constraint)[ =](\S+)", command.split("pip install", 1)[1])
+    assert m, f"pip install without -c constraints.txt: {command}"
+    assert Path(m.group(1)).name == "constraints.txt"
+    copied_before = [args.split()[:-1] for kw, args in build.instructions[:index] if kw == "COPY"]
+    assert any("constraints.txt" in sources for sources in copied_before), "constraints.txt is copied before the install"
+    ignored = [p.strip() for p in DOCKERIGNORE.read_text(encoding="utf-8").splitlines() if p.strip() and not p.startswith("#")]
+    assert not any(fnmatch.fnmatch("constraints.txt", pat) for pat in ignored)
+
+    from packaging.version import Version
+
+    pins = _pins(REPO / "constraints.txt")
+    dependencies = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    closure = _runtime_closure(dependencies)
+    assert len(closure) > len(dependencies), "the walk found the transitive dependencies"
+    for name, req in closure.items():
+        assert name in pins, f"{name} (needed by the image) is not pinned in constraints.txt"
+        assert req.specifier.contains(Version(pins[name]), prereleases=True), f"constraints.txt pins {name}=={pins[name]}, {req} wants otherwise"
+
+
 def test_container_listens_on_all_interfaces_and_sets_only_known_settings() -> None:
     env: dict[str, str] = {}
     for args in FINAL.all("ENV"):
