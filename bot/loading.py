@@ -5,7 +5,6 @@ who edit these files are lawyers and helpdesk leads, not Python programmers.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -186,7 +185,3 @@ def load_rulebook(rules_dir: Path | str = DEFAULT_RULES_DIR, knowledge_dir: Path
         exclusions=catalogue["exclusions"],
         professions=catalogue["professions"],
     )
-
-
-def today() -> dt.date:
-    return dt.date.today()

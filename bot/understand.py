@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from bot.answer import Context
 from bot.dates import DateFound, find_date, unreadable_date
@@ -54,8 +54,6 @@ class Query:
     date_unreadable: bool = False
     pick: int | None = None  # "2", "le premier": a choice among the candidates offered before
     forced: bool = False
-    fuzzy: int = 0
-    mentions: list[str] = field(default_factory=list)
 
     def ranked(self) -> list[tuple[str, float]]:
         return sorted(self.scores.items(), key=lambda kv: (-kv[1], self.order.get(kv[0], 99)))
@@ -298,8 +296,6 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
         followup=bool(tokens) and any(tuple(tokens[: len(s)]) == s for s in FOLLOWUP_STARTS),
         truncated=truncated,
         empty=not tokens,
-        fuzzy=sum(m.fuzzy for m in matches),
-        mentions=[f"{m.kind}:{m.value}" for m in matches],
     )
     if context is not None:
         query = follow_up(query, context, catalogue)

@@ -59,7 +59,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Exemples : « Dois-je envoyer le compte rendu opératoire au patient ? », « CR bio dans le DMP ? », « ordonnance soumise à entente préalable ? »",
         "en": "Examples: “Must I send the operative report to the patient?”, “Lab report in the DMP?”, “Prescription subject to prior approval?”",
     },
-    "listed_are": {"fr": "Documents de la liste :", "en": "Listed documents:"},
     # sections
     "todo": {"fr": "À faire :", "en": "What to do:"},
     "todo_if": {"fr": "Ce qu'il faudra faire :", "en": "What will be required:"},
@@ -72,7 +71,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "effective": {"fr": "Entrée en vigueur : {effective}.", "en": "In force from: {effective}."},
     "sources": {"fr": "Source :", "en": "Source:"},
     "caveats": {"fr": "À noter :", "en": "Note:"},
-    "kind": {"fr": "{kind}", "en": "{kind}"},
     # caveats
     "truncated": {
         "fr": "Message très long : seuls ses 2000 premiers caractères ont été lus.",
