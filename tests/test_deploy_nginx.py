@@ -6,15 +6,18 @@ placeholder is still in the file, so a change to the site cannot make the substi
 """
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import subprocess
 import threading
 from pathlib import Path
+from typing import Iterator
 
 import httpx
 import pytest
 
+from bot.web.middleware import SECURITY_HEADERS
 from test_deploy_support import free_port, nginx_cmd, stop_process, wait_for_port, write_nginx_config
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -29,7 +32,7 @@ def test_nginx_accepts_the_site(tmp_path: Path) -> None:
 
 
 class _Backend(http.server.ThreadingHTTPServer):
-    """Stands in for `obligations serve`: records what nginx forwarded and answers 200."""
+    """Stands in for `obligations serve`: records what nginx forwarded and answers 200 with the app's security headers."""
 
     daemon_threads = True
 
@@ -40,6 +43,7 @@ class _Backend(http.server.ThreadingHTTPServer):
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart (delayed ACK)
 
     def _reply(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -50,6 +54,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         out = json.dumps({"ok": True}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
+        for name, value in SECURITY_HEADERS:
+            self.send_header(name.decode(), value.decode())
         self.send_header("Content-Length", str(len(out)))
         self.end_headers()
         self.wfile.write(out)
@@ -60,9 +66,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def running_proxy(tmp_path_factory: pytest.TempPathFactory):
-    tmp_path = tmp_path_factory.mktemp("nginx")
+@contextlib.contextmanager
+def _nginx_in_front_of_a_backend(tmp_path: Path) -> Iterator[dict]:
+    """nginx with the shipped site on loopback ports, proxying to a stand-in backend; both stopped after."""
     backend = _Backend()
     thread = threading.Thread(target=backend.serve_forever, daemon=True)
     thread.start()
@@ -78,6 +84,12 @@ def running_proxy(tmp_path_factory: pytest.TempPathFactory):
         stop_process(proc)
         backend.shutdown()
         backend.server_close()
+
+
+@pytest.fixture(scope="module")
+def running_proxy(tmp_path_factory: pytest.TempPathFactory):
+    with _nginx_in_front_of_a_backend(tmp_path_factory.mktemp("nginx")) as running:
+        yield running
 
 
 @pytest.fixture
@@ -135,6 +147,47 @@ def test_helpdesk_page_is_proxied_with_security_headers(proxy) -> None:
     assert "nginx/" not in response.headers.get("Server", "")
     assert proxy["client"].get("/healthz").status_code == 200
     assert [s["path"] for s in proxy["backend"].seen] == ["/", "/healthz"]
+
+
+def test_each_security_header_appears_once_on_proxied_and_nginx_answers(proxy) -> None:
+    """The app sends its security headers; nginx must not add a second copy (browsers may then ignore both)."""
+    client = proxy["client"]
+    app_headers = {name.decode(): value.decode() for name, value in SECURITY_HEADERS}
+    set_by_nginx = ("strict-transport-security", "x-content-type-options", "x-frame-options", "referrer-policy")
+    for response in (client.get("/"), client.get("/api/ask", params={"q": "CR bio ?"})):
+        for name in [*app_headers, "strict-transport-security"]:
+            values = response.headers.get_list(name)
+            assert len(values) == 1, f"{response.url.path}: {name} appears {len(values)} times: {values}"
+        for name in set_by_nginx[1:]:
+            assert response.headers[name] == app_headers[name], "nginx's value is the app's"
+    own_404 = client.get("/metrics")  # answered by nginx itself
+    for name in set_by_nginx:
+        assert len(own_404.headers.get_list(name)) == 1, name
+
+
+def test_an_api_client_over_the_rate_limit_gets_a_json_429_after_a_generous_burst(tmp_path: Path) -> None:
+    """Answers come as one types, and a hospital shares one NAT address: the burst must not be tight.
+
+    Own nginx, so the exhausted limit does not leak into the other tests. Requests go one after the
+    other as fast as loopback allows; slower requests only mean more are accepted, never fewer.
+    """
+    with _nginx_in_front_of_a_backend(tmp_path) as running:
+        client = running["client"]
+        accepted = 0
+        for _ in range(3000):
+            response = client.get("/api/ask", params={"q": "CR bio ?"})
+            if response.status_code == 429:
+                break
+            assert response.status_code == 200
+            accepted += 1
+        else:
+            pytest.fail("3000 requests in a row were never rate-limited")
+        assert accepted >= 60, f"only {accepted} quick requests before a 429"
+        assert response.headers["content-type"].startswith("application/json")
+        body = response.json()
+        assert body["error"] == "rate_limited" and body["message"]
+        assert response.headers.get_list("x-content-type-options") == ["nosniff"]
+        assert len(running["backend"].seen) == accepted, "a rate-limited request never reaches the app"
 
 
 def test_access_log_never_holds_the_query_string(proxy) -> None:
