@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 from bot.loading import RuleFileError, read_yaml
 from bot.normalise import fold, tokenise
 
-SPECIFIC_KINDS = frozenset({"document", "uncertain", "not_listed", "off_topic", "verb"})
+SPECIFIC_KINDS = frozenset({"document", "uncertain", "not_listed", "off_topic", "verb", "proxy"})
 
 
 @dataclass(frozen=True)
@@ -241,6 +241,7 @@ def load_lexicon(path: Path) -> Lexicon:
     add("nl_domain", "not_listed", data.get("not_listed_domains") or [], "not_listed_domains")
     add("off_topic", "off_topic", data.get("off_topic") or [], "off_topic")
     add("verb", "verb", data.get("verbs") or [], "verbs")
+    add("proxy", "proxy", data.get("proxy_markers") or [], "proxy_markers")
     add("greeting", "greeting", data.get("greetings") or [], "greetings")
     language = {lang: frozenset(fold(w) for w in words if isinstance(w, str)) for lang, words in data["language"].items()}
     return Lexicon(

@@ -96,6 +96,7 @@ def _nearest(target: Match, others: list[Match]) -> Match | None:
 
 
 RECIPIENT_MARKS = frozenset({"au", "aux", "a", "to", "chez"})
+NATURE_NEGATIONS = frozenset({"non", "pas", "not"})
 GROUP_MARKS = frozenset({"nos", "notre", "our", "mes", "my"})  # "nos infirmiers…" asks for a team
 
 
@@ -171,7 +172,8 @@ def _find_documents(
     recipient_marks = RECIPIENT_MARKS if lang == "fr" else RECIPIENT_MARKS - {"a"}
     care_not_listed = [m for m in matches if m.kind == "nl_domain" and not recipient_marks & set(tokens[max(0, m.start - 2) : m.start])]
     not_listed_things = [m for m in matches if m.kind == "not_listed" and m.weight >= CLEAR] + care_not_listed
-    strong_not_listed = any(m.kind == "not_listed" and m.weight >= CLEAR for m in matches) or bool(care_not_listed and not named and not domains)
+    strong_domains = [d for d in domains if d.weight >= CLEAR]
+    strong_not_listed = any(m.kind == "not_listed" and m.weight >= CLEAR for m in matches) or bool(care_not_listed and not named and not strong_domains)
 
     # 3. Each nature takes the nearest thing it can be of: a listed domain, or something not in the list
     #    ("compte rendu d'anapath de la pièce opératoire" is about the anapath, not the operation).
@@ -180,14 +182,23 @@ def _find_documents(
     crossing = {d.nature for d in catalogue.values() if d.domain}
     paired: set[int] = set()
     used_domains: set[int] = set()
-    for n in (n for n in natures if n.value in crossing):
-        objects = [d for d in domains if d.kind == "domain" or n.weight >= CLEAR] + not_listed_things
+    claimed: set[int] = set()  # domains a strong nature took: a weak word ("demande") may not take them
+    for n in sorted((n for n in natures if n.value in crossing), key=lambda n: n.weight < CLEAR):
+        objects = [
+            d for d in domains
+            if (d.kind == "domain" or n.weight >= CLEAR) and _combo(n.value, d.value, None, catalogue) and not (n.weight < CLEAR and id(d) in claimed)
+        ] + not_listed_things
+        if n.start >= 1 and set(tokens[max(0, n.start - 2) : n.start]) & NATURE_NEGATIONS:
+            continue  # "et non le compte rendu"
         if not objects:
             continue
         target = min(objects, key=lambda o: (abs(o.start - n.start), -o.weight))
         if target.kind not in ("domain", "hint"):
             paired.add(id(n))
+            strong_not_listed = True  # "ordonnance de transport": a document, but not a listed one
             continue
+        if n.weight >= CLEAR:
+            claimed.add(id(target))
         doc = _combo(n.value, target.value, None, catalogue)
         if doc:
             paired.add(id(n))
@@ -203,7 +214,7 @@ def _find_documents(
             continue
         if not natures and not kinds & {"topic", "channel"} and d.value == "produits_sante":
             continue  # a medicine named with no word of documents or obligations: a clinical question
-        hint = implied.get((d.start, d.end)) or (nature_hints[0].value if nature_hints and not natures else None)
+        hint = (implied.get((d.start, d.end)) or (nature_hints[0].value if nature_hints else None)) if not natures else None
         if hint:
             offer(_combo(hint, d.value, None, catalogue), 0.85 * penalty(d), d.start)
             continue
@@ -265,6 +276,8 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
     matches = lexicon.match(tokens)
     lang = detect_language(tokens, lexicon)
     profession, used = _asker_profession(tokens, matches, lexicon)
+    if any(m.kind == "proxy" for m in matches):
+        profession = None  # "je demande pour le Dr Leroy": the question is the doctor's
     matches = [m for m in matches if not (m.kind in ("channel", "profession", "nl_domain") and m.start in used)]
     situations, negated = _situations(tokens, matches, lexicon)
     scores, order, strong_not_listed = _find_documents(tokens, matches, lang, situations, lexicon, catalogue)
