@@ -22,15 +22,23 @@ import re
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Literal, Mapping
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot import exitcodes
+
 DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 PREFIXES = ("OBLIGATIONS_", "TELEGRAM_")
 # Exit status for "the configuration is wrong" (sysexits EX_CONFIG); the systemd units do not restart on it.
-EXIT_CONFIG = 78
+EXIT_CONFIG = exitcodes.CONFIG
+# The one path the webhook is served at, by `obligations serve` and `obligations telegram` alike
+# (and the one nginx forwards). A webhook URL must end with it, or have no path at all.
+WEBHOOK_PATH = "/telegram/webhook"
+# What @BotFather hands out: the bot's numeric id, a colon, then a long secret. Checked locally so a
+# pasted fragment fails at once instead of after ~20 s of getMe retries.
+_TOKEN_FORMAT = re.compile(r"\d+:[A-Za-z0-9_-]{30,}")
 # What Telegram accepts as a webhook secret_token (Bot API, setWebhook).
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
@@ -53,6 +61,33 @@ def _is_loopback(host: str | None) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def public_webhook_url(url: str) -> str:
+    """The URL to register with setWebhook: `url` itself, or `url` + /telegram/webhook when it has no path.
+
+    Raises ValueError (naming the problem, not echoing secrets) for a URL Telegram would not post to
+    or that this program does not serve: not https (http is allowed on loopback only, for tests), no
+    host, or a path other than /telegram/webhook.
+    """
+    parts = urlsplit(url.strip())
+    if not parts.hostname or parts.scheme not in ("https", "http"):
+        raise ValueError(f"must be an absolute https:// URL, e.g. https://bot.example.org{WEBHOOK_PATH}")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ValueError(
+            f"must be a public https:// URL (Telegram only posts to HTTPS; http:// is for 127.0.0.1 and localhost), "
+            f"e.g. https://bot.example.org{WEBHOOK_PATH}"
+        )
+    if parts.query or parts.fragment:
+        raise ValueError(f"must not have a query string or fragment, e.g. https://{parts.netloc}{WEBHOOK_PATH}")
+    if parts.path in ("", "/"):
+        parts = parts._replace(path=WEBHOOK_PATH)
+    elif parts.path.rstrip("/") != WEBHOOK_PATH:
+        raise ValueError(
+            f"the webhook is served at {WEBHOOK_PATH}, not {parts.path}: use https://{parts.netloc}{WEBHOOK_PATH} "
+            "(or the host alone)"
+        )
+    return urlunsplit(parts._replace(path=WEBHOOK_PATH))
 
 
 def _read_secret_file(path: Path, variable: str) -> str:
@@ -165,12 +200,8 @@ class Settings(BaseSettings):
     def _webhook_url(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        parts = urlsplit(value.strip())
-        if parts.scheme == "https" and parts.hostname:
-            return value.strip()
-        if parts.scheme == "http" and _is_loopback(parts.hostname):
-            return value.strip()  # local tests against a fake Bot API
-        raise ValueError("must be a public https:// URL (Telegram only posts to HTTPS), e.g. https://bot.example.org/telegram/webhook")
+        public_webhook_url(value)  # raises ValueError with the reason
+        return value.strip()
 
     @field_validator("obligations_rules_dir", "obligations_knowledge_dir")
     @classmethod
@@ -202,6 +233,11 @@ class Settings(BaseSettings):
                 object.__setattr__(self, "telegram_bot_token", None)
             elif any(c.isspace() for c in value):
                 problems.append("TELEGRAM_BOT_TOKEN contains whitespace: it must be the token alone, as @BotFather gave it")
+            elif not _TOKEN_FORMAT.fullmatch(value):
+                problems.append(
+                    "TELEGRAM_BOT_TOKEN is not a bot token: expected digits, a colon, then at least 30 letters, "
+                    "digits, _ or - (copy it again from @BotFather)"
+                )
             else:
                 object.__setattr__(self, "telegram_bot_token", SecretStr(value))
         secret = self.telegram_webhook_secret
