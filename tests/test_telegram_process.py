@@ -44,10 +44,65 @@ def test_a_token_telegram_rejects_is_a_clear_error_that_never_shows_the_token() 
     bad = "987654321:AAH-this-token-is-revoked-000000000000"
     with FakeBotAPI(rejected_tokens=(bad,)) as api:
         result = _run(_env(TELEGRAM_BOT_TOKEN=bad, TELEGRAM_API_BASE_URL=api.base_url))
-    assert result.returncode != 0
+    assert result.returncode == 78
     assert "rejected" in result.stderr
     assert bad not in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("token", ["garbage", "123456789", "123456789:short", "abc:AAE-test-token-for-the-fake-bot-api_0123"])
+def test_a_malformed_token_fails_at_once_without_calling_telegram(token: str) -> None:
+    with FakeBotAPI() as api:
+        result = _run(_env(TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE_URL=api.base_url))
+        assert not api.calls()
+    assert result.returncode == 78
+    [line] = result.stderr.strip().splitlines()
+    assert "TELEGRAM_BOT_TOKEN is not a bot token" in line
+    assert token not in line.replace("TELEGRAM_BOT_TOKEN", "")
+
+
+def test_the_test_tokens_pass_the_format_check() -> None:
+    from bot.settings import load_settings
+
+    for token in (TEST_TOKEN, "987654321:AAH-this-token-is-revoked-000000000000"):
+        assert load_settings({"TELEGRAM_BOT_TOKEN": token}).token() == token
+
+
+async def test_telegram_unreachable_is_retried_a_bounded_number_of_times_then_exit_69(caplog: pytest.LogCaptureFixture) -> None:
+    import socket
+
+    from bot.telegram.lifecycle import RetryPolicy
+    from bot.telegram.main import serve_polling
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]  # nothing listens there once the socket is closed
+    from bot.settings import load_settings
+
+    settings = load_settings({"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{closed}/bot"})
+    application = build_application(settings, shared_engine())
+    code = await serve_polling(application, handle_signals=False, retry=RetryPolicy(attempts=3, first_delay=0.05))
+    assert code == 69
+    retries = [r for r in caplog.records if "telegram_bootstrap_retry" in r.getMessage()]
+    assert len(retries) == 2 and all("NetworkError" in r.getMessage() for r in retries)
+    assert any("telegram_unavailable" in r.getMessage() for r in caplog.records)
+    assert TEST_TOKEN not in "\n".join(r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize(
+    "args, env, message",
+    [
+        (["--webhook-url", "https://bot.example.org/hook"], {"TELEGRAM_WEBHOOK_SECRET": "abc"}, "served at /telegram/webhook, not /hook"),
+        (["--webhook-url", "http://bot.example.org/telegram/webhook"], {"TELEGRAM_WEBHOOK_SECRET": "abc"}, "https://"),
+        ([], {"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/webhook"}, "needs TELEGRAM_WEBHOOK_SECRET"),
+    ],
+)
+def test_a_bad_webhook_configuration_is_exit_78_before_telegram_is_called(args: list[str], env: dict[str, str], message: str) -> None:
+    with FakeBotAPI() as api:
+        result = _run(_env(TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=api.base_url, **env), *args)
+        assert not api.calls()
+    assert result.returncode == 78
+    assert message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_sigterm_stops_the_bot_cleanly_and_confirms_the_last_update() -> None:
@@ -58,6 +113,8 @@ def test_sigterm_stops_the_bot_cleanly_and_confirms_the_last_update() -> None:
         )
         try:
             api.wait_until(lambda: bool(api.calls("getUpdates")), 30, "the first getUpdates")
+            # Only the update kinds the bot answers: no edits, polls, chat-member changes…
+            assert api.calls("getUpdates")[0].params["allowed_updates"] == ["message", "callback_query", "inline_query"]
             update = api.send_text(61, "CR bio de 1 56 03 75 123 456 78 dans le DMP ?")
             api.wait_until(lambda: len(api.sent(61)) >= 2, 10, "the answer")
             proc.send_signal(signal.SIGTERM)
@@ -133,7 +190,9 @@ def test_webhook_mode_serves_the_route_and_exits_0_on_sigterm() -> None:
         try:
             api.wait_until(lambda: bool(api.calls("setWebhook")), 30, "setWebhook")
             url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
-            assert api.calls("setWebhook")[0].params["url"] == url
+            [hook] = api.calls("setWebhook")
+            assert hook.params["url"] == url
+            assert hook.params["allowed_updates"] == ["message", "callback_query", "inline_query"]
             deadline = time.monotonic() + 10
             while True:  # the server starts listening just after the lifespan registers the webhook
                 try:
@@ -144,6 +203,12 @@ def test_webhook_mode_serves_the_route_and_exits_0_on_sigterm() -> None:
             assert refused.status_code == 403
             assert httpx.post(url, json=update, headers={SECRET_HEADER: secret}).status_code == 200
             api.wait_until(lambda: bool(api.sent(81)), 10, "the answer")
+            # The same /healthz and /metrics as `obligations serve`, so monitoring does not depend on the mode.
+            health = httpx.get(f"http://127.0.0.1:{port}/healthz")
+            assert health.status_code == 200 and health.json() == {"status": "ok", "documents": 10}
+            metrics = httpx.get(f"http://127.0.0.1:{port}/metrics")
+            assert metrics.status_code == 200
+            assert 'obligations_questions_total{frontend="telegram",verdict="obligatoire"} 1.0' in metrics.text
             proc.send_signal(signal.SIGTERM)
             out, err = proc.communicate(timeout=15)
         finally:
@@ -152,3 +217,17 @@ def test_webhook_mode_serves_the_route_and_exits_0_on_sigterm() -> None:
                 proc.communicate()
     assert proc.returncode == 0, err[-2000:]
     assert TEST_TOKEN not in out + err and "Traceback" not in err
+
+
+def test_webhook_mode_on_a_busy_port_is_exit_71_and_registers_nothing() -> None:
+    import socket
+
+    with FakeBotAPI() as api, socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = _env(TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=api.base_url, TELEGRAM_WEBHOOK_SECRET="abc_123")
+        result = _run(env, "--webhook-url", f"http://127.0.0.1:{port}", "--port", str(port))
+        assert not api.calls("setWebhook")
+    assert result.returncode == 71
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr

@@ -1,35 +1,34 @@
 """`obligations telegram`: run the bot by long polling, or behind a webhook with --webhook-url.
 
-Start-up errors (no token, a token Telegram rejects, bad rules) are one clear line on stderr and a
-non-zero exit code, never a traceback and never the token. SIGTERM/SIGINT stop the bot cleanly:
-the last getUpdates offset is confirmed, in-flight answers are sent, then the process exits 0.
+Start-up errors (no token, a malformed or rejected token, bad rules, a bad webhook URL) are one clear
+line on stderr and an exit status from `bot.exitcodes`, never a traceback and never the token.
+Start-up (getMe, menus, setWebhook) is `bot.telegram.lifecycle`, shared with `obligations serve`.
+SIGTERM/SIGINT stop the bot cleanly: the last getUpdates offset is confirmed, in-flight answers are
+sent, then the process exits 0.
 """
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import signal
 import sys
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-from telegram import Update
-from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot import exitcodes
 from bot.observability import configure_logging, log_event
-from bot.settings import SettingsError, load_settings
+from bot.settings import SettingsError, load_settings, public_webhook_url
 from bot.telegram.app import build_application, quiet_libraries
-from bot.telegram.webhook import WEBHOOK_PATH, running, webhook_app
+from bot.telegram.lifecycle import ALLOWED_UPDATES, FOREGROUND, RetryPolicy, StartupFailure, bootstrap, started
 
-__all__ = ["run", "build_application", "serve_polling"]
+__all__ = ["run", "build_application", "serve_polling", "webhook_settings"]
 
 log = logging.getLogger("bot.telegram")
-EXIT_CONFIG = getattr(SettingsError, "exit_code", 2)  # sysexits EX_CONFIG: systemd does not restart on it
-EXIT_UNAVAILABLE = 69  # sysexits EX_UNAVAILABLE: Telegram unreachable at start-up, worth a restart
+EXIT_CONFIG = exitcodes.CONFIG
+EXIT_UNAVAILABLE = exitcodes.UNAVAILABLE
 POLL_TIMEOUT = 30  # seconds Telegram holds a getUpdates open (long polling)
-BOOTSTRAP_ATTEMPTS = 5
 
 
 def _fail(message: str, code: int) -> int:
@@ -37,17 +36,38 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def webhook_settings(settings: Any, cli_url: str | None, flag: str = "--webhook-url") -> tuple[str, str] | None:
+    """(URL to register, secret) when webhook mode is asked for, by `flag` or TELEGRAM_WEBHOOK_URL; None for none.
+
+    Raises SettingsError when the URL is not one we serve or the secret is missing: a webhook without
+    a secret would accept forged updates.
+    """
+    url = cli_url or settings.telegram_webhook_url
+    if not url:
+        return None
+    where = flag if cli_url else "TELEGRAM_WEBHOOK_URL"
+    try:
+        url = public_webhook_url(url)
+    except ValueError as exc:
+        raise SettingsError(f"{where}: {exc}") from None
+    secret = settings.webhook_secret()
+    if not secret:
+        raise SettingsError(
+            f"webhook mode ({where}) needs TELEGRAM_WEBHOOK_SECRET or TELEGRAM_WEBHOOK_SECRET_FILE "
+            "(1 to 256 letters, digits, _ and -), so that forged updates are refused"
+        )
+    return url, secret
+
+
 def run(args: Any) -> int:
-    """Entry point for `obligations telegram`; returns the process exit code."""
+    """Entry point for `obligations telegram`; returns the process exit code (see bot.exitcodes)."""
     try:
         settings = load_settings()
         token = settings.token()
+        webhook = webhook_settings(settings, getattr(args, "webhook_url", None))
     except SettingsError as exc:
-        return _fail(str(exc), getattr(exc, "exit_code", 2))
-    webhook_url = getattr(args, "webhook_url", None) or settings.telegram_webhook_url
-    secret = settings.telegram_webhook_secret.get_secret_value() if settings.telegram_webhook_secret else None
-    if webhook_url and not secret:
-        return _fail("webhook mode needs TELEGRAM_WEBHOOK_SECRET (letters, digits, _ and -), so that forged updates are refused", EXIT_CONFIG)
+        return _fail(str(exc), exc.exit_code)
+    secret = webhook[1] if webhook else None
     configure_logging(
         settings.obligations_log_level,
         getattr(settings, "obligations_log_format", "json"),
@@ -59,46 +79,30 @@ def run(args: Any) -> int:
 
         engine = Engine.from_settings(settings)
     except Exception as exc:  # RuleFileError and friends say which file and field
-        return _fail(f"cannot load the rules: {exc}", EXIT_CONFIG)
-    application = build_application(settings, engine, updater=not webhook_url)
+        return _fail(f"cannot load the rules: {exc}", exitcodes.DATA)
+    application = build_application(settings, engine, updater=webhook is None)
     try:
-        if webhook_url:
+        if webhook:
             listen = getattr(args, "listen", None) or "127.0.0.1"
             port = getattr(args, "port", None) or 8080
-            return asyncio.run(_serve_webhook(application, _with_path(webhook_url), secret or "", listen, port))
+            return asyncio.run(_serve_webhook(application, webhook[0], webhook[1], listen, port))
         return asyncio.run(serve_polling(application))
     except KeyboardInterrupt:
-        return 0
+        return exitcodes.OK
 
 
-def _with_path(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.path in ("", "/"):
-        parts = parts._replace(path=WEBHOOK_PATH)
-    return urlunsplit(parts)
+async def _bootstrap(
+    application: Application, webhook_url: str | None = None, secret: str | None = None, retry: RetryPolicy = FOREGROUND
+) -> int | None:
+    """`lifecycle.bootstrap`; an exit code (after one line on stderr) if we must give up."""
+    try:
+        await bootstrap(application, webhook_url=webhook_url, secret=secret, retry=retry)
+        return None
+    except StartupFailure as exc:
+        from bot.telegram.lifecycle import shutdown
 
-
-async def _bootstrap(application: Application) -> int | None:
-    """getMe, with a few retries if Telegram is unreachable; an exit code if we must give up."""
-    delay = 1.0
-    for attempt in range(1, BOOTSTRAP_ATTEMPTS + 1):
-        try:
-            await application.initialize()
-            return None
-        except InvalidToken:
-            # PTB's message repeats the token: never print it.
-            return _fail("Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the token again from @BotFather", EXIT_CONFIG)
-        except NetworkError as exc:
-            host = urlsplit(application.bot.base_url).hostname
-            if attempt == BOOTSTRAP_ATTEMPTS:
-                return _fail(f"cannot reach the Telegram Bot API at {host} ({type(exc).__name__})", EXIT_UNAVAILABLE)
-            log_event(log, "telegram_bootstrap_retry", logging.WARNING, error=type(exc).__name__, attempt=attempt)
-            await asyncio.sleep(delay)
-            delay *= 2
-        except TelegramError as exc:
-            return _fail(f"Telegram refused to start the bot ({type(exc).__name__})", EXIT_UNAVAILABLE)
-    return EXIT_UNAVAILABLE
-
+        await shutdown(application)
+        return _fail(str(exc), exc.exit_code)
 
 def _stop_on_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
@@ -123,19 +127,23 @@ async def serve_polling(
     poll_timeout: float = POLL_TIMEOUT,
     stop: asyncio.Event | None = None,
     handle_signals: bool = True,
+    retry: RetryPolicy = FOREGROUND,
 ) -> int:
-    """Long-poll until `stop` is set (or SIGTERM/SIGINT); returns the exit code."""
+    """Long-poll until `stop` is set (or SIGTERM/SIGINT); returns the exit code (bot.exitcodes).
+
+    `retry` bounds the start-up attempts while Telegram is unreachable (then exit 69, and systemd restarts us).
+    """
     stop = stop or asyncio.Event()
     if handle_signals:
         _stop_on_signals(stop)
-    code = await _bootstrap(application)
+    code = await _bootstrap(application, retry=retry)
     if code is not None:
         return code
-    async with running(application):
+    async with started(application):
         assert application.updater is not None
         await application.updater.start_polling(
             timeout=poll_timeout,
-            allowed_updates=Update.ALL_TYPES,
+            allowed_updates=list(ALLOWED_UPDATES),
             error_callback=_polling_error,
         )
         log_event(log, "telegram_started", mode="polling", bot=application.bot.username)
@@ -147,22 +155,22 @@ async def serve_polling(
 
 
 async def _serve_webhook(application: Application, webhook_url: str, secret: str, listen: str, port: int) -> int:
-    import uvicorn
+    """Listen, register the webhook (retrying a few times), then serve until SIGTERM; exit 0 on a clean stop."""
+    from urllib.parse import urlsplit
 
-    code = await _bootstrap(application)
-    if code is not None:
-        return code
-    config = uvicorn.Config(webhook_app(application, secret, webhook_url), host=listen, port=port, log_config=None, lifespan="on")
-    server = uvicorn.Server(config)
-    # uvicorn would re-raise SIGTERM after its shutdown (exit status -15); stop it ourselves and exit 0.
-    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign]
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        try:
-            loop.add_signal_handler(sig, lambda: setattr(server, "should_exit", True))
-        except (NotImplementedError, RuntimeError):
-            pass
-    log_event(log, "telegram_started", mode="webhook", bot=application.bot.username, listen=listen, port=port, path=urlsplit(webhook_url).path)
-    await server.serve()  # on SIGTERM: stops accepting, then runs our lifespan exit (bot stopped)
+    from bot.telegram.serving import listen_error, listen_socket, make_server
+    from bot.telegram.webhook import webhook_app
+
+    try:
+        sock = listen_socket(listen, port)  # before setWebhook: a busy port must not leave a webhook pointing nowhere
+    except OSError as exc:
+        return _fail(listen_error(listen, port, exc), exitcodes.OSERR)
+    with sock:
+        code = await _bootstrap(application, webhook_url, secret)
+        if code is not None:
+            return code
+        server = make_server(webhook_app(application, secret), host=listen, port=port)
+        log_event(log, "telegram_started", mode="webhook", bot=application.bot.username, listen=listen, port=port, path=urlsplit(webhook_url).path)
+        await server.serve(sockets=[sock])  # on SIGTERM: stops accepting, then our lifespan stops the bot
     log_event(log, "telegram_stopped", mode="webhook")
-    return 0 if server.started else 1
+    return exitcodes.OK if server.started else exitcodes.FAILURE

@@ -1,8 +1,9 @@
 """Webhook mode: Telegram POSTs updates to /telegram/webhook; we check the secret and queue them.
 
-This is PTB's "custom webhook" pattern: our own Starlette route feeds `application.update_queue`,
-so the same route can live in the bot's own small server (`obligations telegram --webhook-url`)
-or be mounted in the helpdesk web app (`obligations serve --webhook-url`), one process, one engine.
+This is PTB's "custom webhook" pattern: our own Starlette route feeds `application.update_queue`.
+The one route serves both `obligations serve --webhook-url` (mounted in the helpdesk app, see
+bot/web/telegram_bridge.py) and `obligations telegram --webhook-url` (`webhook_app`: the route plus
+the helpdesk app's own /healthz and /metrics handlers, so both modes answer them identically).
 """
 from __future__ import annotations
 
@@ -20,15 +21,38 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.observability import log_event
+from bot.settings import WEBHOOK_PATH, public_webhook_url
+from bot.telegram.lifecycle import running, started
+
+__all__ = ["WEBHOOK_PATH", "SECRET_HEADER", "MAX_BODY", "public_webhook_url", "webhook_route", "webhook_app", "running"]
 
 log = logging.getLogger("bot.telegram.webhook")
-WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MAX_BODY = 1_000_000  # an update is a few kB; refuse anything absurd before parsing it
+MAX_BODY = 1_000_000  # an update is a few kB; refuse anything absurd before reading it all
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _read_capped(request: Request, limit: int) -> bytes:
+    """The body, read chunk by chunk; raises _TooLarge as soon as it passes `limit` bytes."""
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise _TooLarge
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise _TooLarge
+    return bytes(body)
 
 
 def webhook_route(application: Application, secret: str | None, path: str = WEBHOOK_PATH) -> Route:
-    """A Starlette `POST path` route that accepts only requests carrying `secret` (else 403)."""
+    """A Starlette `POST path` route that accepts only requests carrying `secret` (else 403).
+
+    503 while the bot is not running yet (Telegram then retries the update later), 413 above 1 MB.
+    """
     if not secret:
         raise ValueError("a webhook needs TELEGRAM_WEBHOOK_SECRET: without it anyone could post fake updates")
     expected = secret.encode("utf-8")
@@ -38,16 +62,20 @@ def webhook_route(application: Application, secret: str | None, path: str = WEBH
         if not hmac.compare_digest(given, expected):
             log_event(log, "telegram_webhook_refused", logging.WARNING, reason="bad_secret")
             return PlainTextResponse("forbidden", status_code=403)
-        body = await request.body()
-        if len(body) > MAX_BODY:
+        if not application.running:
+            log_event(log, "telegram_webhook_refused", logging.WARNING, reason="bot_not_started")
+            return PlainTextResponse("the bot is starting", status_code=503, headers={"retry-after": "10"})
+        try:
+            body = await _read_capped(request, MAX_BODY)
+        except _TooLarge:
+            log_event(log, "telegram_webhook_refused", logging.WARNING, reason="too_large")
             return PlainTextResponse("too large", status_code=413)
         try:
-            data = json.loads(body)
-            update = Update.de_json(data, application.bot)
+            update = Update.de_json(json.loads(body), application.bot)
         except Exception:
-            log_event(log, "telegram_webhook_refused", logging.WARNING, reason="bad_update")
-            return PlainTextResponse("bad update", status_code=400)
+            update = None
         if update is None:
+            log_event(log, "telegram_webhook_refused", logging.WARNING, reason="bad_update")
             return PlainTextResponse("bad update", status_code=400)
         await application.update_queue.put(update)
         return Response(status_code=200)
@@ -55,34 +83,28 @@ def webhook_route(application: Application, secret: str | None, path: str = WEBH
     return Route(path, receive, methods=["POST"], name="telegram_webhook")
 
 
-@contextlib.asynccontextmanager
-async def running(application: Application, webhook_url: str | None = None, secret: str | None = None) -> AsyncIterator[Application]:
-    """Initialize the bot, register menus (post_init) and the webhook, start processing; undo on exit."""
-    await application.initialize()
-    try:
-        if application.post_init is not None:
-            await application.post_init(application)
-        if webhook_url:
-            await application.bot.set_webhook(url=webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
-        await application.start()
-        try:
-            yield application
-        finally:
-            await application.stop()
-    finally:
-        await application.shutdown()
+def webhook_app(application: Application, secret: str) -> Starlette:
+    """The bot's own small server: the webhook route, GET /healthz and GET /metrics.
 
-
-def webhook_app(application: Application, secret: str, webhook_url: str | None = None) -> Starlette:
-    """A minimal Starlette app: the webhook route, plus GET /healthz; runs the bot for its lifetime."""
+    /healthz and /metrics are the helpdesk app's handlers (bot/web/api.py), so monitoring sees the same
+    JSON and the same metrics whichever command runs. The application must be bootstrapped
+    (`bot.telegram.lifecycle.bootstrap`); it processes updates for the app's lifetime.
+    """
+    from bot.domain import DOCUMENT_IDS
+    from bot.web import api
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with running(application, webhook_url, secret):
+        async with started(application):
             yield
 
-    async def health(request: Request) -> Response:
-        return PlainTextResponse("ok")
-
-    return Starlette(routes=[webhook_route(application, secret), Route("/healthz", health)], lifespan=lifespan)
-
+    app = Starlette(
+        routes=[
+            webhook_route(application, secret),
+            Route("/healthz", api.healthz, methods=["GET"]),
+            Route("/metrics", api.metrics_endpoint, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.document_ids = frozenset(DOCUMENT_IDS)
+    return app

@@ -1,16 +1,19 @@
 """`obligations serve`: the helpdesk page and JSON API on uvicorn, plus the Telegram webhook if asked.
 
+Webhook mode is asked by --webhook-url or by the TELEGRAM_WEBHOOK_URL setting (as for `obligations
+telegram`), and needs TELEGRAM_WEBHOOK_SECRET either way.
+
 Uvicorn's access log is off: it would print query strings, and questions (which may contain patient
 data) travel in `?q=`. Our own middleware logs method, route, status and time instead.
 """
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import sys
 from typing import Any
 
+from bot import exitcodes
 from bot.settings import SettingsError, load_settings
 
 log = logging.getLogger("bot.web")
@@ -24,37 +27,21 @@ def _configure_logging(settings: Any) -> None:
     configure_logging(settings.obligations_log_level, settings.obligations_log_format, secrets=secrets)
 
 
-def _fail(message: str, code: int = 2) -> int:
-    print(f"obligations serve: {message}", file=sys.stderr)
+def _fail(message: str, code: int = exitcodes.CONFIG) -> int:
+    print(f"obligations serve: error: {message}", file=sys.stderr)
     return code
 
 
-def _server_class() -> type:
-    import uvicorn
-
-    class Server(uvicorn.Server):
-        """uvicorn re-raises SIGTERM/SIGINT after its graceful shutdown, so the process would die by the
-        signal; a clean stop exits 0 instead, like `obligations telegram`."""
-
-        @contextlib.contextmanager
-        def capture_signals(self):  # type: ignore[override]
-            with super().capture_signals():
-                try:
-                    yield
-                finally:
-                    getattr(self, "_captured_signals", []).clear()
-
-    return Server
-
-
 def run(args: argparse.Namespace) -> int:
-    """Serve until SIGTERM/SIGINT; 0 on a clean stop, 2 on bad rules, 3 if the server or the bot
-    could not start (port taken, token rejected), 78 on bad settings."""
-    import uvicorn
+    """Serve until SIGTERM/SIGINT. Exit statuses are bot.exitcodes: 0 clean stop, 78 bad settings or a
+    token Telegram rejects, 65 bad rules, 71 cannot listen (port in use).
 
+    Webhook mode (--webhook-url, or TELEGRAM_WEBHOOK_URL with TELEGRAM_WEBHOOK_SECRET) starts the bot
+    in the background (bot.web.telegram_bridge): the page and API serve even while Telegram is unreachable.
+    """
     from bot.loading import RuleFileError
+    from bot.telegram.serving import listen_error, listen_socket, make_server
     from bot.web.app import create_app
-    from bot.web.telegram_bridge import WebhookUnavailable, build_webhook_application, public_webhook_url
 
     try:
         settings = load_settings()
@@ -65,45 +52,70 @@ def run(args: argparse.Namespace) -> int:
     port = getattr(args, "port", None) or settings.obligations_port
 
     try:
+        webhook = _webhook(settings, getattr(args, "webhook_url", None))
+    except SettingsError as exc:
+        return _fail(str(exc), exc.exit_code)
+
+    try:
         from bot.engine import Engine
 
         engine = Engine.from_settings(settings)
     except RuleFileError as exc:
-        return _fail(f"the rules did not load: {exc}")
+        return _fail(f"the rules did not load: {exc}", exitcodes.DATA)
+
+    fatal: list[Exception] = []
+    server: Any = None
+
+    def on_fatal(failure: Exception) -> None:
+        """The bot cannot start (token rejected): say so in one line and stop serving, like `obligations telegram`."""
+        fatal.append(failure)
+        if server is not None:
+            server.should_exit = True
 
     telegram_application = None
-    secret = None
-    webhook_url = getattr(args, "webhook_url", None)
-    if webhook_url:
-        secret = settings.webhook_secret()
-        if not secret:
-            return _fail("--webhook-url needs TELEGRAM_WEBHOOK_SECRET or TELEGRAM_WEBHOOK_SECRET_FILE (letters, digits, _ and -, up to 256 characters)", SettingsError.exit_code)
+    if webhook is not None:
+        from bot.web.telegram_bridge import WebhookUnavailable, build_webhook_application
+
         try:
-            webhook_url = public_webhook_url(webhook_url)
-            telegram_application = build_webhook_application(settings, engine)
+            telegram_application = build_webhook_application(settings, engine, on_fatal=on_fatal)
         except SettingsError as exc:
             return _fail(str(exc), exc.exit_code)
-        except (ValueError, WebhookUnavailable) as exc:
-            return _fail(str(exc))
+        except WebhookUnavailable as exc:
+            return _fail(str(exc), exitcodes.FAILURE)
 
-    app = create_app(engine, telegram_application=telegram_application, webhook_secret=secret, webhook_url=webhook_url)
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        access_log=False,
-        log_config=None,
-        server_header=False,
-        lifespan="on",
-        proxy_headers=False,
+    try:
+        sock = listen_socket(host, port)
+    except OSError as exc:
+        return _fail(listen_error(host, port, exc), exitcodes.OSERR)
+
+    app = create_app(
+        engine,
+        telegram_application=telegram_application,
+        webhook_secret=webhook[1] if webhook else None,
+        webhook_url=webhook[0] if webhook else None,
     )
-    server = _server_class()(config)
+    server = make_server(app, host=host, port=port)
     from bot.observability import log_event
 
     log_event(log, "web_starting", host=host, port=port, telegram_webhook=telegram_application is not None)
-    try:
-        server.run()
-    except SystemExit as exc:  # uvicorn exits 3 when the app or the socket fails at start-up
-        code = exc.code if isinstance(exc.code, int) else 1
-        return _fail("could not start (the log above says why)", code) if code else 0
-    return 0 if server.started else 1
+    with sock:
+        try:
+            server.run(sockets=[sock])
+        except SystemExit as exc:  # uvicorn exits when the app fails at start-up (lifespan)
+            if fatal:
+                return _fail(str(fatal[0]), getattr(fatal[0], "exit_code", exitcodes.CONFIG))
+            code = exc.code if isinstance(exc.code, int) else exitcodes.FAILURE
+            return _fail("could not start (the log above says why)", exitcodes.FAILURE) if code else exitcodes.OK
+    if fatal:
+        return _fail(str(fatal[0]), getattr(fatal[0], "exit_code", exitcodes.CONFIG))
+    return exitcodes.OK if server.started else exitcodes.FAILURE
+
+
+def _webhook(settings: Any, cli_url: str | None) -> tuple[str, str] | None:
+    """(URL, secret) for webhook mode, from --webhook-url or TELEGRAM_WEBHOOK_URL; the same rules as `obligations telegram`."""
+    if not (cli_url or settings.telegram_webhook_url):
+        return None
+    from bot.telegram.main import webhook_settings
+
+    settings.token()  # raises SettingsError when no token is configured
+    return webhook_settings(settings, cli_url)

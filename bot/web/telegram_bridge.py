@@ -1,30 +1,36 @@
 """Serve the Telegram webhook from the web process: one port, one engine, one set of metrics.
 
-The bot itself lives in `bot.telegram`; this module only finds its entry points, mounts its
-webhook route and runs the PTB application for the lifetime of the Starlette app, with the same
-start-up sequence as `obligations telegram --webhook-url` (`bot.telegram.webhook.running`).
+The bot itself lives in `bot.telegram`; this module mounts its webhook route (bot.telegram.webhook)
+and runs the PTB application for the lifetime of the Starlette app, with the start-up sequence of
+`obligations telegram` (bot.telegram.lifecycle) — but in the background: the helpdesk page and API
+serve at once and stay up while Telegram (or DNS) is unreachable; start-up is retried with a capped
+back-off and every failure is logged. Until the bot runs, the webhook answers 503 so Telegram retries.
+
+A token Telegram rejects cannot get better by waiting: `on_fatal` (given by `bot.web.main`) is
+called with the StartupFailure, and stops the process with exit 78 like `obligations telegram`.
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from typing import Any, AsyncIterator, Callable
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 from starlette.routing import BaseRoute
 
+from bot import exitcodes
 from bot.observability import log_event
+from bot.settings import WEBHOOK_PATH, public_webhook_url
+
+__all__ = ["WEBHOOK_PATH", "public_webhook_url", "WebhookUnavailable", "build_webhook_application", "webhook_route_for", "running"]
 
 log = logging.getLogger("bot.web.telegram")
-WEBHOOK_PATH = "/telegram/webhook"
+_ON_FATAL = "obligations.on_fatal"  # bot_data key: PTB's Application takes no other attributes
 
 
 class WebhookUnavailable(RuntimeError):
     """The Telegram front end is not installed or not importable; the message says which part."""
-
-
-class TelegramStartupError(RuntimeError):
-    """The bot could not start; carries the error class only (PTB messages may repeat the token)."""
 
 
 def _import(module: str, name: str) -> Any:
@@ -34,43 +40,51 @@ def _import(module: str, name: str) -> Any:
         raise WebhookUnavailable(f"{module}.{name} is not available ({type(exc).__name__})") from None
 
 
-def build_webhook_application(settings: Any, engine: Any) -> Any:
-    """The PTB application, without an updater: updates arrive through our route, not getUpdates."""
-    build_application: Callable[..., Any] = _import("bot.telegram.main", "build_application")
-    return build_application(settings, engine, updater=False)
+def build_webhook_application(settings: Any, engine: Any, *, on_fatal: Callable[[Exception], None] | None = None) -> Any:
+    """The PTB application, without an updater: updates arrive through our route, not getUpdates.
+
+    `on_fatal(failure)` is called if start-up fails for good (bot.telegram.lifecycle.StartupFailure,
+    whose `exit_code` and one-line message are safe to print).
+    """
+    build_application: Callable[..., Any] = _import("bot.telegram.app", "build_application")
+    application = build_application(settings, engine, updater=False)
+    if on_fatal is not None:
+        application.bot_data[_ON_FATAL] = on_fatal
+    return application
 
 
 def webhook_route_for(application: Any, secret: str) -> BaseRoute:
     return _import("bot.telegram.webhook", "webhook_route")(application, secret)
 
 
-def public_webhook_url(base: str) -> str:
-    """The URL Telegram must post to: `base` as given, or `base` + /telegram/webhook when it has no path."""
-    parts = urlsplit(base)
-    if parts.scheme not in ("https", "http") or not parts.netloc:
-        raise ValueError(f"--webhook-url must be an absolute https:// URL, got {base!r}")
-    if parts.path in ("", "/"):
-        parts = parts._replace(path=WEBHOOK_PATH)
-    return urlunsplit(parts)
+async def _start_in_background(application: Any, webhook_url: str | None, secret: str | None) -> None:
+    lifecycle = _import("bot.telegram", "lifecycle")
+    try:
+        await lifecycle.bootstrap(application, webhook_url=webhook_url, secret=secret, retry=lifecycle.BACKGROUND)
+        await application.start()
+    except lifecycle.StartupFailure as failure:
+        log_event(log, "telegram_startup_failed", logging.ERROR, exit_code=failure.exit_code, reason=failure.kind)
+        on_fatal = application.bot_data.get(_ON_FATAL)
+        if failure.exit_code == exitcodes.CONFIG and on_fatal is not None:
+            on_fatal(failure)
+        else:  # Telegram still unreachable: the helpdesk goes on without the bot until the next restart
+            log_event(log, "telegram_gave_up", logging.ERROR, hint="the helpdesk still serves; restart the service to retry Telegram")
+        return
+    log_event(log, "telegram_webhook_ready", host=urlsplit(webhook_url).hostname if webhook_url else None)
 
 
 @contextlib.asynccontextmanager
 async def running(application: Any, webhook_url: str | None, secret: str | None) -> AsyncIterator[None]:
-    """Initialize and start the bot, register the webhook; stop and shut down on exit."""
-    run_bot = _import("bot.telegram.webhook", "running")
-    stack = contextlib.AsyncExitStack()
+    """Start the bot (and register the webhook) in the background; stop it and shut it down on exit."""
+    lifecycle = _import("bot.telegram", "lifecycle")
+    task = asyncio.create_task(_start_in_background(application, webhook_url, secret), name="telegram-start")
     try:
-        await stack.enter_async_context(run_bot(application, webhook_url=webhook_url, secret=secret))
-    except Exception as exc:  # noqa: BLE001 - PTB's messages can repeat the token: keep the class only
-        kind = type(exc).__name__
-        log_event(log, "telegram_startup_failed", logging.ERROR, exc_type=kind)
-        await stack.aclose()
-        hint = {
-            "InvalidToken": "Telegram rejected TELEGRAM_BOT_TOKEN: copy the token again from @BotFather",
-            "NetworkError": "cannot reach the Telegram Bot API (TELEGRAM_API_BASE_URL)",
-            "TimedOut": "the Telegram Bot API did not answer in time",
-        }.get(kind, "see the error class")
-        raise TelegramStartupError(f"the Telegram bot could not start ({kind}): {hint}") from None
-    log_event(log, "telegram_webhook_ready", host=urlsplit(webhook_url).hostname if webhook_url else None)
-    async with stack:
         yield
+    finally:
+        if not task.done():
+            task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await task
+        if application.running:
+            await application.stop()
+        await lifecycle.shutdown(application)

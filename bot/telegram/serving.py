@@ -1,0 +1,51 @@
+"""Run an ASGI app on uvicorn the way `obligations serve` and `obligations telegram --webhook-url` both need.
+
+Two things uvicorn does not do for us: tell "port in use" apart from any other start-up failure (we
+bind the socket ourselves first, so that is exit 71 with the address in the message), and exit 0
+after SIGTERM (uvicorn re-raises the signal after its graceful shutdown, so the process would die by
+it and systemd would log a failure).
+"""
+from __future__ import annotations
+
+import contextlib
+import socket
+from typing import Any, Iterator
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A bound socket for `host:port`; raises OSError (in use, not an address of this host) with errno set."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(address)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def listen_error(host: str, port: int, exc: OSError) -> str:
+    """One line for stderr: which address, and why (e.g. 'Address already in use')."""
+    reason = exc.strerror or type(exc).__name__
+    return f"cannot listen on {host}:{port}: {reason}"
+
+
+def make_server(app: Any, **config: Any) -> Any:
+    """A uvicorn Server for `app` that exits cleanly on SIGTERM/SIGINT; no access log (questions are in ?q=)."""
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:  # type: ignore[override]
+            with super().capture_signals():
+                try:
+                    yield
+                finally:
+                    getattr(self, "_captured_signals", []).clear()  # do not re-raise: a clean stop exits 0
+
+    settings = {"access_log": False, "log_config": None, "server_header": False, "lifespan": "on", "proxy_headers": False}
+    settings.update(config)
+    return Server(uvicorn.Config(app, **settings))
