@@ -232,3 +232,32 @@ async def test_patient_data_is_warned_about_and_never_logged(api: FakeBotAPI, bo
     for secret in (nir, "156037512345678", "Martin", "CR bio de", "CRO 1"):
         assert secret not in logged
     assert "telegram_answer" in logged and "nir" in logged
+
+
+async def test_inline_mode_warns_about_patient_data_in_the_description_and_the_posted_message(api: FakeBotAPI, bot: RunningBot) -> None:
+    api.inline(36, "CR bio de 1 56 03 75 123 456 78 dans le DMP ?")
+    [call] = await api.wait_calls("answerInlineQuery")
+    results = call.params["results"]
+    assert results
+    for result in results:
+        assert result["description"].startswith("⚠️ Données patient")
+        shown = visible_text(result["input_message_content"]["message_text"])
+        assert shown.startswith("⚠️ Question avec des données patient (numéro de sécurité sociale)")
+        assert "1 56 03 75" not in shown
+    assert str(call.params["cache_time"]) == "0"  # Telegram must not serve this query from its cache to others
+    api.inline(37, "CR bio dans le DMP ?")  # no identifier: no warning
+    calls = await api.wait_calls("answerInlineQuery", 2)
+    clean = calls[1].params["results"][0]
+    assert "⚠️" not in clean["description"] and "⚠️" not in clean["input_message_content"]["message_text"]
+
+
+async def test_in_groups_answers_reply_to_the_askers_message(api: FakeBotAPI, bot: RunningBot) -> None:
+    group = -1002
+    asked = api.send_mention(group, "CRO au patient ?", user_id=38, chat_type="supergroup")
+    listed = api.send_text(group, f"/liste@{BOT_USER['username']}", user_id=38, chat_type="supergroup")
+    sent = await api.wait_calls("sendMessage", 2, chat_id=group)
+    by_reply = {c.params["reply_parameters"]["message_id"] for c in sent if c.params.get("reply_parameters")}
+    assert by_reply == {asked["message"]["message_id"], listed["message"]["message_id"]}
+    api.send_text(39, "CRO au patient ?")  # a private chat needs no threading
+    [private] = await api.wait_calls("sendMessage", chat_id=39)
+    assert "reply_parameters" not in private.params

@@ -19,6 +19,7 @@ from telegram import (
     LinkPreviewOptions,
     Message,
     MessageEntity,
+    ReplyParameters,
     Update,
 )
 from telegram.constants import ChatType, ParseMode
@@ -37,6 +38,7 @@ from bot.telegram.state import ContextStore, RateLimit
 log = logging.getLogger("bot.telegram")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MAX_INLINE_RESULTS = 5
+MAX_MESSAGE_CHARS = 4096  # Telegram's limit for a message's text
 
 
 @dataclass
@@ -162,8 +164,17 @@ def _short(title: str, limit: int = 60) -> str:
     return title if len(title) <= limit else title[: limit - 1] + "…"
 
 
+def _reply_parameters(message: Message) -> ReplyParameters | None:
+    """In a group, answer as a reply to the asker's message so the thread stays readable; not in private chats,
+    and not to the bot's own message (an example button pressed under it)."""
+    if message.chat.type == ChatType.PRIVATE or message.from_user is None or message.from_user.is_bot:
+        return None
+    return ReplyParameters(message_id=message.message_id, allow_sending_without_reply=True)
+
+
 async def send_chunks(message: Message, chunks: list[str], markup: InlineKeyboardMarkup | None = None) -> None:
-    """Send the answer's messages in order; the buttons go under the last one."""
+    """Send the answer's messages in order, the first as a reply in groups; the buttons go under the last one."""
+    reply = _reply_parameters(message)
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         await message.get_bot().send_message(
@@ -173,6 +184,7 @@ async def send_chunks(message: Message, chunks: list[str], markup: InlineKeyboar
             link_preview_options=NO_PREVIEW,
             reply_markup=markup if last else None,
             message_thread_id=message.message_thread_id if message.is_topic_message else None,
+            reply_parameters=reply if i == 0 else None,
         )
 
 
@@ -372,20 +384,31 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         answers = [
             svc.engine.answer("", day, context=answer.context, document=c.id) for c in answer.candidates[:MAX_INLINE_RESULTS]
         ] or [answer]
+    identifiers = find_identifiers(text)
+    warning_html = warning_plain = ""
+    if identifiers:
+        kinds = T.kinds_label(identifiers, answer.lang)
+        warning_html = T.text("patient_data_inline", answer.lang, kinds=esc(kinds))
+        warning_plain = T.text("patient_data_short", answer.lang, kinds=kinds)
     results = []
     for i, a in enumerate(answers):
-        first = render_html(a)[0]
+        message_text = render_html(a)[0]
+        if warning_html:
+            message_text = f"{warning_html}\n\n{message_text}"
+            if len(message_text) > MAX_MESSAGE_CHARS:  # keep the warning, shorten the answer to its verdict
+                message_text = f"{warning_html}\n\n<b>{esc(headline(a))}</b>"
         results.append(
             InlineQueryResultArticle(
                 id=f"{i}-{(a.documents[0] if a.documents else a.verdict)}"[:64],
                 title=_short(a.title or headline(a), 64),
-                description=_short(headline(a), 120),
-                input_message_content=InputTextMessageContent(first, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW),
+                description=_short(warning_plain + headline(a), 160 if warning_plain else 120),
+                input_message_content=InputTextMessageContent(message_text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW),
             )
         )
     seconds = time.perf_counter() - started
-    await query.answer(results, cache_time=300, is_personal=False)
-    _log_answer("inline_query", answer, seconds, results=len(results), identifiers=list(find_identifiers(text)))
+    # A query holding patient data is not cached by Telegram for others typing the same thing.
+    await query.answer(results, cache_time=0 if identifiers else 300, is_personal=bool(identifiers))
+    _log_answer("inline_query", answer, seconds, results=len(results), identifiers=list(identifiers))
 
 
 # ------------------------------------------------------------------------------------ errors

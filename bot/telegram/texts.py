@@ -71,6 +71,16 @@ _T: dict[str, dict[str, str]] = {
         "fr": "⚠️ <b>Votre message semble contenir des données patient</b> ({kinds}). Ne les envoyez pas ici : je ne les garde pas et n'en ai pas besoin. Voici tout de même la réponse à votre question.",
         "en": "⚠️ <b>Your message seems to contain patient data</b> ({kinds}). Please do not send it here: I do not keep it and do not need it. Here is the answer to your question anyway.",
     },
+    # Inline mode: the answer is posted in another chat, so the warning goes on top of it and in the
+    # result's description (plain text there), where the user sees it before choosing to post.
+    "patient_data_inline": {
+        "fr": "⚠️ <b>Question avec des données patient</b> ({kinds}) : ne les envoyez pas sur Telegram.",
+        "en": "⚠️ <b>Question with patient data</b> ({kinds}): do not send it over Telegram.",
+    },
+    "patient_data_short": {
+        "fr": "⚠️ Données patient dans la question ({kinds}) : ne les envoyez pas. ",
+        "en": "⚠️ Patient data in the question ({kinds}): do not send it. ",
+    },
     "text_only": {
         "fr": "Je ne lis que le texte : posez votre question en une phrase (par ex. « CR opératoire dans le DMP ? »). Ne m'envoyez pas de document patient.",
         "en": "I only read text: type your question in one sentence (e.g. “operative report in the DMP?”). Please do not send patient documents.",
