@@ -7,6 +7,7 @@ import json
 import sys
 from typing import TextIO
 
+from bot import exitcodes
 from bot.loading import RuleFileError
 
 
@@ -31,7 +32,7 @@ def run(command: str, args: argparse.Namespace) -> int:
         engine = _engine()
     except RuleFileError as exc:
         print(f"obligations: invalid rule data: {exc}", file=sys.stderr)
-        return 1
+        return exitcodes.DATA
     except SettingsError as exc:
         print(f"obligations: {exc}", file=sys.stderr)
         return exc.exit_code
@@ -55,7 +56,7 @@ def cmd_ask(engine, args: argparse.Namespace, today: dt.date) -> int:
         return _ask_jsonl(engine, args.jsonl, today)
     if args.question is None:
         print("obligations ask: give a question, e.g. obligations ask \"CR bio dans le DMP ?\" (or --jsonl FILE)", file=sys.stderr)
-        return 2
+        return exitcodes.USAGE
     answer = engine.answer(args.question, today)
     if args.json:
         _print_json(answer.to_json())
@@ -96,7 +97,7 @@ def cmd_show(engine, document: str, today: dt.date, as_json: bool) -> int:
     if document not in engine.rulebook.documents:
         known = ", ".join(engine.rulebook.documents)
         print(f"obligations show: unknown document {document!r}; known ids: {known}", file=sys.stderr)
-        return 2
+        return exitcodes.USAGE
     answer = engine.show(document, today)
     if as_json:
         _print_json(answer.to_json())

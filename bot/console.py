@@ -252,6 +252,7 @@ def _batch(session: Session, stdin: TextIO) -> int:
 
 def run(args: argparse.Namespace | None = None, stdin: TextIO | None = None) -> int:
     """0 at the end of input or on :quitter; 2 if the rules do not load; 78 on bad settings."""
+    from bot import exitcodes
     from bot.loading import RuleFileError
 
     stdin = stdin or sys.stdin
@@ -266,7 +267,7 @@ def run(args: argparse.Namespace | None = None, stdin: TextIO | None = None) -> 
         engine = Engine.from_settings(settings)
     except RuleFileError as exc:
         print(f"obligations console: the rules did not load: {exc}", file=sys.stderr)
-        return 2
+        return exitcodes.DATA
     session = Session(engine, lambda text: print(text, flush=True))
     if stdin.isatty() and sys.stdout.isatty():
         return _interactive(session, stdin)

@@ -146,7 +146,7 @@ def test_broken_rules_are_a_clear_error(tmp_path):
     broken = tmp_path / "arrete-2022-04-26.yaml"
     broken.write_text(broken.read_text(encoding="utf-8") + "\nrows: [\n", encoding="utf-8")
     result = console("CR bio ?\n", OBLIGATIONS_RULES_DIR=str(tmp_path))
-    assert result.returncode == 2
+    assert result.returncode == 65  # bot.exitcodes.DATA: systemd does not restart on it
     assert "arrete-2022-04-26.yaml" in result.stderr
     assert result.stdout == ""
 

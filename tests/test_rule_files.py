@@ -89,12 +89,12 @@ def test_cli_check_exits_1_with_a_clear_message(data):
     assert "Traceback" not in proc.stderr
 
 
-def test_cli_ask_with_broken_data_exits_1_without_traceback(data):
+def test_cli_ask_with_broken_data_exits_65_without_traceback(data):
     rules, knowledge = data
     (rules / "arrete-2022-04-26.yaml").write_text("rows: 3\n", encoding="utf-8")
     env = {**os.environ, "OBLIGATIONS_RULES_DIR": str(rules), "OBLIGATIONS_KNOWLEDGE_DIR": str(knowledge)}
     proc = subprocess.run([sys.executable, "-m", "bot.cli", "ask", "CRO ?"], capture_output=True, text=True, env=env, timeout=60)
-    assert proc.returncode == 1 and "arrete-2022-04-26.yaml" in proc.stderr and "Traceback" not in proc.stderr
+    assert proc.returncode == 65 and "arrete-2022-04-26.yaml" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_a_date_that_differs_from_the_quoted_row_is_caught(data):
