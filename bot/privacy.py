@@ -78,23 +78,19 @@ def find_identifiers(text: str) -> tuple[str, ...]:
     if not text:
         return ()
     found: set[str] = set()
-    rest, hit = _mask(text, _EMAIL_RE)
-    if hit:
-        found.add(EMAIL)
-    rest, hit = _mask(rest, _INS_RE)
-    if hit:
-        found.add(INS)
-    for pattern in (_NIR_RE, _NIR_SPACED_RE):
-        rest, hit = _mask(rest, pattern)
-        if hit:
-            found.add(NIR)
-    for pattern in (_DOB_MARKER_RE, _NAMED_DATE_RE):
-        rest, hit = _mask(rest, pattern)
-        if hit:
-            found.add(BIRTH_DATE)
-    rest, hit = _mask(rest, _PHONE_RE)
-    if hit:
-        found.add(PHONE)
+    rest = text
+    # Order matters: each match is masked before the next kind is looked for (an e-mail's digits are no phone).
+    for kind, patterns in (
+        (EMAIL, (_EMAIL_RE,)),
+        (INS, (_INS_RE,)),
+        (NIR, (_NIR_RE, _NIR_SPACED_RE)),
+        (BIRTH_DATE, (_DOB_MARKER_RE, _NAMED_DATE_RE)),
+        (PHONE, (_PHONE_RE,)),
+    ):
+        for pattern in patterns:
+            rest, hit = _mask(rest, pattern)
+            if hit:
+                found.add(kind)
     return tuple(kind for kind in KINDS if kind in found)
 
 
