@@ -318,8 +318,8 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
 def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]) -> Query:
     """Fill what a follow-up leaves out ("et au patient ?", "et pour le scanner ?", "en 2023 ?") from the context."""
     has_document = any(s >= CLEAR for s in query.scores.values())
-    if has_document and not query.followup:
-        return query
+    if not query.followup and (has_document or query.nature or query.domain or query.phase):
+        return query  # a new question about a document ("compte rendu ?"): nothing carried over
     if query.off_topic or (query.greeting and not query.followup):
         return query
     if query.pick is not None and len(context.documents) > 1:
@@ -341,9 +341,7 @@ def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]
         return query  # "quel temps fait-il ?" after a question is not a follow-up
     changes: dict = {}
     if not has_document and not query.not_listed:
-        if not query.followup and (query.nature or query.domain or query.phase):
-            pass  # "compte rendu ?" on its own is a new question, ambiguous as it stands
-        elif query.domain and context.nature:
+        if query.domain and context.nature:
             doc = _combo(context.nature, query.domain, None, catalogue)
             if doc:
                 changes["scores"] = {doc: 0.9}

@@ -323,3 +323,9 @@ def test_an_ambiguous_new_question_is_not_swallowed_by_the_context(engine, today
 def test_the_texts_own_words_are_quoted_in_english_answers(engine, today):
     a = engine.answer("must I send the op report to the GP?", today)
     assert "« médecin traitant »" in a.text and "(« lorsqu'il existe »)" in a.text
+
+
+def test_a_new_question_carries_nothing_over(engine, today):
+    first = engine.answer("CRO au patient en 2023 ?", today)
+    fresh = engine.answer("compte rendu ?", today, context=first)
+    assert fresh.verdict == "ambigu" and fresh.date == today and fresh.channel_asked is None
