@@ -74,6 +74,10 @@ class Lexicon:
         self._stems = frozenset(stem(t) for t in vocab)
         self.vocabulary = sorted(t for t in vocab if len(t) >= 4 and t.isalpha())
 
+    def knows(self, token: str) -> bool:
+        """Whether the token is a word of the lexicon (or its plural)."""
+        return token in self._vocab_set or stem(token) in self._stems
+
     # -- tokens ---------------------------------------------------------------
     def tokens(self, text: str) -> list[str]:
         return tokenise(text, self.shorthand, self._vocab_set)

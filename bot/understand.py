@@ -104,7 +104,9 @@ def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon)
     """The asker's own profession ("je suis infirmière", "Pharmacien ici :"), and the match positions it used."""
     for m in (m for m in matches if m.kind == "profession"):
         before = tokens[max(0, m.start - 4) : m.start]
-        first_content = all(t in lexicon.stopwords for t in tokens[: m.start])
+        leading = [t for t in tokens[: m.start] if t not in lexicon.stopwords]
+        # "Infirmière : …", "Community pharmacist, …": the profession opens the message (one plain word may precede)
+        first_content = len(leading) <= 1 and not any(lexicon.knows(t) for t in leading) and not (before and before[-1] in RECIPIENT_MARKS)
         if m.end < len(tokens) and tokens[m.end] in lexicon.asker_after:
             return m.value, {m.start}
         marked = any(
