@@ -96,6 +96,7 @@ def _nearest(target: Match, others: list[Match]) -> Match | None:
 
 
 RECIPIENT_MARKS = frozenset({"au", "aux", "a", "to", "chez"})
+OF = frozenset({"de", "d", "du", "des", "of", "for"})
 NATURE_NEGATIONS = frozenset({"non", "pas", "not"})
 GROUP_MARKS = frozenset({"nos", "notre", "our", "mes", "my"})  # "nos infirmiers…" asks for a team
 
@@ -174,8 +175,7 @@ def _find_documents(
     recipient_marks = RECIPIENT_MARKS if lang == "fr" else RECIPIENT_MARKS - {"a"}
     care_not_listed = [m for m in matches if m.kind == "nl_domain" and not recipient_marks & set(tokens[max(0, m.start - 2) : m.start])]
     not_listed_things = [m for m in matches if m.kind == "not_listed" and m.weight >= CLEAR] + care_not_listed
-    strong_domains = [d for d in domains if d.weight >= CLEAR]
-    strong_not_listed = any(m.kind == "not_listed" and m.weight >= CLEAR for m in matches) or bool(care_not_listed and not named and not strong_domains)
+    strong_not_listed = any(m.kind == "not_listed" and m.weight >= CLEAR for m in matches)
 
     # 3. Each nature takes the nearest thing it can be of: a listed domain, or something not in the list
     #    ("compte rendu d'anapath de la pièce opératoire" is about the anapath, not the operation).
@@ -205,7 +205,8 @@ def _find_documents(
         if doc:
             paired.add(id(n))
             used_domains.add(id(target))
-            close = abs(n.start - target.start) <= 4  # "demande d'examen de biologie"
+            only_pair = len(natures) == 1 and len({d.value for d in domains}) == 1
+            close = abs(n.start - target.start) <= 4 or only_pair  # "demande d'examen de biologie"
             strength = 1.0 if n.weight >= CLEAR or close else n.weight / CLEAR
             offer(doc, 0.92 * strength * min(target.weight / CLEAR, 1.0) * penalty(n, target), min(n.start, target.start))
 
@@ -214,13 +215,13 @@ def _find_documents(
     for d in domains:
         if id(d) in used_domains:
             continue
-        if not natures and not kinds & {"topic", "channel"} and d.value == "produits_sante":
-            continue  # a medicine named with no word of documents or obligations: a clinical question
+        if (not natures and not kinds & {"topic", "channel"} and d.value == "produits_sante") or strong_not_listed:
+            continue  # a medicine named with no word of documents or obligations is a clinical question
         hint = (implied.get((d.start, d.end)) or (nature_hints[0].value if nature_hints else None)) if not natures else None
         if hint:
             offer(_combo(hint, d.value, None, catalogue), 0.85 * penalty(d), d.start)
             continue
-        if d.weight < CLEAR or strong_not_listed or natures:
+        if d.weight < CLEAR or natures:
             continue
         family = _of_domain(d.value, catalogue)
         for doc in family:  # a domain alone never decides: "opératoire ?" is offered, not asserted
@@ -236,7 +237,7 @@ def _find_documents(
         doc = _combo(n.value, None, phase if n.value == "lettre_liaison" else strong_phase, catalogue)
         if doc:
             offer(doc, 0.88 * penalty(n), n.start)
-        elif n.value == "prescription" and (tokens[n.start] in default_words or "entente_prealable" in situations):
+        elif n.value == "prescription" and (tokens[n.start] in default_words or "entente_prealable" in situations or _names_unknown(tokens, n, lexicon)):
             offer(_combo("prescription", default.get("domain"), None, catalogue), 0.82 * penalty(n), n.start)
         elif not (domains and n.value == "compte_rendu"):
             for doc in _of_nature(n.value, catalogue):
@@ -259,6 +260,16 @@ def _pick(tokens: list[str]) -> int | None:
     if len(picks) == 1 and all(t in ORDINALS or t in PICK_FILLER for t in tokens):
         return picks[0]
     return None
+
+
+def _names_unknown(tokens: list[str], nature: Match, lexicon: Lexicon) -> bool:
+    """ "prescription de Spasfon", "prescription of capecitabine": a word the lexicon does not know right after
+    "prescription de" is a product name — the open-ended kind; tests and imaging are named by the lexicon."""
+    following = tokens[nature.end : nature.end + 2]
+    if len(following) < 2 or following[0] not in OF:
+        return False
+    tok = following[1]
+    return len(tok) >= 4 and tok.isalpha() and not lexicon.knows(tok) and not any(tok in w for w in lexicon.language.values()) and tok not in lexicon.protected
 
 
 def _channels(matches: list[Match]) -> list[str]:
@@ -298,7 +309,7 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
         situations=situations,
         negated_situations=negated,
         situation_hints=sorted({m.value for m in matches if m.kind == "situation_hint"} - set(situations)),
-        outside_hospital="outside" in kinds,
+        outside_hospital=any(m.kind == "outside" and (m.weight >= CLEAR or "sejour_hospitalier" not in situations) for m in matches),
         date=find_date(text, today),
         date_unreadable=unreadable_date(text),
         pick=_pick(tokens),
