@@ -115,6 +115,10 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
     # Several documents clearly named: answer the first named, say so for the others.
     clear.sort(key=lambda d: (-round(query.scores.get(d, 0), 1), query.order.get(d, 99)))
     doc = clear[0]
+    if query.not_listed_at is not None and query.not_listed_at < query.order.get(doc, 99) and not query.forced:
+        # "intraoperative photos — with the op note?": the question is about what it names first
+        caveats.append(W.text("also_asked", lang, title=rulebook.documents[doc].title(lang)))
+        return _base(question, query, day, rulebook, verdict="non_liste", caveats=caveats)
     for other in clear[1:]:
         caveats.append(W.text("also_asked", lang, title=rulebook.documents[other].title(lang)))
     return _verdict_for(question, query, doc, day, rulebook, caveats, best, best - second)

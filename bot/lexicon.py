@@ -27,6 +27,7 @@ class Entry:
     weight: float
     full: bool  # matched on the full token list (the phrase needs a small word, like "au patient")
     stems: tuple[str, ...] = ()
+    lang: str | None = None  # a word of one language only ("Rx": a prescription in English, an X-ray in French)
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Match:
     end: int  # exclusive, positions in the full token list
     weight: float
     fuzzy: int  # number of typo-corrected tokens inside
+    lang: str | None = None
 
     @property
     def length(self) -> int:
@@ -144,7 +146,7 @@ class Lexicon:
                 n = len(e.tokens)
                 if tuple(seq[i : i + n]) == e.stems:
                     start, end = positions[i], positions[i + n - 1] + 1
-                    out.append(Match(e.kind, e.value, start, end, e.weight, sum(fuzzy[start:end])))
+                    out.append(Match(e.kind, e.value, start, end, e.weight, sum(fuzzy[start:end]), e.lang))
         return out
 
     @staticmethod
@@ -187,14 +189,17 @@ def _same_family(a: str, b: str) -> bool:
     return a.split(":")[0] == b.split(":")[0]
 
 
-def _phrase(item: Any, path: Path, where: str) -> tuple[str, float]:
+def _phrase(item: Any, path: Path, where: str) -> tuple[str, float, str | None]:
     if isinstance(item, str):
-        return item, 1.0
+        return item, 1.0, None
     if isinstance(item, dict) and isinstance(item.get("phrase"), str):
         weight = item.get("weight", 1.0)
         if not isinstance(weight, (int, float)) or not 0 < weight <= 1:
             raise RuleFileError(path, f"weight must be a number in (0, 1], got {weight!r}", field=where)
-        return item["phrase"], float(weight)
+        lang = item.get("lang")
+        if lang not in (None, "fr", "en"):
+            raise RuleFileError(path, f"lang must be fr or en, got {lang!r}", field=where)
+        return item["phrase"], float(weight), lang
     raise RuleFileError(path, f"expected a phrase or {{phrase, weight}}, got {item!r}", field=where)
 
 
@@ -215,12 +220,12 @@ def load_lexicon(path: Path) -> Lexicon:
 
     def add(kind: str, value: str, items: Any, where: str) -> None:
         for j, item in enumerate(_str_list(items, path, where)):
-            phrase, weight = _phrase(item, path, f"{where}.{j}")
+            phrase, weight, lang = _phrase(item, path, f"{where}.{j}")
             toks = tuple(tokenise(phrase, shorthand, squeeze=False))
             if not toks:
                 raise RuleFileError(path, f"empty phrase {phrase!r}", field=f"{where}.{j}")
             full = any(t in stopwords for t in toks)
-            entries.append(Entry(kind, value, toks, weight, full, tuple(stem(t) for t in toks)))
+            entries.append(Entry(kind, value, toks, weight, full, tuple(stem(t) for t in toks), lang))
 
     grouped = {
         "documents": "document",

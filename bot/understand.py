@@ -44,6 +44,7 @@ class Query:
     date: DateFound | None
     profession: str | None
     not_listed: bool
+    not_listed_at: int | None  # where a document outside the list is first named, when one is
     greeting: bool
     on_topic: bool
     off_topic: bool
@@ -103,11 +104,12 @@ GROUP_MARKS = frozenset({"nos", "notre", "our", "mes", "my"})  # "nos infirmiers
 
 def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[str | None, set[int]]:
     """The asker's own profession ("je suis infirmière", "Pharmacien ici :"), and the match positions it used."""
+    covered = {i for m in matches if m.kind != "profession" for i in range(m.start, m.end)}
     for m in (m for m in matches if m.kind == "profession"):
         before = tokens[max(0, m.start - 4) : m.start]
-        leading = [t for t in tokens[: m.start] if t not in lexicon.stopwords]
+        leading = [i for i in range(m.start) if tokens[i] not in lexicon.stopwords]
         # "Infirmière : …", "Community pharmacist, …": the profession opens the message (one plain word may precede)
-        first_content = len(leading) <= 1 and not any(lexicon.knows(t) for t in leading) and not (before and before[-1] in RECIPIENT_MARKS)
+        first_content = len(leading) <= 1 and not any(i in covered for i in leading) and not (before and before[-1] in RECIPIENT_MARKS)
         if m.end < len(tokens) and tokens[m.end] in lexicon.asker_after:
             return m.value, {m.start}
         marked = any(
@@ -115,6 +117,8 @@ def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon)
         )
         if before and before[-1] in GROUP_MARKS and not (len(before) > 1 and before[-2] in RECIPIENT_MARKS):
             marked = True
+        if set(before[-2:]) & RECIPIENT_MARKS and not marked:
+            continue  # "j'envoie à l'IDEL": a recipient, not the asker
         if marked or first_content:
             return m.value, {m.start}
     return None, set()
@@ -231,7 +235,7 @@ def _find_documents(
     #    or its documents as candidates ("compte rendu ?").
     default = lexicon.default_domain.get("prescription") or {}
     default_words = set(default.get("when", []))
-    for n in (n for n in natures if n.weight >= CLEAR):
+    for n in (n for n in natures if n.weight >= CLEAR or len(natures) == 1):
         if id(n) in paired or named or strong_not_listed or (n.value == "prescription" and domains):
             continue
         doc = _combo(n.value, None, phase if n.value == "lettre_liaison" else strong_phase, catalogue)
@@ -252,6 +256,16 @@ def _on_topic(matches: list[Match], kinds: set[str]) -> bool:
         m.kind in ("topic", "nature", "domain") and m.weight >= CLEAR and not (bare_medicine and m.value == "produits_sante")
         for m in matches
     )
+
+
+def _clinical_value(tokens: list[str], matches: list[Match]) -> bool:
+    """ "INR à 4,5", "CRP at 150": a test result's value is a clinical question, not one about documents."""
+    for m in matches:
+        if m.kind == "domain" and m.value == "biologie":
+            after = tokens[m.end : m.end + 2]
+            if len(after) == 2 and after[0] in {"a", "at", "of", "de"} and after[1].isdigit():
+                return True
+    return False
 
 
 def _pick(tokens: list[str]) -> int | None:
@@ -288,6 +302,7 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
     tokens = lexicon.tokens(text)
     matches = lexicon.match(tokens)
     lang = detect_language(tokens, lexicon)
+    matches = [m for m in matches if m.lang in (None, lang)]
     profession, used = _asker_profession(tokens, matches, lexicon)
     if any(m.kind == "proxy" for m in matches):
         profession = None  # "je demande pour le Dr Leroy": the question is the doctor's
@@ -315,9 +330,10 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
         pick=_pick(tokens),
         profession=profession,
         not_listed=strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches),
+        not_listed_at=min((m.start for m in matches if m.kind == "not_listed" and m.weight >= CLEAR), default=None),
         greeting="greeting" in kinds,
         on_topic=_on_topic(matches, kinds),
-        off_topic="off_topic" in kinds,
+        off_topic="off_topic" in kinds or _clinical_value(tokens, matches),
         about_obligations=bool(kinds & {"topic", "channel"}),
         followup=bool(tokens) and any(tuple(tokens[: len(s)]) == s for s in FOLLOWUP_STARTS),
         truncated=truncated,
