@@ -329,3 +329,22 @@ def test_a_new_question_carries_nothing_over(engine, today):
     first = engine.answer("CRO au patient en 2023 ?", today)
     fresh = engine.answer("compte rendu ?", today, context=first)
     assert fresh.verdict == "ambigu" and fresh.date == today and fresh.channel_asked is None
+
+
+@pytest.mark.parametrize(
+    "question,verdict,docs",
+    [
+        ("Rx for amoxicillin - must it be sent to the patient?", "obligatoire", ["prescription-produits-sante"]),
+        ("RX du thorax : le compte rendu au DMP ?", "obligatoire", ["cr-imagerie"]),
+        ("INR à 4,5 sous AVK, conduite à tenir ?", "hors_sujet", []),
+        ("Compte rendu de coloscopie diagnostique au DMP ?", "non_liste", []),
+        ("Surgeon: intraoperative photos - do they go in the DMP with the op note?", "non_liste", []),
+        ("prescription de Spasfon pour un patient vu en consultation, DMP ?", "obligatoire", ["prescription-produits-sante"]),
+        ("J'envoie à l'IDEL une ordonnance de pansements, DMP ?", "obligatoire", ["prescription-produits-sante"]),
+        ("Je suis médecin hospitalier, à la sortie je prescris une prise de sang à faire en ville : DMP ?", "obligatoire", ["prescription-biologie"]),
+        ("Pendant le séjour, j'écris au psychiatre libéral du patient : ce courrier au DMP ?", "exclu", ["courriers"]),
+    ],
+)
+def test_generalisations_from_blind_sets(engine, today, question, verdict, docs):
+    a = engine.answer(question, today)
+    assert (a.verdict, a.documents[: len(docs)]) == (verdict, docs)
