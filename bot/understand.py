@@ -198,7 +198,8 @@ def _find_documents(
             continue  # "et non le compte rendu"
         if not objects:
             continue
-        target = min(objects, key=lambda o: (abs(o.start - n.start), -o.weight))
+        # nearest first; at equal distance the complement after the nature ("ordonnance du test de grossesse")
+        target = min(objects, key=lambda o: (abs(o.start - n.start), o.start < n.start, -o.weight))
         if target.kind not in ("domain", "hint"):
             paired.add(id(n))
             strong_not_listed = True  # "ordonnance de transport": a document, but not a listed one
@@ -236,12 +237,12 @@ def _find_documents(
     default = lexicon.default_domain.get("prescription") or {}
     default_words = set(default.get("when", []))
     for n in (n for n in natures if n.weight >= CLEAR or len(natures) == 1):
-        if id(n) in paired or named or strong_not_listed or (n.value == "prescription" and domains):
+        if id(n) in paired or named or (strong_not_listed and n.value in crossing) or (n.value == "prescription" and domains):
             continue
         doc = _combo(n.value, None, phase if n.value == "lettre_liaison" else strong_phase, catalogue)
         if doc:
             offer(doc, 0.88 * penalty(n), n.start)
-        elif n.value == "prescription" and (tokens[n.start] in default_words or "entente_prealable" in situations or _names_unknown(tokens, n, lexicon)):
+        elif n.value == "prescription" and (tokens[n.start] in default_words or "entente_prealable" in situations or _names_unknown(tokens, n, lexicon, lang)):
             offer(_combo("prescription", default.get("domain"), None, catalogue), 0.82 * penalty(n), n.start)
         elif not (domains and n.value == "compte_rendu"):
             for doc in _of_nature(n.value, catalogue):
@@ -276,14 +277,18 @@ def _pick(tokens: list[str]) -> int | None:
     return None
 
 
-def _names_unknown(tokens: list[str], nature: Match, lexicon: Lexicon) -> bool:
-    """ "prescription de Spasfon", "prescription of capecitabine": a word the lexicon does not know right after
-    "prescription de" is a product name — the open-ended kind; tests and imaging are named by the lexicon."""
+def _names_unknown(tokens: list[str], nature: Match, lexicon: Lexicon, lang: str) -> bool:
+    """ "prescription de Spasfon", "Zyprexa prescription": a word the lexicon does not know next to a
+    prescription is a product name — the open-ended kind; tests and imaging are named by the lexicon."""
+
+    def unknown(tok: str) -> bool:
+        return len(tok) >= 4 and tok.isalpha() and not lexicon.knows(tok) and not any(tok in w for w in lexicon.language.values()) and tok not in lexicon.protected
+
     following = tokens[nature.end : nature.end + 2]
-    if len(following) < 2 or following[0] not in OF:
-        return False
-    tok = following[1]
-    return len(tok) >= 4 and tok.isalpha() and not lexicon.knows(tok) and not any(tok in w for w in lexicon.language.values()) and tok not in lexicon.protected
+    if len(following) == 2 and following[0] in OF and unknown(following[1]):
+        return True
+    # English puts the product first: "my lithium prescriptions", "glaucoma eye-drop prescriptions"
+    return lang == "en" and nature.start >= 1 and unknown(tokens[nature.start - 1])
 
 
 def _channels(matches: list[Match]) -> list[str]:

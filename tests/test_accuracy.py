@@ -24,7 +24,7 @@ def test_labelled_set_covers_every_verdict_and_english():
 import pytest
 
 
-@pytest.mark.parametrize("name", ["questions_holdout.tsv", "questions_blind.tsv", "questions_blind2.tsv", "questions_blind3.tsv", "questions_blind4.tsv", "questions_blind5.tsv", "questions_blind6_en.tsv", "questions_blind7.tsv"])
+@pytest.mark.parametrize("name", ["questions_holdout.tsv", "questions_blind.tsv", "questions_blind2.tsv", "questions_blind3.tsv", "questions_blind4.tsv", "questions_blind5.tsv", "questions_blind6_en.tsv", "questions_blind7.tsv", "questions_blind8.tsv"])
 def test_other_authors_sets_accuracy(engine, name):
     """Sets written by other authors, first run blind (see README), then kept as regression sets."""
     cases = read_cases(str(DATA / name))

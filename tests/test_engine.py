@@ -348,3 +348,18 @@ def test_a_new_question_carries_nothing_over(engine, today):
 def test_generalisations_from_blind_sets(engine, today, question, verdict, docs):
     a = engine.answer(question, today)
     assert (a.verdict, a.documents[: len(docs)]) == (verdict, docs)
+
+
+@pytest.mark.parametrize(
+    "question,verdict,docs",
+    [
+        ("Psychiatrist: do my lithium prescriptions need to go into the DMP?", "obligatoire", ["prescription-produits-sante"]),
+        ("Sous isotrétinoïne, l'ordonnance du test de grossesse sanguin doit-elle aller au DMP ?", "obligatoire", ["prescription-biologie"]),
+        ("Courrier au médecin traitant après la coloscopie : DMP ?", "obligatoire", ["courriers"]),
+        ("Psychiatre : certificat de soins sans consentement, DMP ?", "obligatoire", ["certificats-declarations"]),
+        ("Le dosage du PSA, dois-je le mettre dans le DMP ?", "ambigu", ["cr-biologie", "prescription-biologie"]),
+    ],
+)
+def test_specialists_vocabulary(engine, today, question, verdict, docs):
+    a = engine.answer(question, today)
+    assert (a.verdict, a.documents[: len(docs)]) == (verdict, docs)
