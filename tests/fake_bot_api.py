@@ -16,6 +16,8 @@ import datetime as dt
 import functools
 import itertools
 import json
+import signal
+import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
@@ -401,6 +403,17 @@ TODAY = dt.date(2025, 6, 2)
 
 
 @functools.cache
+def stop_process(process: subprocess.Popen[str], timeout: float = 20) -> tuple[str, str]:
+    """SIGTERM an `obligations` process as systemd would, collect its output, and kill it if it hangs."""
+    try:
+        process.send_signal(signal.SIGTERM)
+        return process.communicate(timeout=timeout)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+
+
 def shared_engine() -> Any:
     """The engine, loaded once per test session (it is read-only)."""
     from bot.engine import Engine

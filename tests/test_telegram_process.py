@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import pytest
 from bot.telegram.app import build_application
 from bot.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH, running, webhook_route
 from starlette.applications import Starlette
-from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI, bot_settings, shared_engine
+from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI, bot_settings, shared_engine, stop_process
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -117,12 +116,8 @@ def test_sigterm_stops_the_bot_cleanly_and_confirms_the_last_update() -> None:
             assert api.calls("getUpdates")[0].params["allowed_updates"] == ["message", "callback_query", "inline_query"]
             update = api.send_text(61, "CR bio de 1 56 03 75 123 456 78 dans le DMP ?")
             api.wait_until(lambda: len(api.sent(61)) >= 2, 10, "the answer")
-            proc.send_signal(signal.SIGTERM)
-            out, err = proc.communicate(timeout=15)
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
+            out, err = stop_process(proc, timeout=15)
         assert proc.returncode == 0, err[-2000:]
         # The last getUpdates confirms the update, so a restart does not answer it twice.
         assert api._state.confirmed_offset > update["update_id"]
@@ -209,12 +204,8 @@ def test_webhook_mode_serves_the_route_and_exits_0_on_sigterm() -> None:
             metrics = httpx.get(f"http://127.0.0.1:{port}/metrics")
             assert metrics.status_code == 200
             assert 'obligations_questions_total{frontend="telegram",verdict="obligatoire"} 1.0' in metrics.text
-            proc.send_signal(signal.SIGTERM)
-            out, err = proc.communicate(timeout=15)
         finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
+            out, err = stop_process(proc, timeout=15)
     assert proc.returncode == 0, err[-2000:]
     assert TEST_TOKEN not in out + err and "Traceback" not in err
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 import socket
 import subprocess
 import sys
@@ -15,7 +14,7 @@ import pytest
 from bot.web.app import create_app
 from bot.web.telegram_bridge import build_webhook_application
 from browser.server import child_env, free_port
-from fake_bot_api import TEST_TOKEN, FakeBotAPI, bot_settings
+from fake_bot_api import TEST_TOKEN, FakeBotAPI, bot_settings, stop_process
 
 REPO = Path(__file__).resolve().parents[1]
 SECRET = "helpdesk_webhook-secret_42"
@@ -126,16 +125,7 @@ def test_serve_with_a_webhook_url_starts_the_bot_and_stops_cleanly_on_sigterm():
         env = _clean_env(TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=api.base_url, TELEGRAM_WEBHOOK_SECRET=SECRET)
         process = _serve(env, port, "--webhook-url", "https://helpdesk.example.org")
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                assert process.poll() is None, process.communicate()[1][-2000:]
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, "the server did not come up"
-                time.sleep(0.1)
+            _wait_healthy(process, port)
             api.wait_until(lambda: bool(api.calls("setWebhook")), 20, "setWebhook")
             [hook] = api.calls("setWebhook")
             assert hook.params["url"] == "https://helpdesk.example.org/telegram/webhook"
@@ -149,12 +139,8 @@ def test_serve_with_a_webhook_url_starts_the_bot_and_stops_cleanly_on_sigterm():
                 time.sleep(0.05)
             assert posted.status_code == 200
             api.wait_until(lambda: bool(api.sent(82)), 10, "the answer")
-            process.send_signal(signal.SIGTERM)
-            out, err = process.communicate(timeout=20)
         finally:
-            if process.poll() is None:
-                process.kill()
-                process.communicate()
+            out, err = stop_process(process)
     assert process.returncode == 0, err[-2000:]
     logs = out + err
     for secret in (TEST_TOKEN, SECRET, "CR bio dans le DMP"):
@@ -184,16 +170,6 @@ def _wait_healthy(process: subprocess.Popen[str], port: int, timeout: float = 30
         time.sleep(0.1)
 
 
-def _stop(process: subprocess.Popen[str]) -> tuple[str, str]:
-    try:
-        process.send_signal(signal.SIGTERM)
-        return process.communicate(timeout=20)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-
-
 def test_the_helpdesk_stays_up_while_telegram_is_unreachable():
     closed = free_port()  # nothing listens there: every Bot API call fails at once
     port = free_port()
@@ -209,7 +185,7 @@ def test_the_helpdesk_stays_up_while_telegram_is_unreachable():
         posted = httpx.post(f"http://127.0.0.1:{port}/telegram/webhook", json=_update(83, "CRO ?"), headers={SECRET_HEADER: SECRET})
         assert posted.status_code == 503  # Telegram will retry the update
     finally:
-        out, err = _stop(process)
+        out, err = stop_process(process)
     assert process.returncode == 0, err[-2000:]
     assert "telegram_bootstrap_retry" in err and "NetworkError" in err
     assert TEST_TOKEN not in out + err and "Traceback" not in err
@@ -253,7 +229,7 @@ def test_serve_honours_telegram_webhook_url_from_the_settings():
             api.wait_until(lambda: bool(api.calls("setWebhook")), 20, "setWebhook")
             assert api.calls("setWebhook")[0].params["url"] == "https://helpdesk.example.org/telegram/webhook"
         finally:
-            out, err = _stop(process)
+            out, err = stop_process(process)
     assert process.returncode == 0, err[-2000:]
 
 
