@@ -5,6 +5,7 @@ Front ends hold an `Engine`; `bot.answer()` uses one default engine loaded on fi
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 from bot.answer import Answer, Context
@@ -47,8 +48,6 @@ class Engine:
         if document is not None:
             if document not in self.rulebook.documents:
                 raise KeyError(f"unknown document id {document!r}")
-            from dataclasses import replace
-
             query = replace(query, scores={document: 1.0}, order={document: 0}, forced=True, lang=ctx.lang if ctx and not question.strip() else query.lang)
         result = decide(question, query, today, self.rulebook)
         return result.model_copy(update={"text": render_text(result)})

@@ -76,6 +76,10 @@ class Lexicon:
         self._stems = frozenset(stem(t) for t in vocab)
         self.vocabulary = sorted(t for t in vocab if len(t) >= 4 and t.isalpha())
 
+    def is_plain(self, token: str) -> bool:
+        """An everyday word (small word, protected, a language marker): never a typo, a drug or a product name."""
+        return token in self.stopwords or token in self.protected or any(token in words for words in self.language.values())
+
     def knows(self, token: str) -> bool:
         """Whether the token is a word of the lexicon (or its plural)."""
         return token in self._vocab_set or stem(token) in self._stems
@@ -86,14 +90,7 @@ class Lexicon:
 
     def correct(self, token: str) -> str | None:
         """The lexicon word this token is a typo of, or None."""
-        if (
-            len(token) < 4
-            or not token.isalpha()
-            or token in self._vocab_set
-            or token in self.protected
-            or token in self.stopwords
-            or any(token in words for words in self.language.values())
-        ):
+        if len(token) < 4 or not token.isalpha() or token in self._vocab_set or self.is_plain(token):
             return None
         if stem(token) in self._stems:
             return None  # a plural of a lexicon word: matched as such, not a typo
@@ -126,9 +123,7 @@ class Lexicon:
         covered = {i for m in found for i in range(m.start, m.end)}
         out = []
         for i, tok in enumerate(tokens):
-            if i in covered or len(tok) < 7 or not tok.isalpha() or tok in self._vocab_set or tok in self.protected:
-                continue
-            if any(tok in words for words in self.language.values()):
+            if i in covered or len(tok) < 7 or not tok.isalpha() or tok in self._vocab_set or self.is_plain(tok):
                 continue
             for domain, endings in self.domain_endings.items():
                 if tok.endswith(endings):

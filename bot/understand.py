@@ -282,7 +282,7 @@ def _names_unknown(tokens: list[str], nature: Match, lexicon: Lexicon, lang: str
     prescription is a product name — the open-ended kind; tests and imaging are named by the lexicon."""
 
     def unknown(tok: str) -> bool:
-        return len(tok) >= 4 and tok.isalpha() and not lexicon.knows(tok) and not any(tok in w for w in lexicon.language.values()) and tok not in lexicon.protected
+        return len(tok) >= 4 and tok.isalpha() and not lexicon.knows(tok) and not lexicon.is_plain(tok)
 
     following = tokens[nature.end : nature.end + 2]
     if len(following) == 2 and following[0] in OF and unknown(following[1]):
