@@ -163,7 +163,7 @@ def _verdict_for(question: str, query: Query, doc: str, day: dt.date, rulebook: 
     for ch in row.channels:
         if ch.note and (not asked or ch.channel in query.channels):
             caveats.append(ch.note(lang))
-    if not version.applies_from_verified and version.applies_from <= day and _matters(version, row, day, query):
+    if not version.applies_from_verified and version.applies_from <= day and _matters(version, day, query):
         caveats.append(W.text("version_date_unverified", lang, title=version.title, date=W.date(version.applies_from, lang)))
     for ex in exclusions:
         if ex.id in query.situation_hints:
@@ -202,7 +202,7 @@ def _verdict_for(question: str, query: Query, doc: str, day: dt.date, rulebook: 
     return _base(question, query, day, rulebook, verdict="obligatoire", citations=quotes, caveats=caveats, **common)
 
 
-def _matters(version: RuleVersion, row: Row, day: dt.date, query: Query) -> bool:
+def _matters(version: RuleVersion, day: dt.date, query: Query) -> bool:
     """The unverified start date of a text matters near that date, or when the question turns on what it changed."""
     near = day < version.applies_from.replace(year=version.applies_from.year + 1)
     return near or "genetique_constitutionnelle" in query.situations
