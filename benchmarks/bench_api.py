@@ -10,6 +10,7 @@ runs for at most --seconds, whichever comes first, and prints requests per secon
 latency. The client (httpx, asyncio) runs in this process, so at high concurrency part of the cost
 measured is the client's own; the server runs in its own process, as in production.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,7 +19,6 @@ import datetime as dt
 import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -183,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     for result in results:
         print(result.row())
     print(f"engine.answer() alone: p50 {e50:.3f} ms, p99 {e99:.3f} ms per question (in process, no HTTP)")
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; mean over runs is not a promise, compare runs on one machine")
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; mean over runs is not a promise, compare runs on one machine"
+    )
     return 1 if any(r.errors for r in results) else 0
 
 

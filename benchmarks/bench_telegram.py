@@ -9,6 +9,7 @@ This is the bot's own overhead (PTB, engine, rendering, HTTP), not Telegram's ne
 Note: the AIORateLimiter keeps the bot under Telegram's 30 messages/second; the 50-chat run shows
 that ceiling. `--no-limit` measures without it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fake_bot_api import FakeBotAPI, bot_settings, shared_engine  # noqa: E402
+from tests.fake_bot_api import FakeBotAPI, bot_settings, shared_engine
 
 QUESTIONS = [
     "Le compte rendu opératoire doit-il aller dans le DMP ?",

@@ -8,6 +8,7 @@ Run by hand:  .venv/bin/python benchmarks/bench_understand.py [tests/data/questi
   and BM25 (Okapi, k1=1.5, b=0.75) of the question against the same titles;
 - latency per question (p50, p99) on one core, start-up time (import and load, in fresh processes), peak memory.
 """
+
 from __future__ import annotations
 
 import math
@@ -46,7 +47,7 @@ class BM25:
 
     def scores(self, query: list[str]) -> list[float]:
         out = []
-        for d, tf in zip(self.docs, self.tf):
+        for d, tf in zip(self.docs, self.tf, strict=False):
             s = 0.0
             for t in query:
                 if t in tf:
@@ -72,15 +73,28 @@ def startup() -> tuple[float, float]:
         "import time; t=time.perf_counter(); import pydantic, yaml, rapidfuzz; d=time.perf_counter();"
         "from bot.engine import Engine; e=Engine.load(); print(time.perf_counter()-d)"
     )
+
     def run(code: str) -> float:
-        vals = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout) for _ in range(5)]
+        vals = [
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+                ).stdout
+            )
+            for _ in range(5)
+        ]
         return statistics.median(vals)
+
     return run(deps), run(ours)
 
 
 def main(paths: list[str]) -> None:
     engine = Engine.load()
-    titles = {d: r.wording for d in engine.rulebook.documents for r in [engine.rulebook.row_at(d, engine.rulebook.versions[0].applies_from)[1]]}
+    titles = {
+        d: r.wording
+        for d in engine.rulebook.documents
+        for r in [engine.rulebook.row_at(d, engine.rulebook.versions[0].applies_from)[1]]
+    }
     ids, names = list(titles), [titles[d] for d in titles]
     bm25 = BM25([fold(n).split() for n in names])
 
@@ -101,15 +115,23 @@ def main(paths: list[str]) -> None:
         for c in cases[:20]:
             engine.answer(c.question, c.date)
         answers, t_engine = timed(lambda c: engine.answer(c.question, c.date), cases)
-        outcomes = [Outcome(c, a.verdict, tuple(a.documents)) for c, a in zip(cases, answers)]
+        outcomes = [Outcome(c, a.verdict, tuple(a.documents)) for c, a in zip(cases, answers, strict=False)]
         verdict_acc = sum(o.ok for o in outcomes) / len(cases)
-        doc_acc = sum(1 for c, a in zip(cases, answers) if c.verdict in SINGLE and a.documents[:1] == list(c.documents[:1])) / len(single)
+        doc_acc = sum(
+            1
+            for c, a in zip(cases, answers, strict=False)
+            if c.verdict in SINGLE and a.documents[:1] == list(c.documents[:1])
+        ) / len(single)
         name = Path(path).name
-        print(f"{name:28} {'engine':22} {100 * verdict_acc:11.1f}% {100 * doc_acc:12.1f}% {percentile(t_engine, 50):8.3f} {percentile(t_engine, 99):8.3f}")
+        print(
+            f"{name:28} {'engine':22} {100 * verdict_acc:11.1f}% {100 * doc_acc:12.1f}% {percentile(t_engine, 50):8.3f} {percentile(t_engine, 99):8.3f}"
+        )
         for label, fn in (("rapidfuzz WRatio titles", wratio), ("BM25 titles", bm25_top)):
-            found, times = timed(lambda c: fn(c.question), single)
-            acc = sum(1 for c, f in zip(single, found) if f == c.documents[0]) / len(single)
-            print(f"{name:28} {label:22} {'n/a':>12} {100 * acc:12.1f}% {percentile(times, 50):8.3f} {percentile(times, 99):8.3f}")
+            found, times = timed(lambda c, fn=fn: fn(c.question), single)
+            acc = sum(1 for c, f in zip(single, found, strict=False) if f == c.documents[0]) / len(single)
+            print(
+                f"{name:28} {label:22} {'n/a':>12} {100 * acc:12.1f}% {percentile(times, 50):8.3f} {percentile(times, 99):8.3f}"
+            )
     deps, ours = startup()
     tracemalloc.start()
     Engine.load()
@@ -117,8 +139,12 @@ def main(paths: list[str]) -> None:
     tracemalloc.stop()
     import resource
 
-    print(f"\nstart-up: importing pydantic+yaml+rapidfuzz {deps:.3f} s; then importing bot and loading rules, sources, lexicon {ours:.3f} s")
-    print(f"peak memory: loading the data allocates {peak / 1e6:.1f} MB (tracemalloc); process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    print(
+        f"\nstart-up: importing pydantic+yaml+rapidfuzz {deps:.3f} s; then importing bot and loading rules, sources, lexicon {ours:.3f} s"
+    )
+    print(
+        f"peak memory: loading the data allocates {peak / 1e6:.1f} MB (tracemalloc); process max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """DMP obligations assistant: `from bot import answer`."""
+
 from bot.answer import Answer, Context
 from bot.engine import Engine, answer
 

@@ -2,6 +2,7 @@
 
 Its JSON form is a public contract (`obligations ask --json`, `/api/ask`): keep field names stable.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """The list of documents as of a date: the table behind `obligations list`, /liste and the helpdesk page."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -3,6 +3,7 @@
 A citation is valid only if its excerpt occurs in its source word for word; we fold runs of
 whitespace and nothing else (no case folding, no quote normalisation), so a paraphrase fails.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,20 @@ from bot.domain import CHANNEL_IDS, DOCUMENT_IDS, Citation, Rulebook
 from bot.loading import Problem
 
 _WS = re.compile(r"\s+")
-_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"]
+_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
 _FRENCH_DATE = re.compile(r"\b(1er|\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})\b")
 
 
@@ -52,7 +66,9 @@ def check_rulebook(rulebook: Rulebook) -> list[Problem]:
     listed: set[str] = set()
     for version in rulebook.versions:
         if version.id in seen_versions:
-            problems.append(Problem(version.file, f"version id {version.id!r} also used in {seen_versions[version.id]}", field="id"))
+            problems.append(
+                Problem(version.file, f"version id {version.id!r} also used in {seen_versions[version.id]}", field="id")
+            )
         seen_versions[version.id] = version.file
         for prof in version.covers:
             if prof not in rulebook.professions:
@@ -63,15 +79,31 @@ def check_rulebook(rulebook: Rulebook) -> list[Problem]:
         for i, row in enumerate(version.rows):
             where = f"rows.{i}"
             if row.document in docs_here:
-                problems.append(Problem(version.file, "document listed twice in the same text", row.document, f"{where}.document"))
+                problems.append(
+                    Problem(version.file, "document listed twice in the same text", row.document, f"{where}.document")
+                )
             docs_here.add(row.document)
             listed.add(row.document)
             if not 2000 <= row.effective_date.year <= 2100:
-                problems.append(Problem(version.file, f"implausible date {row.effective_date.isoformat()}", row.document, f"{where}.effective_date"))
+                problems.append(
+                    Problem(
+                        version.file,
+                        f"implausible date {row.effective_date.isoformat()}",
+                        row.document,
+                        f"{where}.effective_date",
+                    )
+                )
             said = set().union(*(quoted_dates(c.excerpt) for c in row.citations)) if row.citations else set()
             if said and row.effective_date not in said:
                 shown = ", ".join(sorted(d.isoformat() for d in said))
-                problems.append(Problem(version.file, f"effective_date {row.effective_date.isoformat()} is not the date the cited text gives ({shown})", row.document, f"{where}.effective_date"))
+                problems.append(
+                    Problem(
+                        version.file,
+                        f"effective_date {row.effective_date.isoformat()} is not the date the cited text gives ({shown})",
+                        row.document,
+                        f"{where}.effective_date",
+                    )
+                )
             if not row.citations:
                 problems.append(Problem(version.file, "no citation", row.document, f"{where}.citations"))
             for j, cit in enumerate(row.citations):
@@ -81,28 +113,57 @@ def check_rulebook(rulebook: Rulebook) -> list[Problem]:
             if len(set(channels)) != len(channels):
                 problems.append(Problem(version.file, "a channel is listed twice", row.document, f"{where}.channels"))
             if set(channels) != set(CHANNEL_IDS):
-                problems.append(Problem(version.file, f"channels must be exactly {', '.join(CHANNEL_IDS)}", row.document, f"{where}.channels"))
+                problems.append(
+                    Problem(
+                        version.file,
+                        f"channels must be exactly {', '.join(CHANNEL_IDS)}",
+                        row.document,
+                        f"{where}.channels",
+                    )
+                )
             for j, ch in enumerate(row.channels):
                 if msg := citation_problem(rulebook, ch.citation):
                     problems.append(Problem(version.file, msg, row.document, f"{where}.channels.{j}.citation"))
                 if ch.channel == "mss_professionnels" and not ch.recipients:
-                    problems.append(Problem(version.file, "messaging to professionals needs its recipients", row.document, f"{where}.channels.{j}.recipients"))
+                    problems.append(
+                        Problem(
+                            version.file,
+                            "messaging to professionals needs its recipients",
+                            row.document,
+                            f"{where}.channels.{j}.recipients",
+                        )
+                    )
             ex_ids = [e.id for e in row.exclusions]
             if len(set(ex_ids)) != len(ex_ids):
-                problems.append(Problem(version.file, "an exclusion is listed twice", row.document, f"{where}.exclusions"))
+                problems.append(
+                    Problem(version.file, "an exclusion is listed twice", row.document, f"{where}.exclusions")
+                )
             for j, ex in enumerate(row.exclusions):
                 if msg := citation_problem(rulebook, ex.citation):
                     problems.append(Problem(version.file, msg, row.document, f"{where}.exclusions.{j}.citation"))
             if not row.verified and row.caveat is None:
-                problems.append(Problem(version.file, "an unverified row must say why in a caveat", row.document, f"{where}.caveat"))
+                problems.append(
+                    Problem(version.file, "an unverified row must say why in a caveat", row.document, f"{where}.caveat")
+                )
     for doc in sorted(set(DOCUMENT_IDS) - listed):
         problems.append(Problem("rules/", "no rule file lists this document", doc))
     # A later text must not move a document's date earlier than the text itself applies, silently.
     for doc in DOCUMENT_IDS:
-        rows = sorted(((v, r) for v in rulebook.versions for r in v.rows if r.document == doc), key=lambda vr: vr[0].applies_from)
-        for (v1, r1), (v2, r2) in zip(rows, rows[1:]):
+        rows = sorted(
+            ((v, r) for v in rulebook.versions for r in v.rows if r.document == doc), key=lambda vr: vr[0].applies_from
+        )
+        for (v1, r1), (v2, r2) in zip(rows, rows[1:], strict=False):
             if v1.applies_from == v2.applies_from:
-                problems.append(Problem(v2.file, f"applies from the same date as {v1.file} for this document", doc, "applies_from"))
+                problems.append(
+                    Problem(v2.file, f"applies from the same date as {v1.file} for this document", doc, "applies_from")
+                )
             if not r2.verified and r2.effective_date != r1.effective_date:
-                problems.append(Problem(v2.file, f"an unverified row must carry over the date of {v1.id} ({r1.effective_date.isoformat()}), not a new one", doc, "effective_date"))
+                problems.append(
+                    Problem(
+                        v2.file,
+                        f"an unverified row must carry over the date of {v1.id} ({r1.effective_date.isoformat()}), not a new one",
+                        doc,
+                        "effective_date",
+                    )
+                )
     return problems

@@ -2,14 +2,14 @@
 
 Only argument parsing and printing live here; every answer comes from `bot.engine`.
 """
+
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 
 def _date(value: str) -> dt.date:
@@ -27,10 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     ask = sub.add_parser("ask", help="answer a question in French or English")
-    ask.add_argument("question", nargs="?", help="the question, e.g. \"CR bio dans le DMP ?\"")
+    ask.add_argument("question", nargs="?", help='the question, e.g. "CR bio dans le DMP ?"')
     ask.add_argument("--date", type=_date, help="answer as of this date (YYYY-MM-DD); default today")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
-    ask.add_argument("--jsonl", metavar="FILE", help="one question a line in FILE ('-' for stdin), one JSON answer a line out")
+    ask.add_argument(
+        "--jsonl", metavar="FILE", help="one question a line in FILE ('-' for stdin), one JSON answer a line out"
+    )
 
     lst = sub.add_parser("list", help="every document with its date, channels and exclusions")
     lst.add_argument("--date", type=_date, help="as of this date; default today")

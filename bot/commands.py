@@ -1,4 +1,5 @@
 """The one-shot subcommands of `obligations`: ask, list, show, check, eval."""
+
 from __future__ import annotations
 
 import argparse
@@ -55,7 +56,10 @@ def cmd_ask(engine, args: argparse.Namespace, today: dt.date) -> int:
     if args.jsonl:
         return _ask_jsonl(engine, args.jsonl, today)
     if args.question is None:
-        print("obligations ask: give a question, e.g. obligations ask \"CR bio dans le DMP ?\" (or --jsonl FILE)", file=sys.stderr)
+        print(
+            'obligations ask: give a question, e.g. obligations ask "CR bio dans le DMP ?" (or --jsonl FILE)',
+            file=sys.stderr,
+        )
         return exitcodes.USAGE
     answer = engine.answer(args.question, today)
     if args.json:
@@ -120,6 +124,10 @@ def cmd_check() -> int:
     if problems:
         return 1
     versions = len(engine.rulebook.versions)
-    citations = sum(len(r.citations) + len(r.channels) + len(r.exclusions) for v in engine.rulebook.versions for r in v.rows)
-    print(f"ok: {versions} legal texts, {len(engine.rulebook.documents)} documents, {len(engine.rulebook.sources)} sources, {citations} citations verbatim")
+    citations = sum(
+        len(r.citations) + len(r.channels) + len(r.exclusions) for v in engine.rulebook.versions for r in v.rows
+    )
+    print(
+        f"ok: {versions} legal texts, {len(engine.rulebook.documents)} documents, {len(engine.rulebook.sources)} sources, {citations} citations verbatim"
+    )
     return 0

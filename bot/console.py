@@ -5,13 +5,15 @@ For helpdesk staff who live in a terminal. Line editing and history come from th
 written to disk. With stdin not a terminal it reads one question a line and exits at end of input,
 which is how scripts (and tests) drive it.
 """
+
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import sys
 import textwrap
-from typing import Any, Callable, TextIO
+from collections.abc import Callable
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.render import text as render
@@ -110,7 +112,9 @@ def format_answer(a: Any) -> str:
         return "\n".join(lines)
     dates = []
     if a.effective_date:
-        dates.append((t["since"] if a.effective_date <= a.date else t["from"]).format(date=_date_text(a.effective_date)))
+        dates.append(
+            (t["since"] if a.effective_date <= a.date else t["from"]).format(date=_date_text(a.effective_date))
+        )
     dates.append(t["as_of"].format(date=_date_text(a.date)))
     lines.append("  " + " · ".join(dates))
     if a.channels:

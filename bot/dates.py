@@ -4,6 +4,7 @@ A year stands for its 1 January (or today, for the current year): the answer the
 year unless an obligation starts inside it, which the engine says in a caveat. Never invents a
 date the question does not give; returns None when there is none.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -14,18 +15,47 @@ from dataclasses import dataclass
 from bot.normalise import fold_keep_dates
 
 MONTHS = {
-    "janvier": 1, "janv": 1, "january": 1, "jan": 1,
-    "fevrier": 2, "fevr": 2, "fev": 2, "february": 2, "feb": 2,
-    "mars": 3, "march": 3, "mar": 3,
-    "avril": 4, "avr": 4, "april": 4, "apr": 4,
-    "mai": 5, "may": 5,
-    "juin": 6, "june": 6, "jun": 6,
-    "juillet": 7, "juil": 7, "july": 7, "jul": 7,
-    "aout": 8, "august": 8, "aug": 8,
-    "septembre": 9, "sept": 9, "september": 9, "sep": 9,
-    "octobre": 10, "oct": 10, "october": 10,
-    "novembre": 11, "nov": 11, "november": 11,
-    "decembre": 12, "dec": 12, "december": 12,
+    "janvier": 1,
+    "janv": 1,
+    "january": 1,
+    "jan": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
+    "february": 2,
+    "feb": 2,
+    "mars": 3,
+    "march": 3,
+    "mar": 3,
+    "avril": 4,
+    "avr": 4,
+    "april": 4,
+    "apr": 4,
+    "mai": 5,
+    "may": 5,
+    "juin": 6,
+    "june": 6,
+    "jun": 6,
+    "juillet": 7,
+    "juil": 7,
+    "july": 7,
+    "jul": 7,
+    "aout": 8,
+    "august": 8,
+    "aug": 8,
+    "septembre": 9,
+    "sept": 9,
+    "september": 9,
+    "sep": 9,
+    "octobre": 10,
+    "oct": 10,
+    "october": 10,
+    "novembre": 11,
+    "nov": 11,
+    "november": 11,
+    "decembre": 12,
+    "dec": 12,
+    "december": 12,
 }
 _MONTH = "(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
 _YEAR = r"((?:19|20)\d\d)"
@@ -41,7 +71,9 @@ DAY_MONTH_YEAR = re.compile(r"\b(1er|\d{1,2})(?:er)? " + _MONTH + r" " + _YEAR +
 MONTH_DAY_YEAR = re.compile(r"\b" + _MONTH + r" (\d{1,2})(?:st|nd|rd|th)? " + _YEAR + r"\b")
 MONTH_YEAR = re.compile(r"\b" + _MONTH + r" " + _YEAR + r"\b")
 NUMERIC_MONTH = re.compile(r"(?<![\d/.\-])(\d{1,2})[/.\-]((?:19|20)\d\d)(?![\d/.\-])")
-SEMESTER = re.compile(r"\b(1er|1|premier|first|2e|2eme|2nd|second|deuxieme|2) (?:semestre|half|half of) " + _YEAR + r"\b")
+SEMESTER = re.compile(
+    r"\b(1er|1|premier|first|2e|2eme|2nd|second|deuxieme|2) (?:semestre|half|half of) " + _YEAR + r"\b"
+)
 _YEAR_CONTEXT = re.compile(r"\b(en|in|annee|year|depuis|since|avant|before|apres|after|fin|debut|end|mi|mid)\s*$")
 YEAR = re.compile(r"(?<![\d/.\-])" + _YEAR + r"(?![\d/.\-])")
 TODAY_WORDS = re.compile(r"\b(aujourd hui|maintenant|actuellement|a ce jour|today|now|currently|at present)\b")
@@ -70,7 +102,7 @@ _QUALIFIER_AT_END = [(name, re.compile(group + r" (?:le |l |the |en |in )?$")) f
 
 
 def _qualifier(prefix: str) -> str | None:
-    """"avant", "fin", "depuis"… just before the date changes which day it stands for."""
+    """ "avant", "fin", "depuis"… just before the date changes which day it stands for."""
     tail = prefix[-30:]
     for name, pattern in _QUALIFIER_AT_END:
         if pattern.search(tail):
@@ -93,7 +125,9 @@ def _apply(q: str | None, first: dt.date, last: dt.date, default: dt.date) -> dt
 
 
 # A date that names a legal text ("l'arrêté du 26 avril 2022", "le texte de 2024") is not the date asked about.
-_NAMES_A_TEXT = re.compile(r"\b(arrete|arretes|decret|decrets|texte|textes|loi|circulaire|version|annexe|jorf|jo)( (du|de|d|en|of|from|dated))?( l| la| le)? $")
+_NAMES_A_TEXT = re.compile(
+    r"\b(arrete|arretes|decret|decrets|texte|textes|loi|circulaire|version|annexe|jorf|jo)( (du|de|d|en|of|from|dated))?( l| la| le)? $"
+)
 
 
 def _names_text(prefix: str) -> bool:
@@ -113,7 +147,9 @@ def find_date(text: str, today: dt.date) -> DateFound | None:
         if year < 100:
             year += 2000
         first, second = int(m.group(1)), int(m.group(2))
-        d = _safe(year, second, first) or (_safe(year, first, second) if second > 12 else None)  # 03/15/2023 can only be US
+        d = _safe(year, second, first) or (
+            _safe(year, first, second) if second > 12 else None
+        )  # 03/15/2023 can only be US
         if d and 1990 <= year <= 2099:
             q = _qualifier(s[: m.start()])
             return DateFound(_apply(q, d, d, d), m.group(0), "day", d, d)
@@ -143,7 +179,9 @@ def find_date(text: str, today: dt.date) -> DateFound | None:
             return DateFound(_apply(q, first, last, first), m.group(0), "month", first, last)
     for m in MONTH_YEAR.finditer(s):
         year, month = int(m.group(2)), MONTHS[m.group(1)]
-        if m.group(1) in {"mar", "may", "jan", "dec", "sep", "oct", "nov"} and not re.search(r"\b(en|in|de|of|fin|end|debut|since|depuis)$", s[: m.start()].strip()):
+        if m.group(1) in {"mar", "may", "jan", "dec", "sep", "oct", "nov"} and not re.search(
+            r"\b(en|in|de|of|fin|end|debut|since|depuis)$", s[: m.start()].strip()
+        ):
             continue  # "mar" and "may" are also ordinary words
         first = dt.date(year, month, 1)
         last = dt.date(year, month, calendar.monthrange(year, month)[1])

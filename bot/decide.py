@@ -4,12 +4,13 @@ Order of the steps (each an answer of its own, as in Publicodes: "not applicable
 profession not covered → no document / not listed / unsure → not yet in force → excluded → obligatory.
 Pure: no I/O, the rulebook is passed in. Wording of the law comes from the rulebook, never from here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 
 from bot.answer import Answer, Candidate, ChannelDuty, Context, ExclusionNote, Quote
-from bot.domain import Citation, RuleVersion, Row, Rulebook
+from bot.domain import Citation, Row, Rulebook, RuleVersion
 from bot.render import wording as W
 from bot.understand import CANDIDATE, CLEAR, Query
 
@@ -50,7 +51,9 @@ def _base(question: str, query: Query, day: dt.date, rulebook: Rulebook, **field
         documents=documents,
         channel_asked=query.channels[0] if query.channels else None,
         profession=query.profession,
-        profession_label=rulebook.professions[query.profession].label(query.lang) if query.profession in rulebook.professions else None,
+        profession_label=rulebook.professions[query.profession].label(query.lang)
+        if query.profession in rulebook.professions
+        else None,
         context=_context(query, documents, rulebook) if documents else Context(lang=query.lang),
         **fields,
     )
@@ -69,7 +72,12 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
     second = ranked[1][1] if len(ranked) > 1 else 0.0
 
     # 0. Practice management, printers, billing: not about this regulation, whatever words it borrows.
-    if query.off_topic and not query.forced and not (query.not_listed and query.about_obligations) and (best < CLEAR or not query.about_obligations):
+    if (
+        query.off_topic
+        and not query.forced
+        and not (query.not_listed and query.about_obligations)
+        and (best < CLEAR or not query.about_obligations)
+    ):
         return _base(question, query, day, rulebook, verdict="hors_sujet", caveats=caveats)
 
     # 1. Profession not covered by the text that would apply.
@@ -82,7 +90,10 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
             if quotes and quotes[0].kind == "presse":
                 caveats.append(W.text("covers_from_press", lang))
             return _base(
-                question, query, day, rulebook,
+                question,
+                query,
+                day,
+                rulebook,
                 verdict="non_concerne",
                 documents=[doc] if doc else [],
                 citations=quotes,
@@ -104,7 +115,10 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
                 return _base(question, query, day, rulebook, verdict="hors_sujet", caveats=caveats)
             candidates = list(rulebook.documents)
         return _base(
-            question, query, day, rulebook,
+            question,
+            query,
+            day,
+            rulebook,
             verdict="ambigu",
             documents=candidates,
             candidates=[Candidate(id=d, title=rulebook.documents[d].title(lang)) for d in candidates],
@@ -131,7 +145,16 @@ def _main_version(rulebook: Rulebook, day: dt.date) -> RuleVersion:
     return in_force[-1] if in_force else arretes[0]
 
 
-def _verdict_for(question: str, query: Query, doc: str, day: dt.date, rulebook: Rulebook, caveats: list[str], score: float, margin: float) -> Answer:
+def _verdict_for(
+    question: str,
+    query: Query,
+    doc: str,
+    day: dt.date,
+    rulebook: Rulebook,
+    caveats: list[str],
+    score: float,
+    margin: float,
+) -> Answer:
     lang = query.lang
     version, row, in_force = rulebook.row_at(doc, day)
     info = rulebook.documents[doc]
@@ -164,21 +187,43 @@ def _verdict_for(question: str, query: Query, doc: str, day: dt.date, rulebook: 
         if ch.note and (not asked or ch.channel in query.channels):
             caveats.append(ch.note(lang))
     if not version.applies_from_verified and version.applies_from <= day and _matters(version, day, query):
-        caveats.append(W.text("version_date_unverified", lang, title=version.title, date=W.date(version.applies_from, lang)))
+        caveats.append(
+            W.text("version_date_unverified", lang, title=version.title, date=W.date(version.applies_from, lang))
+        )
     for ex in exclusions:
         if ex.id in query.situation_hints:
             caveats.append(W.text("situation_maybe", lang, quote=ex.quote))
-    if "sejour_hospitalier" in query.situations and query.outside_hospital and any(e.id == "sejour_hospitalier" for e in exclusions):
+    if (
+        "sejour_hospitalier" in query.situations
+        and query.outside_hospital
+        and any(e.id == "sejour_hospitalier" for e in exclusions)
+    ):
         quote = next(e.quote for e in exclusions if e.id == "sejour_hospitalier")
         caveats.append(W.text("hospital_and_outside", lang, quote=quote))
     for situation in query.situations:
         if situation not in {e.id for e in exclusions}:
-            caveats.append(W.text("situation_not_excluding", lang, title=info.title(lang), situation=rulebook.exclusions[situation].label(lang)))
-    if "genetique_constitutionnelle" in query.situations and "genetique_constitutionnelle" not in {e.id for e in exclusions} and doc == "cr-biologie":
+            caveats.append(
+                W.text(
+                    "situation_not_excluding",
+                    lang,
+                    title=info.title(lang),
+                    situation=rulebook.exclusions[situation].label(lang),
+                )
+            )
+    if (
+        "genetique_constitutionnelle" in query.situations
+        and "genetique_constitutionnelle" not in {e.id for e in exclusions}
+        and doc == "cr-biologie"
+    ):
         later = rulebook.next_change(doc, day)
         if later:
             caveats.append(W.text("genetics_later", lang, date=W.date(later.applies_from, lang)))
-    if query.date and query.date.granularity != "day" and query.date.span_start <= row.effective_date <= query.date.span_end and day < row.effective_date:
+    if (
+        query.date
+        and query.date.granularity != "day"
+        and query.date.span_start <= row.effective_date <= query.date.span_end
+        and day < row.effective_date
+    ):
         caveats.append(W.text("starts_within", lang, date=W.date(row.effective_date, lang)))
 
     common = dict(
@@ -193,7 +238,9 @@ def _verdict_for(question: str, query: Query, doc: str, day: dt.date, rulebook: 
         margin=margin,
     )
     if not in_force or day < row.effective_date:
-        return _base(question, query, day, rulebook, verdict="pas_encore_en_vigueur", citations=quotes, caveats=caveats, **common)
+        return _base(
+            question, query, day, rulebook, verdict="pas_encore_en_vigueur", citations=quotes, caveats=caveats, **common
+        )
     if applying:
         for ex in row.exclusions:
             if ex.id in {e.id for e in applying}:

@@ -4,6 +4,7 @@ Time is a key, not an afterthought: each legal text is a `RuleVersion` that appl
 and `Rulebook.row_at(document, day)` picks the row of the latest text in force that day (the way
 OpenFisca keys parameter values by the date they apply from).
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -2,6 +2,7 @@
 
 Front ends hold an `Engine`; `bot.answer()` uses one default engine loaded on first use.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,13 +10,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from bot.answer import Answer, Context
+from bot.catalogue import DocumentSummary, summarise
 from bot.decide import decide
 from bot.domain import Rulebook, Source
 from bot.lexicon import Lexicon, load_lexicon
 from bot.loading import DEFAULT_KNOWLEDGE_DIR, DEFAULT_RULES_DIR, load_rulebook
 from bot.render.text import render_text
 from bot.understand import understand
-from bot.catalogue import DocumentSummary, summarise
 
 
 class Engine:
@@ -26,13 +27,13 @@ class Engine:
         self.lexicon = lexicon
 
     @classmethod
-    def load(cls, rules_dir: Path | str | None = None, knowledge_dir: Path | str | None = None) -> "Engine":
+    def load(cls, rules_dir: Path | str | None = None, knowledge_dir: Path | str | None = None) -> Engine:
         knowledge = Path(knowledge_dir or DEFAULT_KNOWLEDGE_DIR)
         rulebook = load_rulebook(rules_dir or DEFAULT_RULES_DIR, knowledge)
         return cls(rulebook, load_lexicon(knowledge / "lexicon.yaml"))
 
     @classmethod
-    def from_settings(cls, settings) -> "Engine":
+    def from_settings(cls, settings) -> Engine:
         """Load from the data directories the settings name (OBLIGATIONS_RULES_DIR, …), else the defaults."""
         return cls.load(settings.obligations_rules_dir, settings.obligations_knowledge_dir)
 
@@ -40,7 +41,9 @@ class Engine:
     def sources(self) -> list[Source]:
         return list(self.rulebook.sources.values())
 
-    def answer(self, question: str, today: dt.date, context: Answer | Context | None = None, document: str | None = None) -> Answer:
+    def answer(
+        self, question: str, today: dt.date, context: Answer | Context | None = None, document: str | None = None
+    ) -> Answer:
         if not isinstance(question, str):
             question = "" if question is None else str(question)
         ctx = context.context if isinstance(context, Answer) else context
@@ -48,7 +51,13 @@ class Engine:
         if document is not None:
             if document not in self.rulebook.documents:
                 raise KeyError(f"unknown document id {document!r}")
-            query = replace(query, scores={document: 1.0}, order={document: 0}, forced=True, lang=ctx.lang if ctx and not question.strip() else query.lang)
+            query = replace(
+                query,
+                scores={document: 1.0},
+                order={document: 0},
+                forced=True,
+                lang=ctx.lang if ctx and not question.strip() else query.lang,
+            )
         result = decide(question, query, today, self.rulebook)
         return result.model_copy(update={"text": render_text(result)})
 

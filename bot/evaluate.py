@@ -4,6 +4,7 @@ A row is right when the verdict matches and: for a verdict about one document, t
 the expected one; for `ambigu`, every expected candidate is offered; for `non_liste`/`hors_sujet`,
 no document is named.
 """
+
 from __future__ import annotations
 
 import csv
@@ -44,7 +45,9 @@ class Outcome:
         if c.verdict == "ambigu":
             return set(c.documents) <= set(self.documents)
         if c.verdict == "non_concerne":
-            return not c.documents or (bool(self.documents) and self.documents[0] == c.documents[0]) or not self.documents
+            return (
+                not c.documents or (bool(self.documents) and self.documents[0] == c.documents[0]) or not self.documents
+            )
         return not self.documents
 
 
@@ -70,7 +73,11 @@ def read_cases(path: str, date: dt.date | None = None) -> list[Case]:
         text = fh.read()
     first = text.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first or "," not in first else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter, quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL))
+    rows = list(
+        csv.reader(
+            io.StringIO(text), delimiter=delimiter, quoting=csv.QUOTE_NONE if delimiter == "\t" else csv.QUOTE_MINIMAL
+        )
+    )
     if not rows:
         raise ValueError(f"{path}: empty file")
     columns = _header(rows[0])
@@ -84,7 +91,7 @@ def read_cases(path: str, date: dt.date | None = None) -> list[Case]:
         if not row or not "".join(row).strip():
             continue
 
-        def cell(key: str) -> str:
+        def cell(key: str, row: list[str] = row) -> str:
             i = columns.get(key)
             return row[i].strip() if i is not None and i < len(row) else ""
 
@@ -97,7 +104,9 @@ def read_cases(path: str, date: dt.date | None = None) -> list[Case]:
         except ValueError:
             raise ValueError(f"{path}:{number}: bad date {raw_date!r} (expected YYYY-MM-DD)") from None
         docs = tuple(d for d in _SPLIT_IDS.split(cell("documents")) if d)
-        cases.append(Case(number, row[columns["question"]] if columns["question"] < len(row) else "", day, verdict, docs))
+        cases.append(
+            Case(number, row[columns["question"]] if columns["question"] < len(row) else "", day, verdict, docs)
+        )
     return cases
 
 
@@ -138,7 +147,9 @@ def report(outcomes: list[Outcome]) -> str:
         lines.append(f"\nmisses ({len(misses)}):")
         for o in misses:
             c = o.case
-            lines.append(f"  line {c.line}: {c.question!r} [{c.date}] expected {c.verdict} {','.join(c.documents)} got {o.verdict} {','.join(o.documents)}")
+            lines.append(
+                f"  line {c.line}: {c.question!r} [{c.date}] expected {c.verdict} {','.join(c.documents)} got {o.verdict} {','.join(o.documents)}"
+            )
     return "\n".join(lines)
 
 

@@ -5,6 +5,7 @@ cannot fix (bad settings, bad rule files), and should restart on one it can (Tel
 busy). The values follow BSD sysexits.h where one fits, so they mean the same as in other daemons.
 deploy/README.md ("Exit statuses") documents this table; keep the two in step.
 """
+
 from __future__ import annotations
 
 OK = 0  # done, or stopped cleanly by SIGTERM/SIGINT

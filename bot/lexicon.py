@@ -4,6 +4,7 @@ Matching is exact on phrases of normalised tokens, after a per-token typo correc
 lexicon's own vocabulary (rapidfuzz Levenshtein, prepared once). A longer specific phrase (a document
 name, a non-listed document) consumes the generic words inside it, so "bilan de kiné" is not "bilan".
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -78,7 +79,11 @@ class Lexicon:
 
     def is_plain(self, token: str) -> bool:
         """An everyday word (small word, protected, a language marker): never a typo, a drug or a product name."""
-        return token in self.stopwords or token in self.protected or any(token in words for words in self.language.values())
+        return (
+            token in self.stopwords
+            or token in self.protected
+            or any(token in words for words in self.language.values())
+        )
 
     def knows(self, token: str) -> bool:
         """Whether the token is a word of the lexicon (or its plural)."""
@@ -166,7 +171,13 @@ class Lexicon:
         kept = [
             m
             for m in kept
-            if not (m.kind in SPECIFIC_KINDS and any(o.kind in SPECIFIC_KINDS and o.start <= m.start and m.end <= o.end and o.length > m.length for o in kept))
+            if not (
+                m.kind in SPECIFIC_KINDS
+                and any(
+                    o.kind in SPECIFIC_KINDS and o.start <= m.start and m.end <= o.end and o.length > m.length
+                    for o in kept
+                )
+            )
         ]
         return sorted(set(kept), key=lambda m: (m.start, -m.length))
 
@@ -206,7 +217,17 @@ def _str_list(data: Any, path: Path, where: str) -> list[Any]:
 
 def load_lexicon(path: Path) -> Lexicon:
     data = read_yaml(path)
-    for key in ("documents", "natures", "domains", "channels", "situations", "professions", "stopwords", "shorthand", "language"):
+    for key in (
+        "documents",
+        "natures",
+        "domains",
+        "channels",
+        "situations",
+        "professions",
+        "stopwords",
+        "shorthand",
+        "language",
+    ):
         if key not in data:
             raise RuleFileError(path, f"missing section {key!r}", field=key)
     stopwords = frozenset(fold(w) for w in _str_list(data["stopwords"], path, "stopwords"))
@@ -247,7 +268,9 @@ def load_lexicon(path: Path) -> Lexicon:
     add("verb", "verb", data.get("verbs") or [], "verbs")
     add("proxy", "proxy", data.get("proxy_markers") or [], "proxy_markers")
     add("greeting", "greeting", data.get("greetings") or [], "greetings")
-    language = {lang: frozenset(fold(w) for w in words if isinstance(w, str)) for lang, words in data["language"].items()}
+    language = {
+        lang: frozenset(fold(w) for w in words if isinstance(w, str)) for lang, words in data["language"].items()
+    }
     return Lexicon(
         entries=entries,
         stopwords=stopwords,
@@ -257,6 +280,8 @@ def load_lexicon(path: Path) -> Lexicon:
         asker_markers=[tuple(fold(m).split()) for m in data.get("asker_markers") or []],
         language=language,
         default_domain=data.get("default_domain") or {},
-        domain_endings={domain: tuple(fold(x) for x in endings) for domain, endings in (data.get("domain_endings") or {}).items()},
+        domain_endings={
+            domain: tuple(fold(x) for x in endings) for domain, endings in (data.get("domain_endings") or {}).items()
+        },
         asker_after=frozenset(fold(w) for w in data.get("asker_after") or []),
     )

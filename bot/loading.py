@@ -3,8 +3,10 @@
 Every failure names the file, the document (when there is one) and the field, because the people
 who edit these files are lawyers and helpdesk leads, not Python programmers.
 """
+
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,12 +19,10 @@ from bot.domain import (
     DocumentInfo,
     ExclusionInfo,
     ProfessionInfo,
-    RuleVersion,
     Rulebook,
+    RuleVersion,
     Source,
 )
-
-import os
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 # Overridable so a deployment (or a test) can point at another copy of the data.
@@ -78,7 +78,7 @@ def read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise RuleFileError(path, f"cannot be read ({exc.strerror})") from None
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -154,11 +154,15 @@ def _load_catalogue(path: Path) -> dict[str, dict[str, Any]]:
                 out[section][key] = model.model_validate({"id": key, **(value or {})})
             except ValidationError as exc:
                 err = _validation_error(path, data, exc, (section, key))
-                raise RuleFileError(path, err.message, key if section == "documents" else None, f"{section}.{key}.{err.field}") from None
+                raise RuleFileError(
+                    path, err.message, key if section == "documents" else None, f"{section}.{key}.{err.field}"
+                ) from None
     return out
 
 
-def load_rulebook(rules_dir: Path | str = DEFAULT_RULES_DIR, knowledge_dir: Path | str = DEFAULT_KNOWLEDGE_DIR) -> Rulebook:
+def load_rulebook(
+    rules_dir: Path | str = DEFAULT_RULES_DIR, knowledge_dir: Path | str = DEFAULT_KNOWLEDGE_DIR
+) -> Rulebook:
     """Load and validate every rule file; raise `RuleFileError` on the first structural problem."""
     rules_dir, knowledge_dir = Path(rules_dir), Path(knowledge_dir)
     sources = load_sources(knowledge_dir)

@@ -2,6 +2,7 @@
 
 Pure and cheap: it runs on every message before any matching.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,7 +34,9 @@ def fold_keep_dates(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def tokenise(text: str, shorthand: dict[str, list[str]], keep: frozenset[str] = frozenset(), squeeze: bool = True) -> list[str]:
+def tokenise(
+    text: str, shorthand: dict[str, list[str]], keep: frozenset[str] = frozenset(), squeeze: bool = True
+) -> list[str]:
     """Tokens of `text`, SMS shorthand expanded, runs of 3+ identical letters squeezed.
 
     `keep` holds tokens that must not be squeezed (e.g. "ttt", an abbreviation of traitement).

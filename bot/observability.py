@@ -13,6 +13,7 @@ Why it looks like this:
 - Metrics live on a dedicated CollectorRegistry so tests and multiple apps in one process never
   collide with prometheus_client's global registry.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,10 +22,19 @@ import logging
 import re
 import sys
 import traceback
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client import PlatformCollector, ProcessCollector
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    generate_latest,
+)
 
 __all__ = [
     "JsonFormatter",
@@ -44,7 +54,20 @@ EVENT_ATTR = "obligations_event"
 FIELDS_ATTR = "obligations_fields"
 # Field names that hold what a person typed or what we answered: never logged.
 TEXT_FIELDS = frozenset(
-    {"text", "question", "message", "message_text", "query", "q", "body", "content", "answer", "caption", "reply", "prompt"}
+    {
+        "text",
+        "question",
+        "message",
+        "message_text",
+        "query",
+        "q",
+        "body",
+        "content",
+        "answer",
+        "caption",
+        "reply",
+        "prompt",
+    }
 )
 MAX_FIELD_CHARS = 120  # longer strings are more likely prose than an id: dropped
 MAX_EXCEPTION_CHARS = 300
@@ -52,7 +75,12 @@ MAX_EXCEPTION_CHARS = 300
 # A bot token (digits ':' 30+ url-safe chars), bare or inside a Bot API URL path.
 _TOKEN_RE = re.compile(r"(?<![A-Za-z0-9_-])\d{3,}:[A-Za-z0-9_-]{30,}")
 _BOT_URL_RE = re.compile(r"(/bot)\d+:[^/\s\"'?#]+")
-_RESERVED = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {"message", "asctime", EVENT_ATTR, FIELDS_ATTR}
+_RESERVED = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {
+    "message",
+    "asctime",
+    EVENT_ATTR,
+    FIELDS_ATTR,
+}
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
@@ -90,7 +118,11 @@ def _exception_fields(formatted: str) -> dict[str, str]:
     lines = [line for line in formatted.strip().splitlines() if line.strip()]
     last = lines[-1] if lines else ""
     kind, _, detail = last.partition(":")
-    return {"exc_type": kind.strip(), "exc_message": detail.strip()[:MAX_EXCEPTION_CHARS], "traceback": formatted[-4000:]}
+    return {
+        "exc_type": kind.strip(),
+        "exc_message": detail.strip()[:MAX_EXCEPTION_CHARS],
+        "traceback": formatted[-4000:],
+    }
 
 
 class AccessLogFilter(logging.Filter):
@@ -113,7 +145,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         out: dict[str, Any] = {
-            "ts": dt.datetime.fromtimestamp(record.created, dt.timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": dt.datetime.fromtimestamp(record.created, dt.UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
         }
@@ -154,11 +186,19 @@ class TextFormatter(logging.Formatter):
 
 _HANDLER_NAME = "obligations"
 # Libraries whose INFO lines are noise or carry URLs with the token.
-_QUIET = {"httpx": logging.WARNING, "httpcore": logging.WARNING, "telegram": logging.WARNING, "telegram.ext.Updater": logging.INFO, "apscheduler": logging.WARNING}
+_QUIET = {
+    "httpx": logging.WARNING,
+    "httpcore": logging.WARNING,
+    "telegram": logging.WARNING,
+    "telegram.ext.Updater": logging.INFO,
+    "apscheduler": logging.WARNING,
+}
 # PTB logs request parameters (message text, and with httpx the token in URLs) at DEBUG: never below WARNING.
 
 
-def configure_logging(level: str | int = "INFO", fmt: str = "json", secrets: Iterable[str] = (), stream: Any = None) -> logging.Handler:
+def configure_logging(
+    level: str | int = "INFO", fmt: str = "json", secrets: Iterable[str] = (), stream: Any = None
+) -> logging.Handler:
     """Route every logger (ours, PTB's, uvicorn's) to one handler on stderr, formatted and redacted.
 
     Idempotent: calling it again replaces the previous handler (tests and re-configuration).
@@ -231,10 +271,29 @@ REGISTRY = CollectorRegistry(auto_describe=True)
 ProcessCollector(registry=REGISTRY)
 PlatformCollector(registry=REGISTRY)
 
-VERDICTS = frozenset({"obligatoire", "pas_encore_en_vigueur", "exclu", "non_concerne", "non_liste", "ambigu", "hors_sujet"})
+VERDICTS = frozenset(
+    {"obligatoire", "pas_encore_en_vigueur", "exclu", "non_concerne", "non_liste", "ambigu", "hors_sujet"}
+)
 _LABEL_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 # From a cached lookup (~0.1 ms) to a slow Telegram round trip (seconds).
-LATENCY_BUCKETS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+LATENCY_BUCKETS = (
+    0.0001,
+    0.00025,
+    0.0005,
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.025,
+    0.05,
+    0.1,
+    0.25,
+    0.5,
+    1.0,
+    2.5,
+    5.0,
+    10.0,
+)
 
 QUESTIONS = Counter(
     "obligations_questions",
@@ -255,7 +314,9 @@ TELEGRAM_ERRORS = Counter(
     ["kind"],
     registry=REGISTRY,
 )
-BUILD_INFO = Gauge("obligations_build_info", "Always 1; the version label says what runs.", ["version"], registry=REGISTRY)
+BUILD_INFO = Gauge(
+    "obligations_build_info", "Always 1; the version label says what runs.", ["version"], registry=REGISTRY
+)
 
 
 def _version() -> str:

@@ -9,6 +9,7 @@ Pure: text in, kinds out. Heuristics lean towards warning (a false warning costs
 missed NIR costs nothing more, since the text is never kept either way), but plain dates, years,
 RPPS/ADELI/FINESS numbers and document ids do not trigger it.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,12 +53,8 @@ _DOB_MARKER_RE = re.compile(
 )
 _TITLE = r"(?:M\.|Mr\.?|Mme\.?|Mlle\.?|Mrs\.?|Ms\.?|Miss|Monsieur|Madame|Mademoiselle)"
 _NAME = r"[A-ZÀ-Ý][\w'\-À-ÿ]+"
-_NAMED_DATE_RE = re.compile(
-    rf"\b{_TITLE}\s+{_NAME}(?:\s+{_NAME}){{0,2}}\s*[,(]?\s*(?:\w+\s+)?{_FULL_DATE}"
-)
-_PHONE_RE = re.compile(
-    r"(?<![\w+])(?:(?:\+|00)33[ .\-]?(?:\(0\)[ .\-]?)?|0)[1-9](?:[ .\-]?\d{2}){4}(?![\w])"
-)
+_NAMED_DATE_RE = re.compile(rf"\b{_TITLE}\s+{_NAME}(?:\s+{_NAME}){{0,2}}\s*[,(]?\s*(?:\w+\s+)?{_FULL_DATE}")
+_PHONE_RE = re.compile(r"(?<![\w+])(?:(?:\+|00)33[ .\-]?(?:\(0\)[ .\-]?)?|0)[1-9](?:[ .\-]?\d{2}){4}(?![\w])")
 _EMAIL_RE = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)*\.[A-Za-z]{2,}")
 
 

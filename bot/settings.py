@@ -13,15 +13,17 @@ An empty value counts as unset (an env file line `OBLIGATIONS_PORT=` keeps the d
 Any variable that starts with `OBLIGATIONS_` or `TELEGRAM_` and is not a setting below is an error,
 because a misspelt `OBLIGATIONS_ALOWED_USERS` would otherwise silently open the bot to everyone.
 """
+
 from __future__ import annotations
 
 import difflib
 import ipaddress
 import os
 import re
+from collections.abc import Mapping
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Annotated, Any, Literal, Mapping
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -211,7 +213,7 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _secrets(self) -> "Settings":
+    def _secrets(self) -> Settings:
         problems: list[str] = []
         for name, file_name in (
             ("telegram_bot_token", "telegram_bot_token_file"),
@@ -232,7 +234,9 @@ class Settings(BaseSettings):
             if not value:
                 object.__setattr__(self, "telegram_bot_token", None)
             elif any(c.isspace() for c in value):
-                problems.append("TELEGRAM_BOT_TOKEN contains whitespace: it must be the token alone, as @BotFather gave it")
+                problems.append(
+                    "TELEGRAM_BOT_TOKEN contains whitespace: it must be the token alone, as @BotFather gave it"
+                )
             elif not _TOKEN_FORMAT.fullmatch(value):
                 problems.append(
                     "TELEGRAM_BOT_TOKEN is not a bot token: expected digits, a colon, then at least 30 letters, "
@@ -254,7 +258,9 @@ class Settings(BaseSettings):
     def token(self) -> str:
         """The bot token, for PTB only; raises a clear error when none is configured."""
         if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value().strip():
-            raise SettingsError("TELEGRAM_BOT_TOKEN is not set (or TELEGRAM_BOT_TOKEN_FILE): create a bot with @BotFather and export its token")
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN is not set (or TELEGRAM_BOT_TOKEN_FILE): create a bot with @BotFather and export its token"
+            )
         return self.telegram_bot_token.get_secret_value().strip()
 
     def webhook_secret(self) -> str | None:
@@ -297,9 +303,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = dict(os.environ if environ is None else environ)
     problems = _unknown_variables(env)
     values = {
-        key.lower(): value
-        for key, value in env.items()
-        if key.lower() in Settings.model_fields and value.strip() != ""
+        key.lower(): value for key, value in env.items() if key.lower() in Settings.model_fields and value.strip() != ""
     }
     settings: Settings | None = None
     only_given = _ONLY_GIVEN_VALUES.set(True)  # read `env` only, never the real environment behind the caller's back

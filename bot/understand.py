@@ -4,6 +4,7 @@ Pure: the lexicon and the catalogue are passed in. A document is found from a na
 ("CRO", "lettre de sortie") or from a nature × domain ("ordonnance" × "scanner"). Scores say how sure
 we are; the decision step turns weak or close scores into a question back to the user.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -19,13 +20,46 @@ MAX_CHARS = 2000  # beyond this a message is not a question; we read the start a
 CLEAR = 0.8  # a document this sure is answered
 CANDIDATE = 0.4  # a document this sure is offered as a choice
 ORDINALS = {
-    "1": 0, "1er": 0, "premier": 0, "premiere": 0, "first": 0,
-    "2": 1, "2e": 1, "2eme": 1, "deuxieme": 1, "second": 1, "seconde": 1, "two": 1, "deux": 1,
-    "3": 2, "3e": 2, "3eme": 2, "troisieme": 2, "third": 2, "three": 2, "trois": 2,
-    "4": 3, "4e": 3, "quatrieme": 3, "fourth": 3,
+    "1": 0,
+    "1er": 0,
+    "premier": 0,
+    "premiere": 0,
+    "first": 0,
+    "2": 1,
+    "2e": 1,
+    "2eme": 1,
+    "deuxieme": 1,
+    "second": 1,
+    "seconde": 1,
+    "two": 1,
+    "deux": 1,
+    "3": 2,
+    "3e": 2,
+    "3eme": 2,
+    "troisieme": 2,
+    "third": 2,
+    "three": 2,
+    "trois": 2,
+    "4": 3,
+    "4e": 3,
+    "quatrieme": 3,
+    "fourth": 3,
 }
-PICK_FILLER = frozenset({"le", "la", "l", "the", "numero", "no", "n", "choix", "option", "one", "celui", "celle", "ci", "du", "haut"})
-FOLLOWUP_STARTS = (("et",), ("and",), ("what", "about"), ("how", "about"), ("pareil",), ("idem",), ("meme", "chose"), ("et", "si"), ("aussi",), ("also",))
+PICK_FILLER = frozenset(
+    {"le", "la", "l", "the", "numero", "no", "n", "choix", "option", "one", "celui", "celle", "ci", "du", "haut"}
+)
+FOLLOWUP_STARTS = (
+    ("et",),
+    ("and",),
+    ("what", "about"),
+    ("how", "about"),
+    ("pareil",),
+    ("idem",),
+    ("meme", "chose"),
+    ("et", "si"),
+    ("aussi",),
+    ("also",),
+)
 
 
 @dataclass(frozen=True)
@@ -109,11 +143,17 @@ def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon)
         before = tokens[max(0, m.start - 4) : m.start]
         leading = [i for i in range(m.start) if tokens[i] not in lexicon.stopwords]
         # "Infirmière : …", "Community pharmacist, …": the profession opens the message (one plain word may precede)
-        first_content = len(leading) <= 1 and not any(i in covered for i in leading) and not (before and before[-1] in RECIPIENT_MARKS)
+        first_content = (
+            len(leading) <= 1
+            and not any(i in covered for i in leading)
+            and not (before and before[-1] in RECIPIENT_MARKS)
+        )
         if m.end < len(tokens) and tokens[m.end] in lexicon.asker_after:
             return m.value, {m.start}
         marked = any(
-            tuple(before[i : i + len(marker)]) == marker for marker in lexicon.asker_markers for i in range(len(before) - len(marker) + 1)
+            tuple(before[i : i + len(marker)]) == marker
+            for marker in lexicon.asker_markers
+            for i in range(len(before) - len(marker) + 1)
         )
         if before and before[-1] in GROUP_MARKS and not (len(before) > 1 and before[-2] in RECIPIENT_MARKS):
             marked = True
@@ -138,7 +178,12 @@ def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tu
 
 
 def _find_documents(
-    tokens: list[str], matches: list[Match], lang: str, situations: list[str], lexicon: Lexicon, catalogue: dict[str, DocumentInfo]
+    tokens: list[str],
+    matches: list[Match],
+    lang: str,
+    situations: list[str],
+    lexicon: Lexicon,
+    catalogue: dict[str, DocumentInfo],
 ) -> tuple[dict[str, float], dict[str, int], bool]:
     """Score each listed document from names, nature × domain pairs and hints.
 
@@ -177,7 +222,9 @@ def _find_documents(
     # 2. Things not in the list: a named document ("bilan de kiné"), or a kind of care ("ordo de kiné",
     #    but not "au kiné", a recipient).
     recipient_marks = RECIPIENT_MARKS if lang == "fr" else RECIPIENT_MARKS - {"a"}
-    care_not_listed = [m for m in matches if m.kind == "nl_domain" and not recipient_marks & set(tokens[max(0, m.start - 2) : m.start])]
+    care_not_listed = [
+        m for m in matches if m.kind == "nl_domain" and not recipient_marks & set(tokens[max(0, m.start - 2) : m.start])
+    ]
     not_listed_things = [m for m in matches if m.kind == "not_listed" and m.weight >= CLEAR] + care_not_listed
     strong_not_listed = any(m.kind == "not_listed" and m.weight >= CLEAR for m in matches)
 
@@ -191,8 +238,11 @@ def _find_documents(
     claimed: set[int] = set()  # domains a strong nature took: a weak word ("demande") may not take them
     for n in sorted((n for n in natures if n.value in crossing), key=lambda n: n.weight < CLEAR):
         objects = [
-            d for d in domains
-            if (d.kind == "domain" or n.weight >= CLEAR) and _combo(n.value, d.value, None, catalogue) and not (n.weight < CLEAR and id(d) in claimed)
+            d
+            for d in domains
+            if (d.kind == "domain" or n.weight >= CLEAR)
+            and _combo(n.value, d.value, None, catalogue)
+            and not (n.weight < CLEAR and id(d) in claimed)
         ] + not_listed_things
         if n.start >= 1 and set(tokens[max(0, n.start - 2) : n.start]) & NATURE_NEGATIONS:
             continue  # "et non le compte rendu"
@@ -213,7 +263,9 @@ def _find_documents(
             only_pair = len(natures) == 1 and len({d.value for d in domains}) == 1
             close = abs(n.start - target.start) <= 4 or only_pair  # "demande d'examen de biologie"
             strength = 1.0 if n.weight >= CLEAR or close else n.weight / CLEAR
-            offer(doc, 0.92 * strength * min(target.weight / CLEAR, 1.0) * penalty(n, target), min(n.start, target.start))
+            offer(
+                doc, 0.92 * strength * min(target.weight / CLEAR, 1.0) * penalty(n, target), min(n.start, target.start)
+            )
 
     # 4. A domain with no nature: a hinted nature ("antibiotiques" → prescription), its only document,
     #    or its documents as candidates ("IRM ?" → compte rendu or demande).
@@ -222,7 +274,11 @@ def _find_documents(
             continue
         if (not natures and not kinds & {"topic", "channel"} and d.value == "produits_sante") or strong_not_listed:
             continue  # a medicine named with no word of documents or obligations is a clinical question
-        hint = (implied.get((d.start, d.end)) or (nature_hints[0].value if nature_hints else None)) if not natures else None
+        hint = (
+            (implied.get((d.start, d.end)) or (nature_hints[0].value if nature_hints else None))
+            if not natures
+            else None
+        )
         if hint:
             offer(_combo(hint, d.value, None, catalogue), 0.85 * penalty(d), d.start)
             continue
@@ -237,12 +293,21 @@ def _find_documents(
     default = lexicon.default_domain.get("prescription") or {}
     default_words = set(default.get("when", []))
     for n in (n for n in natures if n.weight >= CLEAR or len(natures) == 1):
-        if id(n) in paired or named or (strong_not_listed and n.value in crossing) or (n.value == "prescription" and domains):
+        if (
+            id(n) in paired
+            or named
+            or (strong_not_listed and n.value in crossing)
+            or (n.value == "prescription" and domains)
+        ):
             continue
         doc = _combo(n.value, None, phase if n.value == "lettre_liaison" else strong_phase, catalogue)
         if doc:
             offer(doc, 0.88 * penalty(n), n.start)
-        elif n.value == "prescription" and (tokens[n.start] in default_words or "entente_prealable" in situations or _names_unknown(tokens, n, lexicon, lang)):
+        elif n.value == "prescription" and (
+            tokens[n.start] in default_words
+            or "entente_prealable" in situations
+            or _names_unknown(tokens, n, lexicon, lang)
+        ):
             offer(_combo("prescription", default.get("domain"), None, catalogue), 0.82 * penalty(n), n.start)
         elif not (domains and n.value == "compte_rendu"):
             for doc in _of_nature(n.value, catalogue):
@@ -254,7 +319,9 @@ def _on_topic(matches: list[Match], kinds: set[str]) -> bool:
     """Words of documents or obligations; a medicine named alone is a clinical question, not ours."""
     bare_medicine = not kinds & {"topic", "channel", "nature"}
     return any(
-        m.kind in ("topic", "nature", "domain") and m.weight >= CLEAR and not (bare_medicine and m.value == "produits_sante")
+        m.kind in ("topic", "nature", "domain")
+        and m.weight >= CLEAR
+        and not (bare_medicine and m.value == "produits_sante")
         for m in matches
     )
 
@@ -270,7 +337,7 @@ def _clinical_value(tokens: list[str], matches: list[Match]) -> bool:
 
 
 def _pick(tokens: list[str]) -> int | None:
-    """"2", "le premier", "the second one": the index of a candidate, when that is all the message says."""
+    """ "2", "le premier", "the second one": the index of a candidate, when that is all the message says."""
     picks = [ORDINALS[t] for t in tokens if t in ORDINALS]
     if len(picks) == 1 and all(t in ORDINALS or t in PICK_FILLER for t in tokens):
         return picks[0]
@@ -301,7 +368,9 @@ def _channels(matches: list[Match]) -> list[str]:
     return channels
 
 
-def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str, DocumentInfo], context: Context | None = None) -> Query:
+def understand(
+    text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str, DocumentInfo], context: Context | None = None
+) -> Query:
     truncated = len(text) > MAX_CHARS
     text = text[:MAX_CHARS]
     tokens = lexicon.tokens(text)
@@ -329,7 +398,9 @@ def understand(text: str, today: dt.date, lexicon: Lexicon, catalogue: dict[str,
         situations=situations,
         negated_situations=negated,
         situation_hints=sorted({m.value for m in matches if m.kind == "situation_hint"} - set(situations)),
-        outside_hospital=any(m.kind == "outside" and (m.weight >= CLEAR or "sejour_hospitalier" not in situations) for m in matches),
+        outside_hospital=any(
+            m.kind == "outside" and (m.weight >= CLEAR or "sejour_hospitalier" not in situations) for m in matches
+        ),
         date=find_date(text, today),
         date_unreadable=unreadable_date(text),
         pick=_pick(tokens),
@@ -370,7 +441,18 @@ def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]
             profession=context.profession,
             lang=context.lang,
         )
-    says_something = query.empty or query.followup or query.channels or query.date or query.situations or query.negated_situations or query.profession or query.nature or query.domain or query.phase
+    says_something = (
+        query.empty
+        or query.followup
+        or query.channels
+        or query.date
+        or query.situations
+        or query.negated_situations
+        or query.profession
+        or query.nature
+        or query.domain
+        or query.phase
+    )
     if not says_something:
         return query  # "quel temps fait-il ?" after a question is not a follow-up
     changes: dict = {}
@@ -397,7 +479,12 @@ def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]
         changes["channels"] = [context.channel]
     if query.date is None and context.date is not None:
         changes["date"] = DateFound(context.date, "context", "day", context.date, context.date)
-    if not query.situations and not query.negated_situations and context.situations and (query.followup or not has_document):
+    if (
+        not query.situations
+        and not query.negated_situations
+        and context.situations
+        and (query.followup or not has_document)
+    ):
         changes["situations"] = list(context.situations)
     if query.profession is None and context.profession:
         changes["profession"] = context.profession

@@ -4,6 +4,7 @@ Standard library only and no import of `bot`, so it costs a few milliseconds eve
 works when the app itself is wedged. Asks 127.0.0.1 on OBLIGATIONS_PORT (default 8080), which is
 where `obligations serve` listens inside the container (OBLIGATIONS_HOST=0.0.0.0 includes it).
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Shared fixtures: one engine for the whole session (data loads once, as in production)."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -9,6 +9,7 @@ retry_after, 5xx, delays, a rejected token).
 It is the stdlib `ThreadingHTTPServer` in a background thread, so it keeps answering while the
 test's event loop is busy, and it needs no extra package.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -20,9 +21,10 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl
 
 BOT_USER = {
@@ -88,7 +90,7 @@ class FakeBotAPI:
         self._thread: threading.Thread | None = None
 
     # --- lifecycle -------------------------------------------------------------------------
-    def start(self) -> "FakeBotAPI":
+    def start(self) -> FakeBotAPI:
         api = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -97,14 +99,16 @@ class FakeBotAPI:
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 api._handle(self)
 
-            do_GET = do_POST  # noqa: N815
+            do_GET = do_POST
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-bot-api", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-bot-api", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -116,7 +120,7 @@ class FakeBotAPI:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "FakeBotAPI":
+    def __enter__(self) -> FakeBotAPI:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -132,7 +136,9 @@ class FakeBotAPI:
         return f"http://127.0.0.1:{self.port}/bot"
 
     # --- scripting -------------------------------------------------------------------------
-    def fail(self, method: str, status: int = 500, *, retry_after: int | None = None, times: int = 1, delay: float = 0.0) -> None:
+    def fail(
+        self, method: str, status: int = 500, *, retry_after: int | None = None, times: int = 1, delay: float = 0.0
+    ) -> None:
         """The next `times` calls of `method` answer `status` (429 carries retry_after)."""
         with self._cond:
             self._state.faults.append(Fault(method, status, retry_after, delay, times))
@@ -171,7 +177,9 @@ class FakeBotAPI:
         message["text"] = text
         if text.startswith("/"):
             command = text.split()[0]
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}]
+            message["entities"] = [
+                {"type": "bot_command", "offset": 0, "length": len(command.encode("utf-16-le")) // 2}
+            ]
         if entities:
             message["entities"] = entities
         if reply_to_bot:
@@ -203,7 +211,9 @@ class FakeBotAPI:
         message[kind] = payload
         return self.push({"message": message})
 
-    def press(self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None, language_code: str = "fr") -> dict[str, Any]:
+    def press(
+        self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None, language_code: str = "fr"
+    ) -> dict[str, Any]:
         """The user presses an inline button with `data` under the bot's message `message_id`."""
         user = self.user(user_id if user_id is not None else chat_id, language_code)
         return self.push(
@@ -226,7 +236,14 @@ class FakeBotAPI:
 
     def inline(self, user_id: int, query: str, *, language_code: str = "fr") -> dict[str, Any]:
         return self.push(
-            {"inline_query": {"id": f"iq{next(self._update_ids)}", "from": self.user(user_id, language_code), "query": query, "offset": ""}}
+            {
+                "inline_query": {
+                    "id": f"iq{next(self._update_ids)}",
+                    "from": self.user(user_id, language_code),
+                    "query": query,
+                    "offset": "",
+                }
+            }
         )
 
     def _message(self, chat_id: int, user_id: int, chat_type: str, language_code: str) -> dict[str, Any]:
@@ -266,7 +283,9 @@ class FakeBotAPI:
         deadline = time.monotonic() + timeout
         while not predicate():
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out after {timeout}s waiting for {what}; calls: {[c.method for c in self.calls()]}")
+                raise AssertionError(
+                    f"timed out after {timeout}s waiting for {what}; calls: {[c.method for c in self.calls()]}"
+                )
             await asyncio.sleep(0.01)
 
     async def wait_calls(self, method: str, count: int = 1, timeout: float = 10.0, **match: Any) -> list[Call]:
@@ -281,7 +300,9 @@ class FakeBotAPI:
         deadline = time.monotonic() + timeout
         while not predicate():
             if time.monotonic() > deadline:
-                raise AssertionError(f"timed out after {timeout}s waiting for {what}; calls: {[c.method for c in self.calls()]}")
+                raise AssertionError(
+                    f"timed out after {timeout}s waiting for {what}; calls: {[c.method for c in self.calls()]}"
+                )
             time.sleep(0.02)
 
     # --- HTTP ------------------------------------------------------------------------------
@@ -305,7 +326,11 @@ class FakeBotAPI:
             if fault.delay:
                 time.sleep(fault.delay)
             if fault.status != 200:
-                body: dict[str, Any] = {"ok": False, "error_code": fault.status, "description": fault.description or _phrase(fault.status)}
+                body: dict[str, Any] = {
+                    "ok": False,
+                    "error_code": fault.status,
+                    "description": fault.description or _phrase(fault.status),
+                }
                 if fault.retry_after is not None:
                     body["parameters"] = {"retry_after": fault.retry_after}
                     body["description"] = f"Too Many Requests: retry after {fault.retry_after}"
@@ -430,7 +455,7 @@ def bot_settings(api: FakeBotAPI, **env: str) -> Any:
 class RunningBot:
     """The real Application long-polling the fake API inside the test's event loop."""
 
-    def __init__(self, api: FakeBotAPI, application: Any, task: "asyncio.Task[int]", stop: asyncio.Event) -> None:
+    def __init__(self, api: FakeBotAPI, application: Any, task: asyncio.Task[int], stop: asyncio.Event) -> None:
         self.api, self.application, self.task, self.stop_event = api, application, task, stop
 
     async def idle(self, timeout: float = 10.0) -> None:
@@ -453,7 +478,13 @@ class RunningBot:
         return await asyncio.wait_for(self.task, 15)
 
 
-async def start_bot(api: FakeBotAPI, *, clock: Callable[[], Any] = lambda: TODAY, monotonic: Callable[[], float] | None = None, **env: str) -> RunningBot:
+async def start_bot(
+    api: FakeBotAPI,
+    *,
+    clock: Callable[[], Any] = lambda: TODAY,
+    monotonic: Callable[[], float] | None = None,
+    **env: str,
+) -> RunningBot:
     from bot.telegram.app import build_application
     from bot.telegram.main import serve_polling
 

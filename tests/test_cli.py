@@ -1,12 +1,11 @@
 """The `obligations` command as a helpdesk agent runs it."""
+
 from __future__ import annotations
 
 import json
 import shutil
 import subprocess
 import sys
-
-import pytest
 
 OBLIGATIONS = shutil.which("obligations") or ""
 
@@ -36,7 +35,14 @@ def test_ask_json_before_entry_into_force():
 
 
 def test_ask_jsonl_from_stdin_one_answer_per_line():
-    proc = run("ask", "--jsonl", "-", "--date", "2024-01-15", stdin="CR bio dans le DMP ?\n\nbonjour\n\x00\x01 binaire\nordo entente préalable\n")
+    proc = run(
+        "ask",
+        "--jsonl",
+        "-",
+        "--date",
+        "2024-01-15",
+        stdin="CR bio dans le DMP ?\n\nbonjour\n\x00\x01 binaire\nordo entente préalable\n",
+    )
     lines = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [d["verdict"] for d in lines] == ["obligatoire", "hors_sujet", "hors_sujet", "hors_sujet", "exclu"]
     assert all(d["date"] == "2024-01-15" for d in lines)
@@ -61,8 +67,16 @@ def test_list_json_has_every_document():
     proc = run("list", "--json", "--date", "2023-06-01")
     rows = json.loads(proc.stdout)
     assert [r["id"] for r in rows] == [
-        "cr-biologie", "cr-imagerie", "prescription-produits-sante", "cr-operatoire", "prescription-biologie",
-        "demande-imagerie", "certificats-declarations", "courriers", "lettre-liaison-entree", "lettre-liaison-sortie",
+        "cr-biologie",
+        "cr-imagerie",
+        "prescription-produits-sante",
+        "cr-operatoire",
+        "prescription-biologie",
+        "demande-imagerie",
+        "certificats-declarations",
+        "courriers",
+        "lettre-liaison-entree",
+        "lettre-liaison-sortie",
     ]
     by_id = {r["id"]: r for r in rows}
     assert by_id["cr-operatoire"]["effective_date"] == "2023-12-31" and by_id["cr-operatoire"]["in_force"] is False
@@ -91,7 +105,10 @@ def test_check_ok():
 
 def test_eval_prints_accuracy(tmp_path):
     f = tmp_path / "q.tsv"
-    f.write_text("question\tdate\tverdict\tdocuments\tnote\nCRO au patient ?\t2026-11-25\tobligatoire\tcr-operatoire\t\nbonjour\t2026-11-25\tambigu\t\twrong on purpose\n", encoding="utf-8")
+    f.write_text(
+        "question\tdate\tverdict\tdocuments\tnote\nCRO au patient ?\t2026-11-25\tobligatoire\tcr-operatoire\t\nbonjour\t2026-11-25\tambigu\t\twrong on purpose\n",
+        encoding="utf-8",
+    )
     proc = run("eval", str(f))
     assert proc.returncode == 0
     assert "accuracy: 1/2 = 50.0 %" in proc.stdout and "line 3" in proc.stdout
@@ -99,7 +116,11 @@ def test_eval_prints_accuracy(tmp_path):
 
 def test_output_piped_into_a_closed_reader_ends_quietly():
     """`obligations ask --jsonl - | head -1`: more output than a pipe holds, reader gone early."""
-    cmd = [OBLIGATIONS, "ask", "--jsonl", "-"] if OBLIGATIONS else [sys.executable, "-m", "bot.cli", "ask", "--jsonl", "-"]
+    cmd = (
+        [OBLIGATIONS, "ask", "--jsonl", "-"]
+        if OBLIGATIONS
+        else [sys.executable, "-m", "bot.cli", "ask", "--jsonl", "-"]
+    )
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     proc.stdin.write(("CRO au patient ?\n" * 300).encode())
     proc.stdin.close()
@@ -120,7 +141,10 @@ def test_an_unknown_setting_stops_every_command(monkeypatch):
 def test_eval_reads_other_layouts(tmp_path):
     """A set written elsewhere may be CSV, name its columns differently, or have no date column."""
     csv_file = tmp_path / "q.csv"
-    csv_file.write_text("expected_verdict,question,expected_documents\nobligatoire,CRO au patient ?,cr-operatoire\nambigu,compte rendu ?,cr-biologie;cr-imagerie\n", encoding="utf-8")
+    csv_file.write_text(
+        "expected_verdict,question,expected_documents\nobligatoire,CRO au patient ?,cr-operatoire\nambigu,compte rendu ?,cr-biologie;cr-imagerie\n",
+        encoding="utf-8",
+    )
     assert "accuracy: 2/2 = 100.0 %" in run("eval", str(csv_file), "--date", "2026-11-25").stdout
     bare = tmp_path / "q.tsv"
     bare.write_text("CRO au patient ?\tobligatoire\tcr-operatoire\nbonjour\thors_sujet\t\n", encoding="utf-8")

@@ -1,4 +1,5 @@
 """`obligations console`, run as a user runs it: a subprocess fed on stdin (a pipe, then a terminal)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -99,7 +100,9 @@ def test_a_follow_up_keeps_the_document_of_the_previous_question():
 
 
 def test_date_answers_as_of_a_day_and_date_alone_goes_back_to_today():
-    result = console(":date 2023-06-01\ncompte rendu opératoire dans le DMP ?\n:date\ncompte rendu opératoire dans le DMP ?\n")
+    result = console(
+        ":date 2023-06-01\ncompte rendu opératoire dans le DMP ?\n:date\ncompte rendu opératoire dans le DMP ?\n"
+    )
     assert result.returncode == 0, result.stderr
     blocks = answers(result.stdout)
     assert blocks[0] == "Date : 01/06/2023."

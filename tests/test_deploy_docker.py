@@ -4,6 +4,7 @@ Docker cannot build here, so the Dockerfile is parsed and every command, path an
 checked against the repository: the console script, the health-check script (run for real against a
 loopback server), the /healthz route of the web app, the non-root user, a final stage without compilers.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -20,9 +21,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_deploy_support import DEPLOY, REPO, free_port, read_env_file
 
 from bot.settings import Settings, load_settings
-from test_deploy_support import DEPLOY, REPO, free_port, read_env_file
 
 DOCKERFILE = DEPLOY / "Dockerfile"
 DOCKERIGNORE = DEPLOY / "Dockerfile.dockerignore"
@@ -127,11 +128,17 @@ def test_package_is_installed_editable_so_rules_and_knowledge_sit_next_to_bot() 
     build_runs = " ".join(r for s in STAGES[:-1] for r in s.all("RUN"))
     assert f"pip install --no-deps -e {APP_DIR}" in build_runs
     assert any(args.split()[-1] == APP_DIR for args in FINAL.all("COPY")), "final stage copies /app"
-    ignored = [p.strip().rstrip("/") for p in DOCKERIGNORE.read_text(encoding="utf-8").splitlines() if p.strip() and not p.startswith("#")]
+    ignored = [
+        p.strip().rstrip("/")
+        for p in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
+        if p.strip() and not p.startswith("#")
+    ]
     needed = ["bot/loading.py", "rules", "knowledge", "pyproject.toml", "deploy/healthcheck.py"]
     for path in needed:
         assert (REPO / path).exists(), path
-        assert not any(fnmatch.fnmatch(path, pat) or path.startswith(pat + "/") or path == pat for pat in ignored), f"{path} is excluded from the build context"
+        assert not any(fnmatch.fnmatch(path, pat) or path.startswith(pat + "/") or path == pat for pat in ignored), (
+            f"{path} is excluded from the build context"
+        )
     for path in [".venv", ".git", "tests"]:
         assert path in ignored
 
@@ -176,7 +183,9 @@ def _runtime_closure(requirements: list[str]) -> dict:  # name -> the Requiremen
 def test_dependencies_are_installed_with_the_tested_constraints() -> None:
     """The image gets the versions the tests ran with, transitive ones included (constraints.txt at the root)."""
     build = STAGES[0]
-    installs = [i for i, (kw, args) in enumerate(build.instructions) if kw == "RUN" and "pip install" in args and " -r " in args]
+    installs = [
+        i for i, (kw, args) in enumerate(build.instructions) if kw == "RUN" and "pip install" in args and " -r " in args
+    ]
     assert installs, "the build stage installs the dependencies with pip install -r"
     index = installs[0]
     command = build.instructions[index][1]
@@ -184,8 +193,12 @@ def test_dependencies_are_installed_with_the_tested_constraints() -> None:
     assert m, f"pip install without -c constraints.txt: {command}"
     assert Path(m.group(1)).name == "constraints.txt"
     copied_before = [args.split()[:-1] for kw, args in build.instructions[:index] if kw == "COPY"]
-    assert any("constraints.txt" in sources for sources in copied_before), "constraints.txt is copied before the install"
-    ignored = [p.strip() for p in DOCKERIGNORE.read_text(encoding="utf-8").splitlines() if p.strip() and not p.startswith("#")]
+    assert any("constraints.txt" in sources for sources in copied_before), (
+        "constraints.txt is copied before the install"
+    )
+    ignored = [
+        p.strip() for p in DOCKERIGNORE.read_text(encoding="utf-8").splitlines() if p.strip() and not p.startswith("#")
+    ]
     assert not any(fnmatch.fnmatch("constraints.txt", pat) for pat in ignored)
 
     from packaging.version import Version
@@ -196,7 +209,9 @@ def test_dependencies_are_installed_with_the_tested_constraints() -> None:
     assert len(closure) > len(dependencies), "the walk found the transitive dependencies"
     for name, req in closure.items():
         assert name in pins, f"{name} (needed by the image) is not pinned in constraints.txt"
-        assert req.specifier.contains(Version(pins[name]), prereleases=True), f"constraints.txt pins {name}=={pins[name]}, {req} wants otherwise"
+        assert req.specifier.contains(Version(pins[name]), prereleases=True), (
+            f"constraints.txt pins {name}=={pins[name]}, {req} wants otherwise"
+        )
 
 
 def test_container_listens_on_all_interfaces_and_sets_only_known_settings() -> None:
@@ -246,7 +261,9 @@ class _HealthHandler(http.server.BaseHTTPRequestHandler):
 def _run_healthcheck(port: int) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OBLIGATIONS_")}
     env["OBLIGATIONS_PORT"] = str(port)
-    return subprocess.run([sys.executable, str(DEPLOY / "healthcheck.py")], env=env, capture_output=True, text=True, timeout=30)
+    return subprocess.run(
+        [sys.executable, str(DEPLOY / "healthcheck.py")], env=env, capture_output=True, text=True, timeout=30
+    )
 
 
 @pytest.mark.parametrize("status, healthy", [(200, True), (503, False)])
@@ -344,7 +361,9 @@ def test_env_example_documents_every_setting_and_nothing_else() -> None:
 
 def test_env_example_as_copied_gives_the_defaults() -> None:
     settings = load_settings(read_env_file(REPO / ".env.example"))
-    assert settings == Settings.model_construct(**{k: f.get_default(call_default_factory=True) for k, f in Settings.model_fields.items()})
+    assert settings == Settings.model_construct(
+        **{k: f.get_default(call_default_factory=True) for k, f in Settings.model_fields.items()}
+    )
 
 
 def test_compose_nginx_start_script_rewrites_the_site_as_intended(tmp_path: Path) -> None:
@@ -354,7 +373,12 @@ def test_compose_nginx_start_script_rewrites_the_site_as_intended(tmp_path: Path
     assert sep, "the command ends by exec'ing nginx in the foreground"
     out = tmp_path / "default.conf"
     head = head.replace("/etc/nginx/obligations.conf.in", str(SITE)).replace("/etc/nginx/conf.d/default.conf", str(out))
-    subprocess.run(["sh", "-c", head], env={"PUBLIC_HOST": "obligations.hopital.example", "PATH": os.environ["PATH"]}, check=True, timeout=30)
+    subprocess.run(
+        ["sh", "-c", head],
+        env={"PUBLIC_HOST": "obligations.hopital.example", "PATH": os.environ["PATH"]},
+        check=True,
+        timeout=30,
+    )
     site, rewritten = SITE.read_text(encoding="utf-8"), out.read_text(encoding="utf-8")
     assert "server app:8080;" in rewritten and "server 127.0.0.1:8080;" not in rewritten
     assert "server_name obligations.hopital.example;" in rewritten and "bot.example.org" not in rewritten

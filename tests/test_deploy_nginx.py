@@ -4,6 +4,7 @@ The site is used as shipped; only the placeholders an operator must change anywa
 (certificate paths, log directory, listen ports, upstream port), and the test first checks that each
 placeholder is still in the file, so a change to the site cannot make the substitution silently miss.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -11,14 +12,14 @@ import http.server
 import json
 import subprocess
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 import pytest
+from test_deploy_support import free_port, nginx_cmd, stop_process, wait_for_port, write_nginx_config
 
 from bot.web.middleware import SECURITY_HEADERS
-from test_deploy_support import free_port, nginx_cmd, stop_process, wait_for_port, write_nginx_config
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -78,7 +79,9 @@ def _nginx_in_front_of_a_backend(tmp_path: Path) -> Iterator[dict]:
     try:
         wait_for_port(https_port, proc)
         wait_for_port(http_port, proc)
-        with httpx.Client(base_url=f"https://127.0.0.1:{https_port}", verify=False, headers={"Host": "bot.example.org"}, timeout=10) as client:
+        with httpx.Client(
+            base_url=f"https://127.0.0.1:{https_port}", verify=False, headers={"Host": "bot.example.org"}, timeout=10
+        ) as client:
             yield {"client": client, "backend": backend, "http_port": http_port, "logs": tmp_path / "logs"}
     finally:
         stop_process(proc)
@@ -124,12 +127,18 @@ def test_webhook_accepts_only_post(proxy) -> None:
 def test_body_size_limits(proxy) -> None:
     client = proxy["client"]
     big_update = b"x" * (2 * 1024 * 1024)
-    response = client.post("/telegram/webhook", content=big_update, headers={SECRET_HEADER: "s", "Content-Type": "application/json"})
+    response = client.post(
+        "/telegram/webhook", content=big_update, headers={SECRET_HEADER: "s", "Content-Type": "application/json"}
+    )
     assert response.status_code == 413
     response = client.post("/api/answer", content=b"x" * (100 * 1024), headers={"Content-Type": "application/json"})
     assert response.status_code == 413
     # A normal update larger than the page's 64k limit still passes on the webhook path.
-    response = client.post("/telegram/webhook", content=b"x" * (100 * 1024), headers={SECRET_HEADER: "s", "Content-Type": "application/json"})
+    response = client.post(
+        "/telegram/webhook",
+        content=b"x" * (100 * 1024),
+        headers={SECRET_HEADER: "s", "Content-Type": "application/json"},
+    )
     assert response.status_code == 200
     assert [s["body_len"] for s in proxy["backend"].seen] == [100 * 1024]
 

@@ -1,5 +1,6 @@
 """bot/observability.py: log lines an operator can parse and trust not to hold patient text or the token,
 and the Prometheus exposition the web app serves at /metrics."""
+
 from __future__ import annotations
 
 import io
@@ -41,7 +42,9 @@ def logs():
 
 
 def test_log_event_writes_one_json_object_with_the_fields(logs) -> None:
-    log_event(logging.getLogger("bot.web"), "answer", verdict="obligatoire", documents=["cr-biologie"], score=0.93, ms=1.7)
+    log_event(
+        logging.getLogger("bot.web"), "answer", verdict="obligatoire", documents=["cr-biologie"], score=0.93, ms=1.7
+    )
     [line] = logs()
     assert line["event"] == "answer" and line["level"] == "INFO" and line["logger"] == "bot.web"
     assert line["verdict"] == "obligatoire" and line["documents"] == ["cr-biologie"] and line["score"] == 0.93

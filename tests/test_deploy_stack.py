@@ -3,6 +3,7 @@ would check by hand after installing set-up B (deploy/README.md).
 
 One app process and one nginx for the module; both are stopped at the end.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from test_deploy_support import DEPLOY, REPO, free_port, nginx_cmd, stop_process, wait_for_port, write_nginx_config
 
 TOKEN = "123456789:AAHfakeTokenForTestsOnly_abcdefghijk"
@@ -31,7 +31,10 @@ def _serve(port: int, log_file: Path, **settings: str) -> subprocess.Popen:
     try:
         return subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=REPO, env=_clean_env(**settings), stdout=log, stderr=subprocess.STDOUT,
+            cwd=REPO,
+            env=_clean_env(**settings),
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     finally:
         log.close()
@@ -49,7 +52,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
         conf = write_nginx_config(tmp, https_port, http_port, app_port)
         nginx = subprocess.Popen(nginx_cmd(conf), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         wait_for_port(https_port, nginx)
-        with httpx.Client(base_url=f"https://127.0.0.1:{https_port}", verify=False, headers={"Host": "bot.example.org"}, timeout=20) as client:
+        with httpx.Client(
+            base_url=f"https://127.0.0.1:{https_port}", verify=False, headers={"Host": "bot.example.org"}, timeout=20
+        ) as client:
             yield {"client": client, "app_port": app_port, "app": app, "app_log": app_log, "nginx_logs": tmp / "logs"}
     finally:
         if nginx is not None:
@@ -59,7 +64,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory):
 
 def test_container_healthcheck_script_sees_the_real_app(stack) -> None:
     env = _clean_env(OBLIGATIONS_PORT=str(stack["app_port"]))
-    result = subprocess.run([sys.executable, str(DEPLOY / "healthcheck.py")], env=env, capture_output=True, text=True, timeout=30)
+    result = subprocess.run(
+        [sys.executable, str(DEPLOY / "healthcheck.py")], env=env, capture_output=True, text=True, timeout=30
+    )
     assert result.returncode == 0, result.stderr
 
 
@@ -101,8 +108,11 @@ def test_no_log_holds_the_question(stack) -> None:
 def test_unknown_setting_stops_serve_with_the_config_status(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "serve", "--port", str(free_port())],
-        cwd=REPO, env=_clean_env(OBLIGATIONS_PROT="8081", TELEGRAM_BOT_TOKEN=TOKEN),
-        capture_output=True, text=True, timeout=60,
+        cwd=REPO,
+        env=_clean_env(OBLIGATIONS_PROT="8081", TELEGRAM_BOT_TOKEN=TOKEN),
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 78  # RestartPreventExitStatus=78 in the systemd units
     assert "OBLIGATIONS_PROT: not a known setting (did you mean OBLIGATIONS_PORT?)" in result.stderr

@@ -1,4 +1,5 @@
 """Helpers shared by the deployment tests (no tests here): repo paths, required system tools, free loopback ports."""
+
 from __future__ import annotations
 
 import os
@@ -37,9 +38,27 @@ def self_signed_cert(directory: Path) -> tuple[Path, Path]:
     openssl = require_tool("openssl")
     cert, key = directory / "fullchain.pem", directory / "privkey.pem"
     subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=bot.example.org",
-         "-addext", "subjectAltName=DNS:bot.example.org,IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True, timeout=60,
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=bot.example.org",
+            "-addext",
+            "subjectAltName=DNS:bot.example.org,IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     return cert, key
 
@@ -116,7 +135,9 @@ def wait_for_port(port: int, proc: subprocess.Popen, timeout: float = 10.0) -> N
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"{proc.args[0]} exited with {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}")
+            raise AssertionError(
+                f"{proc.args[0]} exited with {proc.returncode}: {proc.stderr.read() if proc.stderr else ''}"
+            )
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                 return

@@ -4,6 +4,7 @@
 /opt/obligations/.venv/bin/obligations, so the test substitutes an executable of its own at that one
 path (checking first that the path is still what the unit says) and leaves everything else as shipped.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,9 +14,9 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from test_deploy_support import DEPLOY, REPO, read_env_file, require_tool
 
 from bot.settings import Settings
-from test_deploy_support import DEPLOY, REPO, read_env_file, require_tool
 
 UNITS = sorted((DEPLOY / "systemd").glob("*.service"))
 INSTALLED_BINARY = "/opt/obligations/.venv/bin/obligations"
@@ -71,7 +72,9 @@ def test_systemd_rates_the_unit_hardened(unit: Path, tmp_path: Path) -> None:
     # Exposure score 0-10, "OK" below 2 in systemd's own table; fail above 2.0.
     result = subprocess.run(
         [tool, "security", "--offline=true", "--threshold=20", "--no-pager", str(copy)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     score = re.search(r"Overall exposure level for \S+: ([0-9.]+)", result.stdout)
     assert score, result.stdout[-2000:] + result.stderr
@@ -135,7 +138,6 @@ def test_env_example_for_systemd_is_valid_and_names_only_settings(tmp_path: Path
     settings = load_settings(env)
     assert settings.obligations_host == "127.0.0.1"
     assert settings.telegram_webhook_url and settings.telegram_webhook_url.endswith("/telegram/webhook")
-
 
 
 def test_polling_unit_polls_even_if_the_shared_env_file_names_a_webhook() -> None:

@@ -1,4 +1,5 @@
 """The engine as a user meets it: free-text questions in, verdicts, dates, channels and quotes out."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -164,7 +165,11 @@ def test_followups_keep_document_change_channel_date_or_domain(engine, today):
     second = engine.answer("et au patient ?", today, context=first)
     assert second.documents == ["cr-operatoire"] and second.channels[0].id == "mss_patient"
     third = engine.answer("et en 2023 ?", today, context=second)
-    assert third.verdict == "pas_encore_en_vigueur" and third.documents == ["cr-operatoire"] and third.channels[0].id == "mss_patient"
+    assert (
+        third.verdict == "pas_encore_en_vigueur"
+        and third.documents == ["cr-operatoire"]
+        and third.channels[0].id == "mss_patient"
+    )
     cr = engine.answer("compte rendu de biologie au patient ?", today)
     scan = engine.answer("et pour le scanner ?", today, context=cr)
     assert scan.documents == ["cr-imagerie"]
@@ -189,7 +194,14 @@ def test_unverified_rows_say_so(engine, today):
 
 def test_every_quote_is_verbatim_from_its_source(engine, today):
     sources = {s.id: fold(s.text) for s in engine.sources}
-    questions = ["CRO au patient ?", "ordo entente préalable", "je suis kiné, CR bio ?", "lettre de sortie au MT", "CR génétique constitutionnelle", "demande d'IRM en 2025"]
+    questions = [
+        "CRO au patient ?",
+        "ordo entente préalable",
+        "je suis kiné, CR bio ?",
+        "lettre de sortie au MT",
+        "CR génétique constitutionnelle",
+        "demande d'IRM en 2025",
+    ]
     for q in questions:
         for quote in engine.answer(q, today).citations:
             assert fold(quote.text) in sources[quote.source], (q, quote)
@@ -198,7 +210,19 @@ def test_every_quote_is_verbatim_from_its_source(engine, today):
 
 def test_json_shape(engine, today):
     data = engine.answer("CR bio dans le DMP ?", today).to_json()
-    for key in ("question", "lang", "verdict", "documents", "date", "effective_date", "channels", "exclusions", "citations", "caveats", "text"):
+    for key in (
+        "question",
+        "lang",
+        "verdict",
+        "documents",
+        "date",
+        "effective_date",
+        "channels",
+        "exclusions",
+        "citations",
+        "caveats",
+        "text",
+    ):
         assert key in data
     assert data["verdict"] in VERDICTS and data["date"] == "2026-11-25" and data["effective_date"] == "2022-12-31"
     assert set(data["citations"][0]) >= {"source", "kind", "url", "text"}
@@ -209,7 +233,9 @@ def test_top_level_answer_function():
     assert a.verdict == "obligatoire"
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\x00\x01\x02", "😀😀😀", "<b>CRO</b> &amp; patient", "a" * 20000, "\u202e\u200b", "𝔠𝔯𝔬"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "\x00\x01\x02", "😀😀😀", "<b>CRO</b> &amp; patient", "a" * 20000, "\u202e\u200b", "𝔠𝔯𝔬"]
+)
 def test_bad_input_gives_an_answer(engine, today, text):
     a = engine.answer(text, today)
     assert a.verdict in VERDICTS and a.text
@@ -230,7 +256,14 @@ def test_only_constitutional_genetics_is_excluded(engine, today):
     assert any("génétique constitutionnelle" in c for c in tumour.caveats)
 
 
-@pytest.mark.parametrize("question", ["cr bio en dehors d'un séjour hospitalier", "le cr bio n'est pas fait pendant l'hospit", "CR bio hors hospitalisation"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "cr bio en dehors d'un séjour hospitalier",
+        "le cr bio n'est pas fait pendant l'hospit",
+        "CR bio hors hospitalisation",
+    ],
+)
 def test_outside_a_stay_said_many_ways(engine, today, question):
     assert engine.answer(question, today).verdict == "obligatoire"
 
@@ -303,10 +336,26 @@ def test_a_number_picks_a_candidate(engine, today):
 @pytest.mark.parametrize(
     "question,verdict,docs",
     [
-        ("Question client : une infirmière demande si ses courriers au médecin doivent être déposés dans le DMP.", "non_concerne", ["courriers"]),
-        ("Un client demande si la mammographie doit être déposée dans le DMP.", "ambigu", ["cr-imagerie", "demande-imagerie"]),
-        ("Le Dr Lebrun demande si le compte rendu de sa prostatectomie doit aller au patient.", "obligatoire", ["cr-operatoire"]),
-        ("Dermatologist: do my isotretinoin prescriptions have to be sent to the patient?", "obligatoire", ["prescription-produits-sante"]),
+        (
+            "Question client : une infirmière demande si ses courriers au médecin doivent être déposés dans le DMP.",
+            "non_concerne",
+            ["courriers"],
+        ),
+        (
+            "Un client demande si la mammographie doit être déposée dans le DMP.",
+            "ambigu",
+            ["cr-imagerie", "demande-imagerie"],
+        ),
+        (
+            "Le Dr Lebrun demande si le compte rendu de sa prostatectomie doit aller au patient.",
+            "obligatoire",
+            ["cr-operatoire"],
+        ),
+        (
+            "Dermatologist: do my isotretinoin prescriptions have to be sent to the patient?",
+            "obligatoire",
+            ["prescription-produits-sante"],
+        ),
     ],
 )
 def test_helpdesk_phrasings(engine, today, question, verdict, docs):
@@ -339,9 +388,17 @@ def test_a_new_question_carries_nothing_over(engine, today):
         ("INR à 4,5 sous AVK, conduite à tenir ?", "hors_sujet", []),
         ("Compte rendu de coloscopie diagnostique au DMP ?", "non_liste", []),
         ("Surgeon: intraoperative photos - do they go in the DMP with the op note?", "non_liste", []),
-        ("prescription de Spasfon pour un patient vu en consultation, DMP ?", "obligatoire", ["prescription-produits-sante"]),
+        (
+            "prescription de Spasfon pour un patient vu en consultation, DMP ?",
+            "obligatoire",
+            ["prescription-produits-sante"],
+        ),
         ("J'envoie à l'IDEL une ordonnance de pansements, DMP ?", "obligatoire", ["prescription-produits-sante"]),
-        ("Je suis médecin hospitalier, à la sortie je prescris une prise de sang à faire en ville : DMP ?", "obligatoire", ["prescription-biologie"]),
+        (
+            "Je suis médecin hospitalier, à la sortie je prescris une prise de sang à faire en ville : DMP ?",
+            "obligatoire",
+            ["prescription-biologie"],
+        ),
         ("Pendant le séjour, j'écris au psychiatre libéral du patient : ce courrier au DMP ?", "exclu", ["courriers"]),
     ],
 )
@@ -353,8 +410,16 @@ def test_generalisations_from_blind_sets(engine, today, question, verdict, docs)
 @pytest.mark.parametrize(
     "question,verdict,docs",
     [
-        ("Psychiatrist: do my lithium prescriptions need to go into the DMP?", "obligatoire", ["prescription-produits-sante"]),
-        ("Sous isotrétinoïne, l'ordonnance du test de grossesse sanguin doit-elle aller au DMP ?", "obligatoire", ["prescription-biologie"]),
+        (
+            "Psychiatrist: do my lithium prescriptions need to go into the DMP?",
+            "obligatoire",
+            ["prescription-produits-sante"],
+        ),
+        (
+            "Sous isotrétinoïne, l'ordonnance du test de grossesse sanguin doit-elle aller au DMP ?",
+            "obligatoire",
+            ["prescription-biologie"],
+        ),
         ("Courrier au médecin traitant après la coloscopie : DMP ?", "obligatoire", ["courriers"]),
         ("Psychiatre : certificat de soins sans consentement, DMP ?", "obligatoire", ["certificats-declarations"]),
         ("Le dosage du PSA, dois-je le mettre dans le DMP ?", "ambigu", ["cr-biologie", "prescription-biologie"]),

@@ -1,4 +1,5 @@
 """Patient identifiers are spotted (so the bot warns), ordinary question text is not."""
+
 from __future__ import annotations
 
 import pytest

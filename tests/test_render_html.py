@@ -1,4 +1,5 @@
 """Telegram HTML rendering: verdict first, every dynamic string escaped, messages cut between whole blocks."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,7 +41,14 @@ def parse(chunk: str) -> str:
 
 
 def _answer(**kw: object) -> Answer:
-    base: dict[str, object] = dict(question="", verdict="obligatoire", documents=["cr-operatoire"], date=DAY, effective_date=dt.date(2023, 12, 31), title="compte rendu opératoire")
+    base: dict[str, object] = dict(
+        question="",
+        verdict="obligatoire",
+        documents=["cr-operatoire"],
+        date=DAY,
+        effective_date=dt.date(2023, 12, 31),
+        title="compte rendu opératoire",
+    )
     base.update(kw)
     return Answer(**base)  # type: ignore[arg-type]
 
@@ -71,21 +79,38 @@ def test_dynamic_text_is_escaped_everywhere() -> None:
     )
     chunks = render_html(a)
     for chunk in chunks:
-        text = parse(chunk)
+        parse(chunk)
         assert "javascript" not in chunk.replace("&lt;a href='javascript:1'&gt;", "")
     assert evil in "".join(parse(c) for c in chunks)
     assert 'href="https://x.example/?a=1&amp;b=&quot;2&quot;"' in "".join(chunks)
 
 
 def test_ambiguous_answers_list_the_candidates() -> None:
-    a = _answer(verdict="ambigu", documents=[], title=None, effective_date=None, candidates=[Candidate(id="cr-biologie", title="CR bio"), Candidate(id="cr-imagerie", title="CR imagerie")])
+    a = _answer(
+        verdict="ambigu",
+        documents=[],
+        title=None,
+        effective_date=None,
+        candidates=[Candidate(id="cr-biologie", title="CR bio"), Candidate(id="cr-imagerie", title="CR imagerie")],
+    )
     text = parse(render_html(a)[0])
     assert "CR bio" in text and "CR imagerie" in text
 
 
 def test_a_long_answer_is_split_at_block_boundaries_into_valid_messages() -> None:
     long_quote = " ".join(f"mot{i} <&>" for i in range(3000))
-    a = _answer(citations=[Quote(source="s", title=f"T{i}", kind="officiel", url="https://x.example", text=long_quote if i == 0 else f"q{i}") for i in range(40)])
+    a = _answer(
+        citations=[
+            Quote(
+                source="s",
+                title=f"T{i}",
+                kind="officiel",
+                url="https://x.example",
+                text=long_quote if i == 0 else f"q{i}",
+            )
+            for i in range(40)
+        ]
+    )
     chunks = render_html(a)
     assert len(chunks) > 3
     for chunk in chunks:
@@ -110,7 +135,15 @@ def test_any_text_renders_to_valid_html_under_the_limit(quote: str, label: str) 
 
 def test_every_verdict_of_the_engine_renders() -> None:
     engine = shared_engine()
-    questions = ["CR bio dans le DMP ?", "compte rendu ?", "quel temps fait-il ?", "ordonnance soumise à entente préalable ?", "CRO en 2022 ?", "certificat d'arrêt de travail pour un kiné ?", "feuille de soins infirmiers dans le DMP ?"]
+    questions = [
+        "CR bio dans le DMP ?",
+        "compte rendu ?",
+        "quel temps fait-il ?",
+        "ordonnance soumise à entente préalable ?",
+        "CRO en 2022 ?",
+        "certificat d'arrêt de travail pour un kiné ?",
+        "feuille de soins infirmiers dans le DMP ?",
+    ]
     seen = set()
     for q in questions:
         a = engine.answer(q, DAY)

@@ -1,4 +1,5 @@
 """Any text at all gives a valid answer: never an exception (property-based)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +21,10 @@ def test_any_unicode_gives_a_valid_answer(engine, text):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=st.text(alphabet=st.sampled_from(list("crobiDMPatienordoscanner 0123456789/-'éèà?!&<>")), max_size=300), day=st.dates(dt.date(1990, 1, 1), dt.date(2090, 1, 1)))
+@given(
+    text=st.text(alphabet=st.sampled_from(list("crobiDMPatienordoscanner 0123456789/-'éèà?!&<>")), max_size=300),
+    day=st.dates(dt.date(1990, 1, 1), dt.date(2090, 1, 1)),
+)
 def test_domain_like_noise_and_any_date(engine, text, day):
     a = engine.answer(text, day)
     assert a.verdict in VERDICTS

@@ -1,4 +1,5 @@
 """The regulation as data: the facts of each document, per version of the text, and `check`."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,9 +14,21 @@ ALL = {"dmp", "mss_professionnels", "mss_patient"}
 
 # (document, effective date, exclusions in the 2022 text, exclusions in the 2024 text, type code)
 FACTS = [
-    ("cr-biologie", D(2022, 12, 31), {"sejour_hospitalier"}, {"sejour_hospitalier", "genetique_constitutionnelle"}, "11502-2"),
+    (
+        "cr-biologie",
+        D(2022, 12, 31),
+        {"sejour_hospitalier"},
+        {"sejour_hospitalier", "genetique_constitutionnelle"},
+        "11502-2",
+    ),
     ("cr-imagerie", D(2022, 12, 31), {"sejour_hospitalier"}, {"sejour_hospitalier"}, "18748-4"),
-    ("prescription-produits-sante", D(2022, 12, 31), {"sejour_hospitalier", "entente_prealable"}, {"sejour_hospitalier", "entente_prealable"}, "57833-6"),
+    (
+        "prescription-produits-sante",
+        D(2022, 12, 31),
+        {"sejour_hospitalier", "entente_prealable"},
+        {"sejour_hospitalier", "entente_prealable"},
+        "57833-6",
+    ),
     ("cr-operatoire", D(2023, 12, 31), set(), set(), "34874-8"),
     ("prescription-biologie", D(2023, 12, 31), {"sejour_hospitalier"}, {"sejour_hospitalier"}, "PRESC-BIO"),
     ("demande-imagerie", D(2023, 12, 31), {"sejour_hospitalier"}, {"sejour_hospitalier"}, "55115-0"),
@@ -43,7 +56,11 @@ def test_annex_row_facts(engine, doc, effective, ex2022, ex2024, code):
     assert rb.documents[doc].type_code == code
     assert set(v22.covers) == {"medecin", "biologiste"}
     mss = next(c for c in row22.channels if c.channel == "mss_professionnels")
-    assert mss.recipients == ["médecin traitant", "médecin prescripteur s'il y a lieu", "tout professionnel dont l'intervention dans la prise en charge du patient est pertinente"]
+    assert mss.recipients == [
+        "médecin traitant",
+        "médecin prescripteur s'il y a lieu",
+        "tout professionnel dont l'intervention dans la prise en charge du patient est pertinente",
+    ]
     conditions = {c.channel: c.condition for c in row22.channels}
     assert conditions["dmp"] == "lorsqu'il existe" and conditions["mss_patient"] == "lorsqu'elle existe"
 

@@ -1,4 +1,5 @@
 """bot/settings.py: what an operator sees when the environment is right, wrong, or holds a secret."""
+
 from __future__ import annotations
 
 import io
@@ -82,11 +83,20 @@ def test_empty_values_keep_the_defaults() -> None:
         ({"OBLIGATIONS_ALLOWED_USERS": "-5"}, "OBLIGATIONS_ALLOWED_USERS: Telegram user ids are positive"),
         ({"OBLIGATIONS_LOG_LEVEL": "verbose"}, "OBLIGATIONS_LOG_LEVEL: must be one of DEBUG"),
         ({"OBLIGATIONS_LOG_FORMAT": "xml"}, "OBLIGATIONS_LOG_FORMAT: Input should be 'json' or 'text'"),
-        ({"OBLIGATIONS_RATE_LIMIT_PER_MINUTE": "0"}, "OBLIGATIONS_RATE_LIMIT_PER_MINUTE: Input should be greater than or equal to 1"),
-        ({"OBLIGATIONS_RULES_DIR": "/nonexistent/rules"}, "OBLIGATIONS_RULES_DIR: is not a directory: /nonexistent/rules"),
+        (
+            {"OBLIGATIONS_RATE_LIMIT_PER_MINUTE": "0"},
+            "OBLIGATIONS_RATE_LIMIT_PER_MINUTE: Input should be greater than or equal to 1",
+        ),
+        (
+            {"OBLIGATIONS_RULES_DIR": "/nonexistent/rules"},
+            "OBLIGATIONS_RULES_DIR: is not a directory: /nonexistent/rules",
+        ),
         ({"OBLIGATIONS_HOST": "0.0.0.0/0"}, "OBLIGATIONS_HOST: must be a host name or an IP address"),
         ({"TELEGRAM_API_BASE_URL": "api.telegram.org"}, "TELEGRAM_API_BASE_URL: must start with http"),
-        ({"TELEGRAM_WEBHOOK_URL": "http://bot.example.org/telegram/webhook"}, "TELEGRAM_WEBHOOK_URL: must be a public https:// URL"),
+        (
+            {"TELEGRAM_WEBHOOK_URL": "http://bot.example.org/telegram/webhook"},
+            "TELEGRAM_WEBHOOK_URL: must be a public https:// URL",
+        ),
         ({"TELEGRAM_WEBHOOK_SECRET": "has spaces in it"}, "TELEGRAM_WEBHOOK_SECRET must be 1 to 256 characters"),
         ({"TELEGRAM_BOT_TOKEN": "123:abc def"}, "TELEGRAM_BOT_TOKEN contains whitespace"),
     ],
@@ -139,7 +149,9 @@ def test_token_file_is_read_and_stripped(tmp_path: Path) -> None:
 
 def test_token_file_problems_name_the_file(tmp_path: Path) -> None:
     missing = tmp_path / "missing"
-    assert f"TELEGRAM_BOT_TOKEN_FILE cannot be read (No such file or directory): {missing}" in _error({"TELEGRAM_BOT_TOKEN_FILE": str(missing)})
+    assert f"TELEGRAM_BOT_TOKEN_FILE cannot be read (No such file or directory): {missing}" in _error(
+        {"TELEGRAM_BOT_TOKEN_FILE": str(missing)}
+    )
     empty = tmp_path / "empty"
     empty.write_text("\n", encoding="utf-8")
     assert f"TELEGRAM_BOT_TOKEN_FILE is empty: {empty}" in _error({"TELEGRAM_BOT_TOKEN_FILE": str(empty)})
@@ -161,7 +173,9 @@ def test_token_and_token_file_together_is_an_error(tmp_path: Path) -> None:
 
 
 def test_token_never_appears_in_str_repr_or_summary(tmp_path: Path) -> None:
-    s = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": SECRET, "OBLIGATIONS_ALLOWED_USERS": "1,2"})
+    s = load_settings(
+        {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_WEBHOOK_SECRET": SECRET, "OBLIGATIONS_ALLOWED_USERS": "1,2"}
+    )
     for shown in (str(s), repr(s), str(s.summary()), s.model_dump_json()):
         assert TOKEN not in shown and SECRET not in shown
     assert s.summary()["telegram_bot_token"] == "set"

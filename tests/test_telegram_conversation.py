@@ -1,9 +1,10 @@
 """End to end: the real PTB Application, long-polling a fake Bot API on loopback, as a practitioner sees it."""
+
 from __future__ import annotations
 
 import html.parser
 import logging
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
 
@@ -13,7 +14,24 @@ from tests.fake_bot_api import BOT_USER, FakeBotAPI, RunningBot, start_bot
 class _TagChecker(html.parser.HTMLParser):
     """Fails on what Telegram's HTML parser rejects: unknown tags, unbalanced tags."""
 
-    ALLOWED = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "blockquote", "tg-spoiler", "span", "tg-emoji"}
+    ALLOWED = {
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "a",
+        "code",
+        "pre",
+        "blockquote",
+        "tg-spoiler",
+        "span",
+        "tg-emoji",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -72,7 +90,9 @@ async def test_an_english_question_is_answered_in_english(api: FakeBotAPI, bot: 
     assert visible_text(call.params["text"]).startswith("Yes, this is mandatory")
 
 
-async def test_an_ambiguous_question_offers_buttons_and_a_press_answers_for_that_document(api: FakeBotAPI, bot: RunningBot) -> None:
+async def test_an_ambiguous_question_offers_buttons_and_a_press_answers_for_that_document(
+    api: FakeBotAPI, bot: RunningBot
+) -> None:
     api.send_text(13, "compte rendu dans le DMP ?")
     [call] = await api.wait_calls("sendMessage", chat_id=13)
     buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
@@ -182,7 +202,19 @@ async def test_a_photo_gets_a_text_only_reply(api: FakeBotAPI, bot: RunningBot) 
     assert "texte" in call.params["text"]
     api.send_other(23, "voice", {"file_id": "v", "file_unique_id": "v1", "duration": 2})
     api.send_other(23, "location", {"latitude": 48.85, "longitude": 2.35})
-    api.send_other(23, "sticker", {"file_id": "s", "file_unique_id": "s1", "type": "regular", "width": 1, "height": 1, "is_animated": False, "is_video": False})
+    api.send_other(
+        23,
+        "sticker",
+        {
+            "file_id": "s",
+            "file_unique_id": "s1",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        },
+    )
     await api.wait_calls("sendMessage", 4, chat_id=23)
 
 
@@ -217,7 +249,9 @@ async def test_edited_messages_are_ignored(api: FakeBotAPI, bot: RunningBot) -> 
     assert len(api.sent(33)) == 1
 
 
-async def test_patient_data_is_warned_about_and_never_logged(api: FakeBotAPI, bot: RunningBot, caplog: pytest.LogCaptureFixture) -> None:
+async def test_patient_data_is_warned_about_and_never_logged(
+    api: FakeBotAPI, bot: RunningBot, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     nir = "1 56 03 75 123 456 78"
     question = f"CR bio de Mme Martin {nir} dans le DMP ?"
@@ -234,7 +268,9 @@ async def test_patient_data_is_warned_about_and_never_logged(api: FakeBotAPI, bo
     assert "telegram_answer" in logged and "nir" in logged
 
 
-async def test_inline_mode_warns_about_patient_data_in_the_description_and_the_posted_message(api: FakeBotAPI, bot: RunningBot) -> None:
+async def test_inline_mode_warns_about_patient_data_in_the_description_and_the_posted_message(
+    api: FakeBotAPI, bot: RunningBot
+) -> None:
     api.inline(36, "CR bio de 1 56 03 75 123 456 78 dans le DMP ?")
     [call] = await api.wait_calls("answerInlineQuery")
     results = call.params["results"]

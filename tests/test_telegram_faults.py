@@ -1,12 +1,13 @@
 """Telegram misbehaves (429, 5xx, slow answers), users flood, strangers knock: the bot survives and stays polite."""
+
 from __future__ import annotations
 
 import asyncio
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.fake_bot_api import FakeBotAPI, RunningBot, start_bot
+from tests.fake_bot_api import FakeBotAPI, start_bot
 
 
 @pytest.fixture

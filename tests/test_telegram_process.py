@@ -1,19 +1,20 @@
 """`obligations telegram` as an operator runs it: start-up errors, SIGTERM, and the webhook route."""
+
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 import httpx
 import pytest
+from starlette.applications import Starlette
 
 from bot.telegram.app import build_application
 from bot.telegram.webhook import SECRET_HEADER, WEBHOOK_PATH, running, webhook_route
-from starlette.applications import Starlette
 from tests.fake_bot_api import TEST_TOKEN, FakeBotAPI, bot_settings, shared_engine, stop_process
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -28,7 +29,12 @@ def _env(**values: str) -> dict[str, str]:
 
 def _run(env: dict[str, str], *args: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "telegram", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "bot.cli", "telegram", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
 
 
@@ -49,7 +55,9 @@ def test_a_token_telegram_rejects_is_a_clear_error_that_never_shows_the_token() 
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("token", ["garbage", "123456789", "123456789:short", "abc:AAE-test-token-for-the-fake-bot-api_0123"])
+@pytest.mark.parametrize(
+    "token", ["garbage", "123456789", "123456789:short", "abc:AAE-test-token-for-the-fake-bot-api_0123"]
+)
 def test_a_malformed_token_fails_at_once_without_calling_telegram(token: str) -> None:
     with FakeBotAPI() as api:
         result = _run(_env(TELEGRAM_BOT_TOKEN=token, TELEGRAM_API_BASE_URL=api.base_url))
@@ -67,7 +75,9 @@ def test_the_test_tokens_pass_the_format_check() -> None:
         assert load_settings({"TELEGRAM_BOT_TOKEN": token}).token() == token
 
 
-async def test_telegram_unreachable_is_retried_a_bounded_number_of_times_then_exit_69(caplog: pytest.LogCaptureFixture) -> None:
+async def test_telegram_unreachable_is_retried_a_bounded_number_of_times_then_exit_69(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     import socket
 
     from bot.telegram.lifecycle import RetryPolicy
@@ -78,7 +88,9 @@ async def test_telegram_unreachable_is_retried_a_bounded_number_of_times_then_ex
         closed = s.getsockname()[1]  # nothing listens there once the socket is closed
     from bot.settings import load_settings
 
-    settings = load_settings({"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{closed}/bot"})
+    settings = load_settings(
+        {"TELEGRAM_BOT_TOKEN": TEST_TOKEN, "TELEGRAM_API_BASE_URL": f"http://127.0.0.1:{closed}/bot"}
+    )
     application = build_application(settings, shared_engine())
     code = await serve_polling(application, handle_signals=False, retry=RetryPolicy(attempts=3, first_delay=0.05))
     assert code == 69
@@ -91,12 +103,18 @@ async def test_telegram_unreachable_is_retried_a_bounded_number_of_times_then_ex
 @pytest.mark.parametrize(
     "args, env, message",
     [
-        (["--webhook-url", "https://bot.example.org/hook"], {"TELEGRAM_WEBHOOK_SECRET": "abc"}, "served at /telegram/webhook, not /hook"),
+        (
+            ["--webhook-url", "https://bot.example.org/hook"],
+            {"TELEGRAM_WEBHOOK_SECRET": "abc"},
+            "served at /telegram/webhook, not /hook",
+        ),
         (["--webhook-url", "http://bot.example.org/telegram/webhook"], {"TELEGRAM_WEBHOOK_SECRET": "abc"}, "https://"),
         ([], {"TELEGRAM_WEBHOOK_URL": "https://bot.example.org/telegram/webhook"}, "needs TELEGRAM_WEBHOOK_SECRET"),
     ],
 )
-def test_a_bad_webhook_configuration_is_exit_78_before_telegram_is_called(args: list[str], env: dict[str, str], message: str) -> None:
+def test_a_bad_webhook_configuration_is_exit_78_before_telegram_is_called(
+    args: list[str], env: dict[str, str], message: str
+) -> None:
     with FakeBotAPI() as api:
         result = _run(_env(TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=api.base_url, **env), *args)
         assert not api.calls()
@@ -108,7 +126,12 @@ def test_sigterm_stops_the_bot_cleanly_and_confirms_the_last_update() -> None:
     with FakeBotAPI() as api:
         env = _env(TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=api.base_url, OBLIGATIONS_LOG_LEVEL="DEBUG")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "telegram"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [sys.executable, "-m", "bot.cli", "telegram"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         try:
             api.wait_until(lambda: bool(api.calls("getUpdates")), 30, "the first getUpdates")
@@ -174,13 +197,32 @@ def test_webhook_mode_serves_the_route_and_exits_0_on_sigterm() -> None:
     secret = "abc_123"
     update = {
         "update_id": 1,
-        "message": {"message_id": 5, "date": 0, "chat": {"id": 81, "type": "private"}, "from": {"id": 81, "is_bot": False, "first_name": "D"}, "text": "CRO ?"},
+        "message": {
+            "message_id": 5,
+            "date": 0,
+            "chat": {"id": 81, "type": "private"},
+            "from": {"id": 81, "is_bot": False, "first_name": "D"},
+            "text": "CRO ?",
+        },
     }
     with FakeBotAPI() as api:
         env = _env(TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=api.base_url, TELEGRAM_WEBHOOK_SECRET=secret)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "telegram", "--webhook-url", f"http://127.0.0.1:{port}", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "telegram",
+                "--webhook-url",
+                f"http://127.0.0.1:{port}",
+                "--port",
+                str(port),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         try:
             api.wait_until(lambda: bool(api.calls("setWebhook")), 30, "setWebhook")

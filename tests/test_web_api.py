@@ -1,4 +1,5 @@
 """The JSON API of the helpdesk, against the real engine and app (no server: httpx over ASGI)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,8 +49,12 @@ async def test_ask_returns_the_engines_json(client, engine):
 
 
 async def test_the_date_parameter_is_the_day_the_answer_holds_for(client):
-    before = (await client.get("/api/ask", params={"q": "compte rendu opératoire dans le DMP ?", "date": "2023-06-01"})).json()
-    after = (await client.get("/api/ask", params={"q": "compte rendu opératoire dans le DMP ?", "date": "2024-06-01"})).json()
+    before = (
+        await client.get("/api/ask", params={"q": "compte rendu opératoire dans le DMP ?", "date": "2023-06-01"})
+    ).json()
+    after = (
+        await client.get("/api/ask", params={"q": "compte rendu opératoire dans le DMP ?", "date": "2024-06-01"})
+    ).json()
     assert (before["verdict"], before["date"]) == ("pas_encore_en_vigueur", "2023-06-01")
     assert (after["verdict"], after["date"]) == ("obligatoire", "2024-06-01")
 
@@ -65,13 +70,17 @@ async def test_an_ambiguous_question_lists_candidates_and_a_candidate_can_be_for
     assert ambiguous["verdict"] == "ambigu"
     ids = [c["id"] for c in ambiguous["candidates"]]
     assert "cr-operatoire" in ids and len(ids) >= 2
-    forced = (await client.get("/api/ask", params={"q": "compte rendu ?", "date": DAY, "document": "cr-operatoire"})).json()
+    forced = (
+        await client.get("/api/ask", params={"q": "compte rendu ?", "date": DAY, "document": "cr-operatoire"})
+    ).json()
     assert forced["verdict"] == "obligatoire"
     assert forced["documents"][0] == "cr-operatoire"
 
 
 async def test_an_english_question_gets_an_english_answer(client):
-    body = (await client.get("/api/ask", params={"q": "must I send the lab report to the patient?", "date": DAY})).json()
+    body = (
+        await client.get("/api/ask", params={"q": "must I send the lab report to the patient?", "date": DAY})
+    ).json()
     assert body["lang"] == "en"
     assert body["verdict"] == "obligatoire"
 
@@ -146,7 +155,7 @@ async def test_healthz(client):
 
 
 def _questions_counter(text: str, verdict: str) -> float:
-    pattern = re.compile(r'^obligations_questions_total\{(?P<labels>[^}]*)\} (?P<value>\S+)$', re.MULTILINE)
+    pattern = re.compile(r"^obligations_questions_total\{(?P<labels>[^}]*)\} (?P<value>\S+)$", re.MULTILINE)
     for match in pattern.finditer(text):
         labels = dict(re.findall(r'(\w+)="([^"]*)"', match["labels"]))
         if labels == {"frontend": "web", "verdict": verdict}:

@@ -4,14 +4,14 @@ Needs Debian's chromium (tests/ci-setup-browser.sh installs it) and the `playwri
 only as a DevTools-protocol driver with executable_path: no browser is ever downloaded.
 Missing either is a failure, not a skip, unless SKIP_BROWSER_TESTS=1.
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from browser.server import running_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -65,7 +65,7 @@ class Visit:
         self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
 
-    def open(self) -> "Visit":
+    def open(self) -> Visit:
         self.page.goto(self.base_url + "/")
         # Ready when the script has run and the table of documents has arrived.
         self.page.locator("#documents tbody tr").nth(9).wait_for()
@@ -166,7 +166,9 @@ def test_a_rate_limited_request_says_so_and_the_message_follows_the_language(vis
     )
     page.locator("#q").fill("CR bio dans le DMP ?")
     status = page.locator("#status")
-    expect(status).to_have_text("Trop de demandes à la fois depuis votre réseau : patientez quelques secondes, puis réessayez.")
+    expect(status).to_have_text(
+        "Trop de demandes à la fois depuis votre réseau : patientez quelques secondes, puis réessayez."
+    )
     expect(page.locator("#answer")).to_be_hidden()
     page.get_by_role("button", name="English").click()
     expect(status).to_have_text("Too many requests at once from your network: wait a few seconds, then try again.")

@@ -1,4 +1,5 @@
 """The last guard of the web app: a crash becomes a JSON 500 that says nothing of the input."""
+
 from __future__ import annotations
 
 import json
@@ -44,5 +45,7 @@ async def test_unknown_paths_are_not_logged_as_typed(caplog):
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as client:
         await client.get("/dupont-jean")
         await client.get("/api/ask?q=dupont")
-    paths = [r.obligations_fields["path"] for r in caplog.records if getattr(r, "obligations_event", None) == "http_request"]
+    paths = [
+        r.obligations_fields["path"] for r in caplog.records if getattr(r, "obligations_event", None) == "http_request"
+    ]
     assert paths == ["(other)", "/api/ask"]

@@ -1,4 +1,5 @@
 """`obligations serve --webhook-url`: the Telegram webhook on the helpdesk app, against a fake Bot API."""
+
 from __future__ import annotations
 
 import asyncio
@@ -10,11 +11,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from browser.server import child_env, free_port
+from fake_bot_api import TEST_TOKEN, FakeBotAPI, bot_settings, stop_process
 
 from bot.web.app import create_app
 from bot.web.telegram_bridge import build_webhook_application
-from browser.server import child_env, free_port
-from fake_bot_api import TEST_TOKEN, FakeBotAPI, bot_settings, stop_process
 
 REPO = Path(__file__).resolve().parents[1]
 SECRET = "helpdesk_webhook-secret_42"
@@ -46,16 +47,22 @@ async def test_the_app_serves_at_once_then_registers_the_webhook_when_telegram_a
                 web = await client.get("/api/ask", params={"q": "CRO au patient ?", "date": "2025-06-01"})
                 assert web.json()["documents"][0] == "cr-operatoire"
                 assert not api.calls("setWebhook")
-                early = await client.post("/telegram/webhook", json=_update(81, "CRO au patient ?"), headers={SECRET_HEADER: SECRET})
+                early = await client.post(
+                    "/telegram/webhook", json=_update(81, "CRO au patient ?"), headers={SECRET_HEADER: SECRET}
+                )
                 assert early.status_code == 503
                 [hook] = await api.wait_calls("setWebhook")
                 assert hook.params["url"] == url
                 assert hook.params["secret_token"] == SECRET
                 assert hook.params["allowed_updates"] == ["message", "callback_query", "inline_query"]
                 await api.wait_for(lambda: application.running, 10, "the bot to run")
-                forged = await client.post("/telegram/webhook", json=_update(81, "CRO au patient ?"), headers={SECRET_HEADER: "nope"})
+                forged = await client.post(
+                    "/telegram/webhook", json=_update(81, "CRO au patient ?"), headers={SECRET_HEADER: "nope"}
+                )
                 assert forged.status_code == 403
-                right = await client.post("/telegram/webhook", json=_update(81, "CRO au patient ?"), headers={SECRET_HEADER: SECRET})
+                right = await client.post(
+                    "/telegram/webhook", json=_update(81, "CRO au patient ?"), headers={SECRET_HEADER: SECRET}
+                )
                 assert right.status_code == 200
                 [answer] = await api.wait_calls("sendMessage", chat_id=81)
                 assert "opératoire" in answer.params["text"]
@@ -78,10 +85,18 @@ async def _post_raw(app, headers: list[tuple[bytes, bytes]], chunks) -> tuple[in
             sent["status"] = message["status"]
 
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-        "path": "/telegram/webhook", "raw_path": b"/telegram/webhook", "query_string": b"", "root_path": "",
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/telegram/webhook",
+        "raw_path": b"/telegram/webhook",
+        "query_string": b"",
+        "root_path": "",
         "headers": [(b"host", b"127.0.0.1"), (SECRET_HEADER.lower().encode(), SECRET.encode()), *headers],
-        "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 80),
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 80),
     }
     await asyncio.wait_for(app(scope, receive, send), 10)
     return sent["status"], read
@@ -90,9 +105,12 @@ async def _post_raw(app, headers: list[tuple[bytes, bytes]], chunks) -> tuple[in
 async def test_an_oversized_update_is_refused_before_its_body_is_read(engine):
     with FakeBotAPI() as api:
         application = build_webhook_application(bot_settings(api, TELEGRAM_WEBHOOK_SECRET=SECRET), engine)
-        app = create_app(engine, telegram_application=application, webhook_secret=SECRET, webhook_url="https://h.example.org")
+        app = create_app(
+            engine, telegram_application=application, webhook_secret=SECRET, webhook_url="https://h.example.org"
+        )
         async with app.router.lifespan_context(app):
             await api.wait_for(lambda: application.running, 10, "the bot to run")
+
             def big() -> object:  # 5 MB in 64 kB chunks
                 return iter([b"x" * 65536] * 80)
 
@@ -122,7 +140,9 @@ def _clean_env(**values: str) -> dict[str, str]:
 def test_serve_with_a_webhook_url_starts_the_bot_and_stops_cleanly_on_sigterm():
     with FakeBotAPI() as api:
         port = free_port()
-        env = _clean_env(TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=api.base_url, TELEGRAM_WEBHOOK_SECRET=SECRET)
+        env = _clean_env(
+            TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=api.base_url, TELEGRAM_WEBHOOK_SECRET=SECRET
+        )
         process = _serve(env, port, "--webhook-url", "https://helpdesk.example.org")
         try:
             _wait_healthy(process, port)
@@ -132,7 +152,9 @@ def test_serve_with_a_webhook_url_starts_the_bot_and_stops_cleanly_on_sigterm():
             deadline = time.monotonic() + 10
             while True:  # 503 for the instant between setWebhook and the bot's start
                 posted = httpx.post(
-                    f"http://127.0.0.1:{port}/telegram/webhook", json=_update(82, "CR bio dans le DMP ?"), headers={SECRET_HEADER: SECRET}
+                    f"http://127.0.0.1:{port}/telegram/webhook",
+                    json=_update(82, "CR bio dans le DMP ?"),
+                    headers={SECRET_HEADER: SECRET},
                 )
                 if posted.status_code != 503 or time.monotonic() > deadline:
                     break
@@ -174,7 +196,9 @@ def test_the_helpdesk_stays_up_while_telegram_is_unreachable():
     closed = free_port()  # nothing listens there: every Bot API call fails at once
     port = free_port()
     env = _clean_env(
-        TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{closed}/bot", TELEGRAM_WEBHOOK_SECRET=SECRET
+        TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+        TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{closed}/bot",
+        TELEGRAM_WEBHOOK_SECRET=SECRET,
     )
     process = _serve(env, port, "--webhook-url", "https://helpdesk.example.org")
     try:
@@ -182,7 +206,9 @@ def test_the_helpdesk_stays_up_while_telegram_is_unreachable():
         time.sleep(2.0)  # two failed start-up attempts later…
         assert process.poll() is None, "serve gave up on Telegram and took the helpdesk down"
         assert httpx.get(f"http://127.0.0.1:{port}/api/ask", params={"q": "CRO au patient ?"}).status_code == 200
-        posted = httpx.post(f"http://127.0.0.1:{port}/telegram/webhook", json=_update(83, "CRO ?"), headers={SECRET_HEADER: SECRET})
+        posted = httpx.post(
+            f"http://127.0.0.1:{port}/telegram/webhook", json=_update(83, "CRO ?"), headers={SECRET_HEADER: SECRET}
+        )
         assert posted.status_code == 503  # Telegram will retry the update
     finally:
         out, err = stop_process(process)
@@ -207,7 +233,9 @@ def test_a_token_telegram_rejects_stops_the_server_with_one_line_and_78():
 
 def test_a_malformed_token_fails_at_once_without_calling_telegram():
     with FakeBotAPI() as api:
-        env = _clean_env(TELEGRAM_BOT_TOKEN="garbage", TELEGRAM_API_BASE_URL=api.base_url, TELEGRAM_WEBHOOK_SECRET=SECRET)
+        env = _clean_env(
+            TELEGRAM_BOT_TOKEN="garbage", TELEGRAM_API_BASE_URL=api.base_url, TELEGRAM_WEBHOOK_SECRET=SECRET
+        )
         process = _serve(env, free_port(), "--webhook-url", "https://helpdesk.example.org")
         out, err = process.communicate(timeout=30)
         assert not api.calls()
@@ -220,7 +248,9 @@ def test_serve_honours_telegram_webhook_url_from_the_settings():
     with FakeBotAPI() as api:
         port = free_port()
         env = _clean_env(
-            TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=api.base_url, TELEGRAM_WEBHOOK_SECRET=SECRET,
+            TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+            TELEGRAM_API_BASE_URL=api.base_url,
+            TELEGRAM_WEBHOOK_SECRET=SECRET,
             TELEGRAM_WEBHOOK_URL="https://helpdesk.example.org/telegram/webhook",
         )
         process = _serve(env, port)
@@ -234,7 +264,9 @@ def test_serve_honours_telegram_webhook_url_from_the_settings():
 
 
 def test_telegram_webhook_url_without_a_secret_is_a_clear_error():
-    env = _clean_env(TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_WEBHOOK_URL="https://helpdesk.example.org/telegram/webhook")
+    env = _clean_env(
+        TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_WEBHOOK_URL="https://helpdesk.example.org/telegram/webhook"
+    )
     process = _serve(env, free_port())
     out, err = process.communicate(timeout=30)
     assert process.returncode == 78
@@ -251,7 +283,9 @@ def test_telegram_webhook_url_without_a_secret_is_a_clear_error():
 )
 def test_a_webhook_url_we_would_not_serve_is_refused(url, message):
     with FakeBotAPI() as api:
-        env = _clean_env(TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=api.base_url, TELEGRAM_WEBHOOK_SECRET=SECRET)
+        env = _clean_env(
+            TELEGRAM_BOT_TOKEN=TEST_TOKEN, TELEGRAM_API_BASE_URL=api.base_url, TELEGRAM_WEBHOOK_SECRET=SECRET
+        )
         process = _serve(env, free_port(), "--webhook-url", url)
         out, err = process.communicate(timeout=30)
         assert not api.calls("setWebhook")

@@ -6,12 +6,14 @@ through `html.escape`, and long answers are cut between whole blocks (a line, or
 never inside a tag or an entity. Our own labels live in `_LABELS` (French and English); the legal
 wording comes only from the Answer's data (quotes, wordings, conditions, recipients).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from bot.answer import Answer
 from bot.render import wording as W
@@ -68,7 +70,9 @@ def line(markup: str) -> Block:
 
 def quote_block(text: str, *, expandable: bool = False) -> Block:
     open_tag = "<blockquote expandable>" if expandable else "<blockquote>"
-    return Block(f"{open_tag}{esc(text)}</blockquote>", raw=text, tag="blockquote expandable" if expandable else "blockquote")
+    return Block(
+        f"{open_tag}{esc(text)}</blockquote>", raw=text, tag="blockquote expandable" if expandable else "blockquote"
+    )
 
 
 def _split_raw(raw: str, limit: int) -> list[str]:
@@ -208,7 +212,7 @@ def _citations(a: Answer) -> list[Block]:
             continue
         seen.add((q.source, q.text))
         out.append(quote_block(q.text, expandable=len(q.text) > 600))
-        title = f"<a href=\"{attr(q.url)}\">{esc(q.title)}</a>" if q.url else esc(q.title)
+        title = f'<a href="{attr(q.url)}">{esc(q.title)}</a>' if q.url else esc(q.title)
         out.append(line(f"— {title} <i>({esc(W.kind(q.kind, a.lang))})</i>"))
     return out
 
@@ -275,10 +279,10 @@ def render_sources_html(sources: Iterable[Any], lang: str) -> list[str]:
     blocks = [line(f"<b>{esc(t['sources_title'])}</b>")]
     for src in sources:
         url, title = _field(src, "url", ""), _field(src, "title", "")
-        text = f"• <a href=\"{attr(url)}\">{esc(title)}</a>" if url else f"• {esc(title)}"
+        text = f'• <a href="{attr(url)}">{esc(title)}</a>' if url else f"• {esc(title)}"
         text += f" <i>({esc(W.kind(str(_field(src, 'kind', '')), lang))})</i>"
         check = _field(src, "check_url")
         if check and check != url:
-            text += f" — <a href=\"{attr(check)}\">{esc(t['check'])}</a>"
+            text += f' — <a href="{attr(check)}">{esc(t["check"])}</a>'
         blocks.append(line(text))
     return pack(blocks)

@@ -2,6 +2,7 @@
 
 Used by the CLI, the console, the `text` field of the JSON, and the helpdesk's "copy" button.
 """
+
 from __future__ import annotations
 
 from bot.answer import Answer, ChannelDuty
@@ -15,12 +16,20 @@ def headline(answer: Answer) -> str:
     title = answer.title or ""
     v = answer.verdict
     if v == "obligatoire":
-        return W.text("obligatoire" if answer.verified else "obligatoire_unverified", lang, effective=effective, title=title)
+        return W.text(
+            "obligatoire" if answer.verified else "obligatoire_unverified", lang, effective=effective, title=title
+        )
     if v == "pas_encore_en_vigueur":
         return W.text("pas_encore_en_vigueur", lang, day=day, effective=effective, title=title)
     if v == "exclu":
         applying = next((e for e in answer.exclusions if e.applies), None)
-        return W.text("exclu", lang, title=title, quote=applying.quote if applying else "", label=applying.label if applying else "")
+        return W.text(
+            "exclu",
+            lang,
+            title=title,
+            quote=applying.quote if applying else "",
+            label=applying.label if applying else "",
+        )
     if v == "non_concerne":
         return W.text("non_concerne", lang, profession=answer.profession_label or answer.profession or "")
     if v == "ambigu" and len(answer.candidates) == 1:
@@ -71,7 +80,9 @@ def render_text(answer: Answer) -> str:
         if answer.effective_date:
             out.append(W.text("effective", lang, effective=W.date(answer.effective_date, lang)))
         if answer.exclusions:
-            out.append(W.text("exclusions", lang) + " " + " ; ".join(f"{e.label} (« {e.quote} »)" for e in answer.exclusions))
+            out.append(
+                W.text("exclusions", lang) + " " + " ; ".join(f"{e.label} (« {e.quote} »)" for e in answer.exclusions)
+            )
         else:
             out.append(W.text("no_exclusion", lang))
     elif answer.verdict == "ambigu":

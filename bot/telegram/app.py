@@ -3,11 +3,13 @@
 The CLI (polling or webhook), the web helpdesk (webhook in its own process) and the tests all get
 their bot from `build_application`, so they all run the same handlers.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -76,9 +78,13 @@ def register_handlers(application: Application) -> None:
     ]
     for names, callback in commands:
         application.add_handler(CommandHandler(list(names), callback, filters=filters.UpdateType.MESSAGE))
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & addressed, H.on_text))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND & addressed, H.on_text)
+    )
     # An unknown command in a private chat gets the help; in a group it may be another bot's.
-    application.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND & filters.ChatType.PRIVATE, H.on_help))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & filters.COMMAND & filters.ChatType.PRIVATE, H.on_help)
+    )
     application.add_handler(
         MessageHandler(
             filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL & ~filters.COMMAND & addressed,

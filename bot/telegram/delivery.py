@@ -6,11 +6,13 @@ with a short back-off. A timed-out send may in rare cases have been delivered: a
 is better than none for a practitioner waiting for it. getUpdates never goes through here; PTB's
 polling loop retries it on its own.
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Callable, Coroutine
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
@@ -46,6 +48,13 @@ class RetryingRateLimiter(AIORateLimiter):
                 record_telegram_error(exc)
                 if attempt == self.network_retries:
                     raise
-                log_event(log, "telegram_retry", logging.WARNING, method=endpoint, error=type(exc).__name__, attempt=attempt + 1)
+                log_event(
+                    log,
+                    "telegram_retry",
+                    logging.WARNING,
+                    method=endpoint,
+                    error=type(exc).__name__,
+                    attempt=attempt + 1,
+                )
                 await asyncio.sleep(self.backoff * (2**attempt))
         raise AssertionError("unreachable")

@@ -3,13 +3,15 @@
 Privacy rules hold everywhere here: message text goes to the engine and to nothing else (no log
 field, no stored state); what we remember per chat is the engine's `Context`, for follow-ups.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from telegram import (
     InlineKeyboardButton,
@@ -73,7 +75,7 @@ def _mentions_bot(message: Message, username: str | None) -> bool:
     if not username or not message.text:
         return False
     target = "@" + username.lower()
-    for entity, value in message.parse_entities([MessageEntity.MENTION]).items():
+    for _entity, value in message.parse_entities([MessageEntity.MENTION]).items():
         if value.lower() == target:
             return True
     return False
@@ -108,7 +110,9 @@ def question_text(message: Message) -> str:
     text = message.text or ""
     username = message.get_bot().username
     if username:
-        for entity, value in sorted(message.parse_entities([MessageEntity.MENTION]).items(), key=lambda kv: -kv[0].offset):
+        for _entity, value in sorted(
+            message.parse_entities([MessageEntity.MENTION]).items(), key=lambda kv: -kv[0].offset
+        ):
             if value.lower() == "@" + username.lower():
                 text = text.replace(value, " ", 1)
     return text.strip()
@@ -219,7 +223,14 @@ async def answer_question(message: Message, text: str, svc: Services, kind: str)
         chunks = [warning] + chunks
     seconds = time.perf_counter() - started
     await send_chunks(message, chunks, keyboard_for(answer, nonce))
-    _log_answer(kind, answer, seconds, chat_type=message.chat.type, identifiers=list(identifiers), follow_up=remembered is not None)
+    _log_answer(
+        kind,
+        answer,
+        seconds,
+        chat_type=message.chat.type,
+        identifiers=list(identifiers),
+        follow_up=remembered is not None,
+    )
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -240,7 +251,21 @@ async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 def _content_kind(message: Message) -> str:
-    for kind in ("photo", "voice", "audio", "video", "video_note", "sticker", "document", "location", "venue", "contact", "poll", "animation", "dice"):
+    for kind in (
+        "photo",
+        "voice",
+        "audio",
+        "video",
+        "video_note",
+        "sticker",
+        "document",
+        "location",
+        "venue",
+        "contact",
+        "poll",
+        "animation",
+        "dice",
+    ):
         if getattr(message, kind, None):
             return kind
     return "other"
@@ -288,7 +313,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     chunks = render_html(answer)
     seconds = time.perf_counter() - started
     await query.answer()
-    await query.edit_message_text(chunks[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=None)
+    await query.edit_message_text(
+        chunks[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=None
+    )
     if len(chunks) > 1:
         await send_chunks(message, chunks[1:])
     _log_answer("callback_query", answer, seconds, chat_type=message.chat.type)
@@ -304,7 +331,9 @@ async def on_start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = _lang(update)
     buttons = [[InlineKeyboardButton(q, callback_data=f"ask:{i}")] for i, q in enumerate(T.EXAMPLES[lang])]
     text = T.text("start", lang) + "\n\n" + T.text("privacy", lang)
-    await update.effective_message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=InlineKeyboardMarkup(buttons))
+    await update.effective_message.reply_text(
+        text, parse_mode=ParseMode.HTML, reply_markup=InlineKeyboardMarkup(buttons)
+    )
     log_event(log, "telegram_command", command="start", lang=lang)
 
 
@@ -382,7 +411,8 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     answers = [answer]
     if answer.verdict == "ambigu":
         answers = [
-            svc.engine.answer("", day, context=answer.context, document=c.id) for c in answer.candidates[:MAX_INLINE_RESULTS]
+            svc.engine.answer("", day, context=answer.context, document=c.id)
+            for c in answer.candidates[:MAX_INLINE_RESULTS]
         ] or [answer]
     identifiers = find_identifiers(text)
     warning_html = warning_plain = ""
@@ -402,7 +432,9 @@ async def on_inline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
                 id=f"{i}-{(a.documents[0] if a.documents else a.verdict)}"[:64],
                 title=_short(a.title or headline(a), 64),
                 description=_short(warning_plain + headline(a), 160 if warning_plain else 120),
-                input_message_content=InputTextMessageContent(message_text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW),
+                input_message_content=InputTextMessageContent(
+                    message_text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW
+                ),
             )
         )
     seconds = time.perf_counter() - started
@@ -448,4 +480,3 @@ def _where(error: BaseException | None) -> str:
         return ""
     code = last.tb_frame.f_code
     return f"{code.co_filename.rsplit('/', 2)[-1]}:{last.tb_lineno}:{code.co_name}"
-

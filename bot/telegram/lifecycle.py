@@ -6,13 +6,14 @@ attempts, each one logged (error class and host only: PTB's messages can repeat 
 Telegram rejects is not retried. Failures are raised as `StartupFailure`, which carries the exit
 status from `bot.exitcodes` and a one-line message safe to print.
 """
+
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import AsyncIterator
 from urllib.parse import urlsplit
 
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError
@@ -91,27 +92,45 @@ async def bootstrap(
         except InvalidToken:
             # PTB's message repeats the token: never print it.
             raise StartupFailure(
-                "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the token again from @BotFather", exitcodes.CONFIG, "token_rejected"
+                "Telegram rejected TELEGRAM_BOT_TOKEN (401 Unauthorized): copy the token again from @BotFather",
+                exitcodes.CONFIG,
+                "token_rejected",
             ) from None
         except (NetworkError, RetryAfter) as exc:
             record_telegram_error(exc)
             if attempt == retry.attempts:
-                log_event(log, "telegram_unavailable", logging.ERROR, error=type(exc).__name__, host=_host(application), attempts=attempt)
+                log_event(
+                    log,
+                    "telegram_unavailable",
+                    logging.ERROR,
+                    error=type(exc).__name__,
+                    host=_host(application),
+                    attempts=attempt,
+                )
                 raise StartupFailure(
                     f"cannot reach the Telegram Bot API at {_host(application)} after {attempt} tries ({type(exc).__name__})",
                     exitcodes.UNAVAILABLE,
                     "unreachable",
                 ) from None
-            wait = max(delays[attempt - 1], float(getattr(exc, "retry_after", 0) or 0) if isinstance(exc, RetryAfter) else 0.0)
+            wait = max(
+                delays[attempt - 1], float(getattr(exc, "retry_after", 0) or 0) if isinstance(exc, RetryAfter) else 0.0
+            )
             log_event(
-                log, "telegram_bootstrap_retry", logging.WARNING,
-                error=type(exc).__name__, host=_host(application), attempt=attempt, retry_in_s=wait,
+                log,
+                "telegram_bootstrap_retry",
+                logging.WARNING,
+                error=type(exc).__name__,
+                host=_host(application),
+                attempt=attempt,
+                retry_in_s=wait,
             )
             await asyncio.sleep(wait)
         except TelegramError as exc:  # BadRequest on setWebhook (bad URL or certificate), Forbidden…
             record_telegram_error(exc)
             hint = "; if it is setWebhook, check the webhook URL and that its host resolves" if webhook_url else ""
-            raise StartupFailure(f"Telegram refused to start the bot ({type(exc).__name__}{hint})", exitcodes.CONFIG, "refused") from None
+            raise StartupFailure(
+                f"Telegram refused to start the bot ({type(exc).__name__}{hint})", exitcodes.CONFIG, "refused"
+            ) from None
 
 
 @contextlib.asynccontextmanager

@@ -6,6 +6,7 @@ Start-up (getMe, menus, setWebhook) is `bot.telegram.lifecycle`, shared with `ob
 SIGTERM/SIGINT stop the bot cleanly: the last getUpdates offset is confirmed, in-flight answers are
 sent, then the process exits 0.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -104,6 +105,7 @@ async def _bootstrap(
         await shutdown(application)
         return _fail(str(exc), exc.exit_code)
 
+
 def _stop_on_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -170,7 +172,15 @@ async def _serve_webhook(application: Application, webhook_url: str, secret: str
         if code is not None:
             return code
         server = make_server(webhook_app(application, secret), host=listen, port=port)
-        log_event(log, "telegram_started", mode="webhook", bot=application.bot.username, listen=listen, port=port, path=urlsplit(webhook_url).path)
+        log_event(
+            log,
+            "telegram_started",
+            mode="webhook",
+            bot=application.bot.username,
+            listen=listen,
+            port=port,
+            path=urlsplit(webhook_url).path,
+        )
         await server.serve(sockets=[sock])  # on SIGTERM: stops accepting, then our lifespan stops the bot
     log_event(log, "telegram_stopped", mode="webhook")
     return exitcodes.OK if server.started else exitcodes.FAILURE

@@ -4,10 +4,12 @@ Fifty practitioners asking at once must not wait for each other, but one practit
 ("et au patient ?") must see the context left by their previous question, so updates of the same
 chat (or, for inline queries, the same user) run one after the other.
 """
+
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Awaitable
+from collections.abc import Awaitable
+from typing import Any
 
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor

@@ -5,11 +5,13 @@ bind the socket ourselves first, so that is exit 71 with the address in the mess
 after SIGTERM (uvicorn re-raises the signal after its graceful shutdown, so the process would die by
 it and systemd would log a failure).
 """
+
 from __future__ import annotations
 
 import contextlib
 import socket
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 
 def listen_socket(host: str, port: int) -> socket.socket:
@@ -46,6 +48,12 @@ def make_server(app: Any, **config: Any) -> Any:
                 finally:
                     getattr(self, "_captured_signals", []).clear()  # do not re-raise: a clean stop exits 0
 
-    settings = {"access_log": False, "log_config": None, "server_header": False, "lifespan": "on", "proxy_headers": False}
+    settings = {
+        "access_log": False,
+        "log_config": None,
+        "server_header": False,
+        "lifespan": "on",
+        "proxy_headers": False,
+    }
     settings.update(config)
     return Server(uvicorn.Config(app, **settings))

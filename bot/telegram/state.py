@@ -4,12 +4,14 @@ A follow-up ("et au patient ?") needs the previous answer's facets, not its text
 engine's `Context` (document ids, channel, date…), keyed by chat id, for a limited time, and never
 write it anywhere. Restarting the bot forgets everything, which is the point.
 """
+
 from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 Clock = Callable[[], float]
 

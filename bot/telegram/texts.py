@@ -3,6 +3,7 @@
 Telegram HTML, already safe: nothing here is filled with user text. Legal wording never appears
 here; it comes from the engine's answers.
 """
+
 from __future__ import annotations
 
 from telegram import BotCommand

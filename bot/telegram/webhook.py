@@ -5,13 +5,14 @@ The one route serves both `obligations serve --webhook-url` (mounted in the help
 bot/web/telegram_bridge.py) and `obligations telegram --webhook-url` (`webhook_app`: the route plus
 the helpdesk app's own /healthz and /metrics handlers, so both modes answer them identically).
 """
+
 from __future__ import annotations
 
 import contextlib
 import hmac
 import json
 import logging
-from typing import AsyncIterator
+from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.requests import Request

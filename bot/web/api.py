@@ -3,6 +3,7 @@
 Handlers do I/O only: validate parameters (`params`), call the engine off the event loop, and
 return its JSON unchanged, the same schema as `obligations ask --json`.
 """
+
 from __future__ import annotations
 
 import time

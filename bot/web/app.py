@@ -2,11 +2,13 @@
 
 Tests build the app directly with a loaded engine; `bot.web.main.run` adds uvicorn around it.
 """
+
 from __future__ import annotations
 
 import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -68,7 +70,9 @@ def create_app(
         routes.insert(0, telegram_bridge.webhook_route_for(telegram_application, webhook_secret))
 
     static_paths = {f"/static/{p.name}" for p in STATIC_DIR.iterdir() if p.is_file()}
-    loggable = known_paths({r.path for r in routes if isinstance(r, Route)} | static_paths | {telegram_bridge.WEBHOOK_PATH})
+    loggable = known_paths(
+        {r.path for r in routes if isinstance(r, Route)} | static_paths | {telegram_bridge.WEBHOOK_PATH}
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -6,6 +6,7 @@ telegram`), and needs TELEGRAM_WEBHOOK_SECRET either way.
 Uvicorn's access log is off: it would print query strings, and questions (which may contain patient
 data) travel in `?q=`. Our own middleware logs method, route, status and time instead.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,9 @@ def _configure_logging(settings: Any) -> None:
     """JSON (or text) lines on stderr with the bot token and webhook secret redacted wherever they appear."""
     from bot.observability import configure_logging
 
-    secrets = [s.get_secret_value() for s in (settings.telegram_bot_token, settings.telegram_webhook_secret) if s is not None]
+    secrets = [
+        s.get_secret_value() for s in (settings.telegram_bot_token, settings.telegram_webhook_secret) if s is not None
+    ]
     configure_logging(settings.obligations_log_level, settings.obligations_log_format, secrets=secrets)
 
 

@@ -1,4 +1,5 @@
 """Metrics for /metrics and the per-answer counter, shared with the Telegram bot (`bot.observability`)."""
+
 from __future__ import annotations
 
 import logging
@@ -14,5 +15,5 @@ def record_answer(verdict: str, seconds: float) -> None:
     """Count one web answer; a metrics failure must never cost the user their answer."""
     try:
         _record_answer("web", verdict, seconds)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         log.warning("record_answer failed: %s", type(exc).__name__)

@@ -4,13 +4,14 @@ The access line names the route, never the query string: questions travel in `?q
 patient data. The same middleware is the last guard against a crash: it logs the exception's type
 and where it happened (not its message, which could quote the question) and answers a JSON 500.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import time
 import traceback
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -98,7 +99,7 @@ class AccessLogMiddleware:
 
         try:
             await self.app(scope, receive, send_tracking)
-        except Exception as exc:  # noqa: BLE001 - the last guard: log type and place, answer 500
+        except Exception as exc:
             log_event(error_log, "unhandled_exception", logging.ERROR, exc_type=type(exc).__name__, where=_where(exc))
             if status == 0:
                 status = 500
@@ -106,7 +107,10 @@ class AccessLogMiddleware:
                     {
                         "type": "http.response.start",
                         "status": 500,
-                        "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(INTERNAL_ERROR_BODY)).encode())],
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(INTERNAL_ERROR_BODY)).encode()),
+                        ],
                     }
                 )
                 await send({"type": "http.response.body", "body": INTERNAL_ERROR_BODY})

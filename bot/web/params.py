@@ -4,6 +4,7 @@ Bad input is the user's mistake, not ours: it gets a 4xx with a stable error cod
 translate, and a message that says which parameter is wrong. The question text is never echoed
 back in an error, because it may contain patient data.
 """
+
 from __future__ import annotations
 
 import datetime as dt

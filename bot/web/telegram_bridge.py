@@ -9,12 +9,14 @@ back-off and every failure is logged. Until the bot runs, the webhook answers 50
 A token Telegram rejects cannot get better by waiting: `on_fatal` (given by `bot.web.main`) is
 called with the StartupFailure, and stops the process with exit 78 like `obligations telegram`.
 """
+
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
-from typing import Any, AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.routing import BaseRoute
@@ -23,7 +25,14 @@ from bot import exitcodes
 from bot.observability import log_event
 from bot.settings import WEBHOOK_PATH, public_webhook_url
 
-__all__ = ["WEBHOOK_PATH", "public_webhook_url", "WebhookUnavailable", "build_webhook_application", "webhook_route_for", "running"]
+__all__ = [
+    "WEBHOOK_PATH",
+    "public_webhook_url",
+    "WebhookUnavailable",
+    "build_webhook_application",
+    "webhook_route_for",
+    "running",
+]
 
 log = logging.getLogger("bot.web.telegram")
 _ON_FATAL = "obligations.on_fatal"  # bot_data key: PTB's Application takes no other attributes
@@ -40,7 +49,9 @@ def _import(module: str, name: str) -> Any:
         raise WebhookUnavailable(f"{module}.{name} is not available ({type(exc).__name__})") from None
 
 
-def build_webhook_application(settings: Any, engine: Any, *, on_fatal: Callable[[Exception], None] | None = None) -> Any:
+def build_webhook_application(
+    settings: Any, engine: Any, *, on_fatal: Callable[[Exception], None] | None = None
+) -> Any:
     """The PTB application, without an updater: updates arrive through our route, not getUpdates.
 
     `on_fatal(failure)` is called if start-up fails for good (bot.telegram.lifecycle.StartupFailure,
@@ -68,7 +79,12 @@ async def _start_in_background(application: Any, webhook_url: str | None, secret
         if failure.exit_code == exitcodes.CONFIG and on_fatal is not None:
             on_fatal(failure)
         else:  # Telegram still unreachable: the helpdesk goes on without the bot until the next restart
-            log_event(log, "telegram_gave_up", logging.ERROR, hint="the helpdesk still serves; restart the service to retry Telegram")
+            log_event(
+                log,
+                "telegram_gave_up",
+                logging.ERROR,
+                hint="the helpdesk still serves; restart the service to retry Telegram",
+            )
         return
     log_event(log, "telegram_webhook_ready", host=urlsplit(webhook_url).hostname if webhook_url else None)
 

@@ -4,6 +4,7 @@
 
 Writes desktop.png, phone.png and phone-ambiguous.png (full page, and -top.png: the first screen), to look at after a change of layout.
 """
+
 from __future__ import annotations
 
 import sys
@@ -14,7 +15,14 @@ from playwright.sync_api import expect, sync_playwright
 from tests.browser.server import running_server
 
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def main(out: Path) -> None:

@@ -3,6 +3,7 @@
 The browser tests and the screenshot script drive the server a user would run, not an in-process
 app, so the uvicorn set-up, static files and headers are all part of what they check.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -13,8 +14,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 
