@@ -49,14 +49,28 @@ class ExclusionNote(Value):
     applies: bool = False
 
 
+class Cell(Value):
+    """One cell of an annex row under its column heading: `text` word for word, `shown` as displayed (« X » → « oui »)."""
+
+    heading: str
+    text: str
+    shown: str
+
+
 class Quote(Value):
-    """A verbatim excerpt with where it comes from; never paraphrased."""
+    """A verbatim excerpt with where it comes from; never paraphrased.
+
+    `primary`, `short_title` and `cells` (an annex row under its headings) are presentation, filled by
+    `bot.render.present`: the page shows what Telegram and the console show."""
 
     source: str
     title: str
     kind: str
     url: str
     text: str
+    short_title: str = ""
+    primary: bool = False
+    cells: list[Cell] = Field(default_factory=list)
 
 
 class Candidate(Value):
@@ -84,12 +98,14 @@ class Answer(Value):
     verdict: Verdict
     documents: list[str] = Field(default_factory=list)
     date: dt.date
+    today: dt.date | None = None  # the day the question was asked; `date` differs when a date was asked
     effective_date: dt.date | None = None
     channels: list[ChannelDuty] = Field(default_factory=list)
     exclusions: list[ExclusionNote] = Field(default_factory=list)
     citations: list[Quote] = Field(default_factory=list)
     caveats: list[str] = Field(default_factory=list)
     text: str = ""
+    headline: str = ""  # line 1 of every rendering: the verdict, the document, the date when not today
     title: str | None = None
     candidates: list[Candidate] = Field(default_factory=list)
     channel_asked: str | None = None

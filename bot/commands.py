@@ -61,7 +61,7 @@ def cmd_ask(engine, args: argparse.Namespace, today: dt.date) -> int:
             file=sys.stderr,
         )
         return exitcodes.USAGE
-    answer = engine.answer(args.question, today)
+    answer = engine.answer(args.question, today, asked_on=dt.date.today())
     if args.json:
         _print_json(answer.to_json())
     else:
@@ -80,7 +80,7 @@ def _ask_jsonl(engine, path: str, today: dt.date) -> int:
     with stream:
         for line in stream:
             question = line.rstrip("\n")  # a blank line gets an answer too: output lines match input lines
-            answer = engine.answer(question, today)
+            answer = engine.answer(question, today, asked_on=dt.date.today())
             sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
     return 0
@@ -102,7 +102,7 @@ def cmd_show(engine, document: str, today: dt.date, as_json: bool) -> int:
         known = ", ".join(engine.rulebook.documents)
         print(f"obligations show: unknown document {document!r}; known ids: {known}", file=sys.stderr)
         return exitcodes.USAGE
-    answer = engine.show(document, today)
+    answer = engine.show(document, today, asked_on=dt.date.today())
     if as_json:
         _print_json(answer.to_json())
     else:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot import wording as W
 from bot.answer import Answer, Candidate, ChannelDuty, Context, ExclusionNote, Quote
 from bot.domain import Citation, Row, Rulebook, RuleVersion
-from bot.render import wording as W
 from bot.understand import CANDIDATE, CLEAR, Query
 
 MARGIN = 0.15  # two documents closer than this: ask, don't guess

@@ -15,7 +15,7 @@ from bot.decide import decide
 from bot.domain import Rulebook, Source
 from bot.lexicon import Lexicon, load_lexicon
 from bot.loading import DEFAULT_KNOWLEDGE_DIR, DEFAULT_RULES_DIR, load_rulebook
-from bot.render.text import render_text
+from bot.render.present import present
 from bot.understand import understand
 
 
@@ -42,8 +42,15 @@ class Engine:
         return list(self.rulebook.sources.values())
 
     def answer(
-        self, question: str, today: dt.date, context: Answer | Context | None = None, document: str | None = None
+        self,
+        question: str,
+        today: dt.date,
+        context: Answer | Context | None = None,
+        document: str | None = None,
+        asked_on: dt.date | None = None,
     ) -> Answer:
+        """`today` is the day the answer is for unless the question names one; `asked_on` is the calendar day
+        (when a front end lets the user pick `today`), so line 1 says the date when it is not that day."""
         if not isinstance(question, str):
             question = "" if question is None else str(question)
         ctx = context.context if isinstance(context, Answer) else context
@@ -59,15 +66,15 @@ class Engine:
                 lang=ctx.lang if ctx and not question.strip() else query.lang,
             )
         result = decide(question, query, today, self.rulebook)
-        return result.model_copy(update={"text": render_text(result)})
+        return present(result.model_copy(update={"today": asked_on or today}))
 
     def catalogue(self, day: dt.date, lang: str = "fr") -> list[DocumentSummary]:
         return summarise(self.rulebook, day, lang)
 
-    def show(self, document: str, day: dt.date, lang: str = "fr") -> Answer:
+    def show(self, document: str, day: dt.date, lang: str = "fr", asked_on: dt.date | None = None) -> Answer:
         """Everything about one document at a date, as an answer (no question asked)."""
         ctx = Context(lang=lang)
-        return self.answer("", day, context=ctx, document=document)
+        return self.answer("", day, context=ctx, document=document, asked_on=asked_on)
 
 
 _default: Engine | None = None

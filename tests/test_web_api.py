@@ -40,12 +40,16 @@ async def test_ask_returns_the_engines_json(client, engine):
     response = await client.get("/api/ask", params={"q": "CR bio dans le DMP ?", "date": DAY})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
-    expected = engine.answer("CR bio dans le DMP ?", today=dt.date(2025, 6, 1)).to_json()
+    from bot.web.params import today
+
+    expected = engine.answer("CR bio dans le DMP ?", today=dt.date(2025, 6, 1), asked_on=today()).to_json()
     assert response.json() == json.loads(json.dumps(expected))
     body = response.json()
     assert body["verdict"] == "obligatoire"
     assert body["documents"][0] == "cr-biologie"
     assert body["citations"] and body["citations"][0]["url"].startswith("https://")
+    # the page shows line 1 as it is: the date picked is not today, so it says so
+    assert body["headline"].startswith("Au 1er juin 2025, obligatoire")
     assert response.headers["cache-control"] == "no-store"
 
 

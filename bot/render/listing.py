@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot import wording as W
 from bot.catalogue import DocumentSummary
 from bot.domain import Rulebook
-from bot.render import wording as W
 
 
 def render_catalogue(rows: list[DocumentSummary], rulebook: Rulebook, day: dt.date, lang: str = "fr") -> str:

@@ -1,6 +1,8 @@
-"""Our own sentences around the law, in French and English. Legal words come from the data.
+"""The one catalogue of our own sentences, in French and English: every front end takes its wording here.
 
-Kept beside the renderers so that a change of tone never touches the engine.
+Legal words come from the data (rules/, knowledge/); the engine returns codes with parameters, and the
+renderers (Telegram, the page, the console, `ask`) turn them into these sentences. A change of tone
+never touches the engine.
 """
 
 from __future__ import annotations
@@ -45,7 +47,59 @@ def date(value: dt.date, lang: str) -> str:
 
 
 TEXTS: dict[str, dict[str, str]] = {
-    # verdict headlines
+    # line 1 of an answer (bot.render.shape.headline)
+    "head.obligatoire": {
+        "fr": "Obligatoire depuis le {effective} : {title}.",
+        "en": "Required since {effective}: {title}.",
+    },
+    "head.obligatoire_unverified": {
+        "fr": "Obligatoire depuis le {effective} (date à vérifier) : {title}.",
+        "en": "Required since {effective} (date to be checked): {title}.",
+    },
+    "head.pas_encore_en_vigueur": {
+        "fr": "Pas encore obligatoire : {title} (à partir du {effective}).",
+        "en": "Not yet required: {title} (from {effective}).",
+    },
+    "head.exclu": {
+        "fr": "Pas d'obligation dans ce cas ({label}) : {title}.",
+        "en": "No duty in this case ({label}): {title}.",
+    },
+    "head.non_concerne": {
+        "fr": "Non concerné : cette obligation ne vise pas votre profession ({profession}).",
+        "en": "Not concerned: this duty does not apply to your profession ({profession}).",
+    },
+    "head.non_liste": {
+        "fr": "Non listé : ce document ne figure pas dans la liste de l'arrêté du 26 avril 2022, donc pas d'obligation DMP ni messagerie sécurisée à ce titre.",
+        "en": "Not listed: this document is not in the list of the arrêté of 26 April 2022, so no DMP or secure messaging duty on that basis.",
+    },
+    "head.a_verifier": {
+        "fr": "À vérifier : les textes consultés ne permettent pas de trancher.",
+        "en": "To be checked: the texts consulted do not settle it.",
+    },
+    "head.a_verifier_title": {
+        "fr": "À vérifier : {title} — les textes consultés ne permettent pas de trancher.",
+        "en": "To be checked: {title} — the texts consulted do not settle it.",
+    },
+    "head.ambigu": {
+        "fr": "Je ne suis pas sûr du document dont vous parlez. Lequel ?",
+        "en": "I am not sure which document you mean. Which one?",
+    },
+    "head.ambigu_one": {
+        "fr": "Je ne suis pas sûr du document dont vous parlez. S'agit-il de celui-ci ?",
+        "en": "I am not sure which document you mean. Is it this one?",
+    },
+    "head.hors_sujet": {
+        "fr": "Je réponds aux questions sur les documents que médecins et biologistes doivent verser au DMP et envoyer par messagerie sécurisée (arrêté du 26 avril 2022, annexe modifiée en 2024).",
+        "en": "I answer questions on the documents that physicians and biologists must upload to the DMP and send by secure messaging (arrêté of 26 April 2022, annex changed in 2024).",
+    },
+    "at_date": {"fr": "Au {day}, {line}", "en": "On {day}, {line}"},
+    "excluded_here": {"fr": "Exclu ici : {labels}.", "en": "Excluded here: {labels}."},
+    "except": {"fr": "Sauf : {labels}.", "en": "Except: {labels}."},
+    "more_quotes": {"fr": "Autres extraits", "en": "Other excerpts"},
+    "colon": {"fr": " : ", "en": ": "},
+    # console
+    "console.pick": {"fr": "Tapez le numéro du document.", "en": "Type the number of the document."},
+    # verdict headlines (long forms, kept for the caveats and older callers)
     "obligatoire": {
         "fr": "Oui, c'est obligatoire (depuis le {effective}) : {title}.",
         "en": "Yes, this is mandatory (since {effective}): {title}.",
@@ -150,6 +204,41 @@ TEXTS: dict[str, dict[str, str]] = {
     "answer_as_of": {"fr": "Réponse au {day}.", "en": "Answer as of {day}."},
 }
 
+VERDICT_LABELS: dict[str, dict[str, str]] = {
+    "obligatoire": {"fr": "Obligatoire", "en": "Required"},
+    "pas_encore_en_vigueur": {"fr": "Pas encore en vigueur", "en": "Not yet in force"},
+    "exclu": {"fr": "Exclu", "en": "Excluded"},
+    "non_concerne": {"fr": "Non concerné", "en": "Not concerned"},
+    "non_liste": {"fr": "Non listé par l'arrêté", "en": "Not listed in the arrêté"},
+    "a_verifier": {"fr": "À vérifier", "en": "To be checked"},
+    "ambigu": {"fr": "Quel document ?", "en": "Which document?"},
+    "hors_sujet": {"fr": "Hors sujet", "en": "Off topic"},
+}
+
+# The annex's columns, in order after the document's wording (the 2022 source's note names them).
+ANNEX_HEADINGS = {
+    "fr": ("Versement au DMP", "Envoi aux professionnels", "Envoi au patient", "Entrée en vigueur"),
+    "en": ("Upload to the DMP", "Sending to professionals", "Sending to the patient", "In force from"),
+}
+MARKS = {"fr": {"X": "oui", "X (*)": "oui (*)", "": "non"}, "en": {"X": "yes", "X (*)": "yes (*)", "": "no"}}
+
+# Recipients in short, for the one-line channel; the full words stay in the quote of article 1.
+RECIPIENTS = {
+    "médecin traitant": {"fr": "médecin traitant", "en": "GP (médecin traitant)"},
+    "médecin prescripteur s'il y a lieu": {"fr": "prescripteur s'il y a lieu", "en": "prescriber, if any"},
+    "tout professionnel dont l'intervention dans la prise en charge du patient est pertinente": {
+        "fr": "tout professionnel utile à la prise en charge",
+        "en": "any professional involved in the care",
+    },
+}
+
+KINDS_SHORT = {
+    "officiel": {"fr": "", "en": ""},
+    "reproduction": {"fr": "reproduction", "en": "reproduction"},
+    "communique": {"fr": "communiqué", "en": "press release"},
+    "presse": {"fr": "article de presse", "en": "press article"},
+}
+
 KINDS = {
     "officiel": {"fr": "texte officiel", "en": "official text"},
     "reproduction": {"fr": "reproduction du texte officiel", "en": "reproduction of the official text"},
@@ -160,6 +249,34 @@ KINDS = {
 def text(key: str, lang: str, **values: str) -> str:
     template = TEXTS[key]["en" if lang == "en" else "fr"]
     return template.format(**values) if values else template
+
+
+def annex_headings(lang: str) -> tuple[str, ...]:
+    return ANNEX_HEADINGS["en" if lang == "en" else "fr"]
+
+
+def mark(cell: str, lang: str) -> str:
+    """An annex cell as shown under its heading: the mark « X » reads « oui »; anything else is kept as is."""
+    return MARKS["en" if lang == "en" else "fr"].get(cell, cell)
+
+
+def recipient(phrase: str, lang: str) -> str:
+    return RECIPIENTS.get(phrase, {}).get("en" if lang == "en" else "fr", phrase)
+
+
+def kind_short(value: str, lang: str) -> str:
+    return KINDS_SHORT.get(value, {}).get("en" if lang == "en" else "fr", value)
+
+
+def verdict_label(verdict: str, lang: str) -> str:
+    return VERDICT_LABELS.get(verdict, {}).get("en" if lang == "en" else "fr", verdict)
+
+
+def at_date(day: dt.date, line: str, lang: str) -> str:
+    """« Au 6 janvier 2023 : pas encore obligatoire … »: the date first, the sentence lower-cased after it."""
+    if line[:2] != "I " and line[:1].isupper() and not line[1:2].isupper():
+        line = line[:1].lower() + line[1:]
+    return text("at_date", lang, day=date(day, lang), line=line)
 
 
 def kind(value: str, lang: str) -> str:
