@@ -177,7 +177,54 @@ async def test_sources_and_document_commands(api: FakeBotAPI, bot: RunningBot) -
     assert "biologie" in calls[1].params["text"].split("\n")[0]
     api.send_text(20, "/document nope")
     calls = await api.wait_calls("sendMessage", 3, chat_id=20)
-    assert "inconnu" in calls[2].params["text"]
+    assert "Je ne reconnais pas ce document" in calls[2].params["text"]
+    assert "compte rendu opératoire — cr-operatoire" in visible_text(calls[2].params["text"])
+
+
+async def test_document_takes_a_name_or_an_abbreviation_as_the_engine_reads_it(
+    api: FakeBotAPI, bot: RunningBot
+) -> None:
+    for n, name in enumerate(("compte rendu opératoire", "CRO", "cr-operatoire"), 1):
+        api.send_text(30, f"/document {name}")
+        calls = await api.wait_calls("sendMessage", n, chat_id=30)
+        first = visible_text(calls[-1].params["text"]).splitlines()[0]
+        assert first == "✅ Obligatoire depuis le 31 décembre 2023 : compte rendu opératoire.", name
+    # a name two documents share: one button each, as for a question
+    api.send_text(30, "/document imagerie")
+    calls = await api.wait_calls("sendMessage", 4, chat_id=30)
+    buttons = [b[0]["callback_data"] for b in calls[-1].params["reply_markup"]["inline_keyboard"]]
+    assert [b.split(":")[1] for b in buttons] == ["cr-imagerie", "demande-imagerie"]
+    # with a date, the first line says it
+    api.send_text(30, "/document CRO 2023-06-01")
+    calls = await api.wait_calls("sendMessage", 5, chat_id=30)
+    first = visible_text(calls[-1].params["text"]).splitlines()[0]
+    assert first.startswith("⏳ Au 1er juin 2023, pas encore obligatoire : compte rendu opératoire")
+
+
+async def test_liste_takes_a_date(api: FakeBotAPI, bot: RunningBot) -> None:
+    api.send_text(31, "/liste 2023-06-01")
+    calls = await api.wait_calls("sendMessage", chat_id=31)
+    text = "\n".join(visible_text(c.params["text"]) for c in calls)
+    assert text.startswith("Documents de la liste au 1er juin 2023")
+    operatoire = text.split("compte rendu opératoire — cr-operatoire", 1)[1].splitlines()[1]
+    assert operatoire.startswith("📅 à partir du 31 décembre 2023")
+    api.send_text(31, "/liste un jour")
+    calls = await api.wait_calls("sendMessage", len(calls) + 1, chat_id=31)
+    assert "Date non comprise" in calls[-1].params["text"]
+
+
+async def test_an_answer_at_another_date_says_so_on_its_first_line(api: FakeBotAPI, bot: RunningBot) -> None:
+    api.send_text(32, "CRO dans le DMP en juin 2023 ?")
+    api.send_text(32, "CRO dans le DMP ?")
+    first, second = await api.wait_calls("sendMessage", 2, chat_id=32)
+    assert visible_text(first.params["text"]).startswith("⏳ Au 1er juin 2023, pas encore obligatoire")
+    assert visible_text(second.params["text"]).startswith("✅ Obligatoire depuis le 31 décembre 2023")
+
+
+async def test_a_photo_with_a_question_as_caption_is_answered(api: FakeBotAPI, bot: RunningBot) -> None:
+    api.send_photo(33, caption="compte rendu opératoire dans le DMP ?")
+    [call] = await api.wait_calls("sendMessage", chat_id=33)
+    assert visible_text(call.params["text"]).startswith("✅ Obligatoire depuis le 31 décembre 2023")
 
 
 async def test_inline_mode_returns_html_articles(api: FakeBotAPI, bot: RunningBot) -> None:
@@ -197,7 +244,7 @@ async def test_an_ambiguous_inline_query_returns_one_article_per_candidate(api: 
 
 
 async def test_a_photo_gets_a_text_only_reply(api: FakeBotAPI, bot: RunningBot) -> None:
-    api.send_photo(23, caption="CR de Mme Dupont")
+    api.send_photo(23)
     [call] = await api.wait_calls("sendMessage", chat_id=23)
     assert "texte" in call.params["text"]
     api.send_other(23, "voice", {"file_id": "v", "file_unique_id": "v1", "duration": 2})

@@ -47,8 +47,8 @@ _T: dict[str, dict[str, str]] = {
             "« CR de biologie dans le DMP ? », « ordonnance soumise à entente préalable ? », « et en 2023 ? ».\n"
             "Je comprends les questions de suite (« et au patient ? ») pendant 30 minutes.\n\n"
             "<b>Commandes</b>\n"
-            "/liste — les documents, leurs dates et canaux\n"
-            "/document &lt;id&gt; — un document en détail (ex. /document cr-operatoire)\n"
+            "/liste [date] — les documents, leurs dates et canaux (ex. /liste 2023-06-01)\n"
+            "/document &lt;nom&gt; — un document en détail (ex. /document CRO, /document ordonnance 2023)\n"
             "/sources — les textes cités, avec leurs liens\n"
             "/oublier — effacer le contexte de la conversation\n"
             "/aide — cette aide\n\n"
@@ -60,8 +60,8 @@ _T: dict[str, dict[str, str]] = {
             "“lab report in the DMP?”, “prescription subject to prior approval?”, “and in 2023?”.\n"
             "I understand follow-ups (“and to the patient?”) for 30 minutes.\n\n"
             "<b>Commands</b>\n"
-            "/list — the documents, their dates and channels\n"
-            "/document &lt;id&gt; — one document in full (e.g. /document cr-operatoire)\n"
+            "/list [date] — the documents, their dates and channels (e.g. /list 2023-06-01)\n"
+            "/document &lt;name&gt; — one document in full (e.g. /document operative report, /document CRO 2023)\n"
             "/sources — the texts quoted, with links\n"
             "/forget — erase the conversation's context\n"
             "/help — this help\n\n"
@@ -107,12 +107,16 @@ _T: dict[str, dict[str, str]] = {
         "en": "I had nothing remembered for this chat.",
     },
     "document_usage": {
-        "fr": "Indiquez un document : /document &lt;id&gt;, parmi :\n{ids}",
-        "en": "Name a document: /document &lt;id&gt;, one of:\n{ids}",
+        "fr": "Indiquez un document par son nom (ex. /document CRO), parmi :\n{ids}",
+        "en": "Name a document (e.g. /document operative report), one of:\n{ids}",
     },
     "document_unknown": {
-        "fr": "Document inconnu. Les identifiants sont :\n{ids}",
-        "en": "Unknown document. The ids are:\n{ids}",
+        "fr": "Je ne reconnais pas ce document dans la liste. Les documents sont :\n{ids}",
+        "en": "I do not recognise this document in the list. The documents are:\n{ids}",
+    },
+    "list_usage": {
+        "fr": "Date non comprise. Exemples : /liste 2023-06-01, /liste 1/6/2023, /liste juin 2023.",
+        "en": "Date not understood. Examples: /list 2023-06-01, /list 1/6/2023, /list June 2023.",
     },
     "error": {
         "fr": "Désolé, je n'ai pas pu répondre à ce message. Réessayez, ou reformulez la question.",
@@ -136,16 +140,16 @@ COMMANDS: dict[str, list[BotCommand]] = {
     "fr": [
         BotCommand("start", "Présentation et exemples"),
         BotCommand("aide", "Comment poser une question"),
-        BotCommand("liste", "Les documents, dates et canaux"),
-        BotCommand("document", "Un document en détail : /document cr-operatoire"),
+        BotCommand("liste", "Les documents, dates et canaux (/liste 2023-06-01)"),
+        BotCommand("document", "Un document en détail : /document CRO"),
         BotCommand("sources", "Les textes cités, avec liens"),
         BotCommand("oublier", "Effacer le contexte de la conversation"),
     ],
     "en": [
         BotCommand("start", "What this bot does, with examples"),
         BotCommand("help", "How to ask a question"),
-        BotCommand("list", "The documents, dates and channels"),
-        BotCommand("document", "One document in full: /document cr-operatoire"),
+        BotCommand("list", "The documents, dates and channels (/list 2023-06-01)"),
+        BotCommand("document", "One document in full: /document operative report"),
         BotCommand("sources", "The texts quoted, with links"),
         BotCommand("forget", "Erase the conversation's context"),
     ],

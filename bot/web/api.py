@@ -16,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from bot.privacy import find_identifiers
 from bot.serving import NO_STORE, healthz, metrics_endpoint
 from bot.web import metrics
-from bot.web.params import ApiError, parse_date, parse_document, parse_lang, parse_question, today
+from bot.web.params import ApiError, parse_date, parse_document, parse_filter, parse_lang, parse_question, today
 
 IDENTIFIERS_HEADER = "x-obligations-identifiers"
 # A question of this size is answered in about 0.1 ms: cheaper on the event loop than a hop to a
@@ -60,14 +60,16 @@ async def ask(request: Request) -> Response:
 
 
 async def documents(request: Request) -> Response:
-    """Every document with its effective date, channels and exclusions, as of `date`, titles in `lang`."""
+    """Every document with its effective date, channels and exclusions, as of `date`, titles in `lang`;
+    `q` filters them as the engine reads names, abbreviations and dates (« CRO », « ordonnance », « 2023 »)."""
     try:
         day = parse_date(request.query_params.get("date"))
         lang = parse_lang(request.query_params.get("lang"))
+        query = parse_filter(request.query_params.get("q"))
     except ApiError as error:
         return error_response(error)
-    summaries = _engine(request).catalogue(day, lang)
-    return JSONResponse([s.to_json() for s in summaries])
+    summaries = _engine(request).find(query, day, lang) if query else _engine(request).catalogue(day, lang)
+    return JSONResponse([s.to_json() for s in summaries], headers=NO_STORE if query else None)
 
 
 __all__ = ["ask", "documents", "healthz", "metrics_endpoint", "error_response", "NO_STORE"]
