@@ -281,3 +281,196 @@ def at_date(day: dt.date, line: str, lang: str) -> str:
 
 def kind(value: str, lang: str) -> str:
     return KINDS.get(value, {}).get("en" if lang == "en" else "fr", value)
+
+
+# The helpdesk page's own labels (served as JSON by /api/wording; the page has no wording of its own).
+# `answer` labels follow the answer's language, the others the language toggle.
+PAGE: dict[str, dict[str, object]] = {
+    "fr": {
+        "title": "Obligations DMP et messagerie sécurisée",
+        "subtitle": "Arrêté du 26 avril 2022 (annexe modifiée par l'arrêté du 23 mai 2024) : quels documents "
+        "verser au DMP, envoyer aux confrères et au patient.",
+        "question_label": "Votre question",
+        "placeholder": "Ex. : compte rendu de biologie dans le DMP ?",
+        "ask": "Demander",
+        "date_label": "Réponse à la date du",
+        "today": "aujourd'hui",
+        "hint": "Entrée pour demander, Échap pour effacer. N'écrivez aucune donnée patient.",
+        "copy": "Copier la réponse",
+        "copied": "Copié.",
+        "copy_failed": "Copie impossible : sélectionnez le texte à la main.",
+        "catalogue": "Tous les documents",
+        "filter_label": "Filtrer",
+        "filter_placeholder": "ex. : CRO, ordonnance, 2023",
+        "col_document": "Document",
+        "col_date": "Obligatoire depuis",
+        "col_dmp": "DMP",
+        "col_mss_pro": "MSS professionnels",
+        "col_mss_patient": "MSS patient",
+        "col_exclusions": "Exclusions",
+        "no_match": "Aucun document ne correspond.",
+        "footer": "Réponses tirées du texte de l'arrêté, citations à l'appui. En cas de doute, le texte "
+        "publié au Journal officiel fait foi.",
+        "lang_toggle": "English",
+        "lang_toggle_label": "Switch to English",
+        "catalogue_as_of": "Situation au {date}.",
+        "loading": "Recherche…",
+        "yes": "oui",
+        "no": "non",
+        "from": "à partir du {date}",
+        "ask_about": "Demander pour ce document",
+        "errors": {
+            "missing_question": "Écrivez une question.",
+            "question_too_long": "Question trop longue (2000 caractères au plus).",
+            "bad_date": "Date invalide : choisissez un jour entre 1970 et 2100.",
+            "unknown_document": "Document inconnu.",
+            "rate_limited": "Trop de demandes à la fois depuis votre réseau : patientez quelques "
+            "secondes, puis réessayez.",
+            "network": "Le service ne répond pas. Réessayez dans un instant.",
+            "other": "Le service n'a pas pu répondre.",
+        },
+        "privacy": "Votre question semble contenir des données patient ({kinds}). Elles ne sont ni "
+        "conservées ni journalisées ; évitez de les saisir.",
+        "kinds": {
+            "nir": "n° de sécurité sociale",
+            "ins": "INS",
+            "birth_date": "date de naissance",
+            "phone": "téléphone",
+            "email": "adresse e-mail",
+        },
+        "answer": {
+            "channels": "Canaux",
+            "exclusions": "Exclusions",
+            "quotes": "Le texte",
+            "more_quotes": "Autres extraits ({n})",
+            "caveats": "À savoir",
+            "candidates": "Plusieurs documents correspondent. Lequel ?",
+            "as_of": "Réponse au {date}",
+            "since": "obligatoire depuis le {date}",
+            "from": "obligatoire à partir du {date}",
+            "recipients": "Destinataires : {list}",
+            "applies": "s'applique à votre question",
+            "unverified": "à vérifier",
+            "read_source": "Lire sur {host}",
+        },
+    },
+    "en": {
+        "title": "DMP and secure messaging duties",
+        "subtitle": "French arrêté of 26 April 2022 (annex changed by the arrêté of 23 May 2024): which "
+        "documents go to the DMP, to other professionals and to the patient.",
+        "question_label": "Your question",
+        "placeholder": "E.g. lab report in the DMP?",
+        "ask": "Ask",
+        "date_label": "Answer as of",
+        "today": "today",
+        "hint": "Enter to ask, Esc to clear. Do not type any patient data.",
+        "copy": "Copy the answer",
+        "copied": "Copied.",
+        "copy_failed": "Could not copy: select the text by hand.",
+        "catalogue": "All documents",
+        "filter_label": "Filter",
+        "filter_placeholder": "e.g. op report, prescription, 2023",
+        "col_document": "Document",
+        "col_date": "Required since",
+        "col_dmp": "DMP",
+        "col_mss_pro": "Secure messaging, professionals",
+        "col_mss_patient": "Secure messaging, patient",
+        "col_exclusions": "Exclusions",
+        "no_match": "No document matches.",
+        "footer": "Answers drawn from the text of the arrêté, with quotes. When in doubt, the text published "
+        "in the Journal officiel prevails.",
+        "lang_toggle": "Français",
+        "lang_toggle_label": "Passer en français",
+        "catalogue_as_of": "As of {date}.",
+        "loading": "Searching…",
+        "yes": "yes",
+        "no": "no",
+        "from": "from {date}",
+        "ask_about": "Ask about this document",
+        "errors": {
+            "missing_question": "Type a question.",
+            "question_too_long": "Question too long (2000 characters at most).",
+            "bad_date": "Invalid date: pick a day between 1970 and 2100.",
+            "unknown_document": "Unknown document.",
+            "rate_limited": "Too many requests at once from your network: wait a few seconds, then try again.",
+            "network": "The service does not answer. Try again in a moment.",
+            "other": "The service could not answer.",
+        },
+        "privacy": "Your question seems to contain patient data ({kinds}). It is neither kept nor logged; "
+        "please avoid typing it.",
+        "kinds": {
+            "nir": "social security number",
+            "ins": "INS",
+            "birth_date": "date of birth",
+            "phone": "phone number",
+            "email": "e-mail address",
+        },
+        "answer": {
+            "channels": "Channels",
+            "exclusions": "Exclusions",
+            "quotes": "The text",
+            "more_quotes": "Other excerpts ({n})",
+            "caveats": "Good to know",
+            "candidates": "Several documents match. Which one?",
+            "as_of": "Answer as of {date}",
+            "since": "required since {date}",
+            "from": "required from {date}",
+            "recipients": "Recipients: {list}",
+            "applies": "applies to your question",
+            "unverified": "to be checked",
+            "read_source": "Read on {host}",
+        },
+    },
+}
+
+
+_PAGE_ANSWER_EXTRA = {
+    "fr": {
+        "copy": "Copier la réponse",
+        "copied": "Copié.",
+        "copy_failed": "Copie impossible : sélectionnez le texte à la main.",
+        "unverified_pill": "à vérifier",
+        "not_in_force": "à partir du {date}",
+        "planned": "prévu",
+        "exclusions": "Exclusions",
+        "excluded_here": "exclu ici",
+    },
+    "en": {
+        "copy": "Copy the answer",
+        "copied": "Copied.",
+        "copy_failed": "Could not copy: select the text by hand.",
+        "unverified_pill": "to be checked",
+        "not_in_force": "from {date}",
+        "planned": "planned",
+        "exclusions": "Exclusions",
+        "excluded_here": "excluded here",
+    },
+}
+_PAGE_UI_EXTRA = {
+    "fr": {
+        "unverified": "date à vérifier",
+        "not_in_force": "à partir du {date}",
+        "planned": "prévu à partir du {date}",
+        "hint": "Entrée pour demander, Échap pour effacer la question et revenir à aujourd'hui. N'écrivez aucune donnée patient.",
+    },
+    "en": {
+        "unverified": "date to be checked",
+        "not_in_force": "from {date}",
+        "planned": "due from {date}",
+        "hint": "Enter to ask, Esc to clear the question and go back to today. Do not type any patient data.",
+    },
+}
+
+
+def page_wording() -> dict[str, dict[str, object]]:
+    """Everything the helpdesk page writes, in both languages: its labels, the verdict names, the annex headings."""
+    out: dict[str, dict[str, object]] = {}
+    for lang in ("fr", "en"):
+        ui = dict(PAGE[lang])
+        ui.update(_PAGE_UI_EXTRA[lang])
+        answer = dict(ui.pop("answer"))  # type: ignore[call-overload]
+        answer.update(_PAGE_ANSWER_EXTRA[lang])
+        answer["verdicts"] = {v: labels[lang] for v, labels in VERDICT_LABELS.items()}
+        ui["answer"] = answer
+        out[lang] = ui
+    return out

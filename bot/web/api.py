@@ -17,6 +17,7 @@ from bot.privacy import find_identifiers
 from bot.serving import NO_STORE, healthz, metrics_endpoint
 from bot.web import metrics
 from bot.web.params import ApiError, parse_date, parse_document, parse_filter, parse_lang, parse_question, today
+from bot.wording import page_wording
 
 IDENTIFIERS_HEADER = "x-obligations-identifiers"
 # A question of this size is answered in about 0.1 ms: cheaper on the event loop than a hop to a
@@ -57,6 +58,11 @@ async def ask(request: Request) -> Response:
         # page can warn; a header keeps the JSON body identical to `obligations ask --json`.
         headers[IDENTIFIERS_HEADER] = ",".join(kinds)
     return JSONResponse(answer.to_json(), headers=headers)
+
+
+async def wording(request: Request) -> Response:
+    """The page's labels in French and English, from the one catalogue every front end uses (bot.wording)."""
+    return JSONResponse(page_wording(), headers={"cache-control": "public, max-age=300"})
 
 
 async def documents(request: Request) -> Response:

@@ -59,6 +59,7 @@ def create_app(
         Route("/", index, methods=["GET"]),
         Route("/api/ask", api.ask, methods=["GET"]),
         Route("/api/documents", api.documents, methods=["GET"]),
+        Route("/api/wording", api.wording, methods=["GET"]),
         Route("/healthz", api.healthz, methods=["GET"]),
         Route("/metrics", api.metrics_endpoint, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
