@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from bot.domain import DOCUMENT_IDS, Rulebook
+from bot.domain import Rulebook
 
 
 class DocumentSummary(BaseModel):
@@ -31,7 +31,7 @@ class DocumentSummary(BaseModel):
 
 def summarise(rulebook: Rulebook, day: dt.date, lang: str = "fr") -> list[DocumentSummary]:
     out = []
-    for doc in DOCUMENT_IDS:
+    for doc in rulebook.documents:
         version, row, in_force = rulebook.row_at(doc, day)
         info = rulebook.documents[doc]
         out.append(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.domain import CHANNEL_IDS, DOCUMENT_IDS, Citation, Rulebook
+from bot.domain import CHANNEL_IDS, Citation, Rulebook
 from bot.loading import Problem
 
 _WS = re.compile(r"\s+")
@@ -58,10 +58,6 @@ def citation_problem(rulebook: Rulebook, citation: Citation) -> str | None:
 
 def check_rulebook(rulebook: Rulebook) -> list[Problem]:
     problems: list[Problem] = []
-    catalogue_file = "rules/catalogue.yaml"
-    missing = set(DOCUMENT_IDS) - set(rulebook.documents)
-    for doc in sorted(missing):
-        problems.append(Problem(catalogue_file, "document missing from the catalogue", doc, "documents"))
     seen_versions: dict[str, str] = {}
     listed: set[str] = set()
     for version in rulebook.versions:
@@ -145,10 +141,10 @@ def check_rulebook(rulebook: Rulebook) -> list[Problem]:
                 problems.append(
                     Problem(version.file, "an unverified row must say why in a caveat", row.document, f"{where}.caveat")
                 )
-    for doc in sorted(set(DOCUMENT_IDS) - listed):
+    for doc in sorted(set(rulebook.documents) - listed):
         problems.append(Problem("rules/", "no rule file lists this document", doc))
     # A later text must not move a document's date earlier than the text itself applies, silently.
-    for doc in DOCUMENT_IDS:
+    for doc in rulebook.documents:
         rows = sorted(
             ((v, r) for v in rulebook.versions for r in v.rows if r.document == doc), key=lambda vr: vr[0].applies_from
         )

@@ -173,7 +173,7 @@ def _verdict_for(
             label=rulebook.exclusions[ex.id].label(lang),
             quote=ex.citation.excerpt,
             source=ex.citation.source,
-            applies=ex.id in query.situations and not (ex.id == "sejour_hospitalier" and query.outside_hospital),
+            applies=ex.id in query.situations and not (_is_setting(rulebook, ex.id) and query.outside_hospital),
         )
         for ex in row.exclusions
     ]
@@ -186,20 +186,16 @@ def _verdict_for(
     for ch in row.channels:
         if ch.note and (not asked or ch.channel in query.channels):
             caveats.append(ch.note(lang))
-    if not version.applies_from_verified and version.applies_from <= day and _matters(version, day, query):
+    if not version.applies_from_verified and version.applies_from <= day and _matters(version, day, query, rulebook):
         caveats.append(
             W.text("version_date_unverified", lang, title=version.title, date=W.date(version.applies_from, lang))
         )
     for ex in exclusions:
         if ex.id in query.situation_hints:
             caveats.append(W.text("situation_maybe", lang, quote=ex.quote))
-    if (
-        "sejour_hospitalier" in query.situations
-        and query.outside_hospital
-        and any(e.id == "sejour_hospitalier" for e in exclusions)
-    ):
-        quote = next(e.quote for e in exclusions if e.id == "sejour_hospitalier")
-        caveats.append(W.text("hospital_and_outside", lang, quote=quote))
+    for ex in exclusions:
+        if ex.id in query.situations and query.outside_hospital and _is_setting(rulebook, ex.id):
+            caveats.append(W.text("hospital_and_outside", lang, quote=ex.quote))
     for situation in query.situations:
         if situation not in {e.id for e in exclusions}:
             caveats.append(
@@ -210,14 +206,10 @@ def _verdict_for(
                     situation=rulebook.exclusions[situation].label(lang),
                 )
             )
-    if (
-        "genetique_constitutionnelle" in query.situations
-        and "genetique_constitutionnelle" not in {e.id for e in exclusions}
-        and doc == "cr-biologie"
-    ):
-        later = rulebook.next_change(doc, day)
-        if later:
-            caveats.append(W.text("genetics_later", lang, date=W.date(later.applies_from, lang)))
+    later = rulebook.next_change(doc, day)
+    if later and any(s not in {e.id for e in exclusions} and s in _exclusions_of(later, doc) for s in query.situations):
+        # the situation asked about is excluded only by a later text (constitutional genetics, 2024)
+        caveats.append(W.text("genetics_later", lang, date=W.date(later.applies_from, lang)))
     if (
         query.date
         and query.date.granularity != "day"
@@ -249,10 +241,28 @@ def _verdict_for(
     return _base(question, query, day, rulebook, verdict="obligatoire", citations=quotes, caveats=caveats, **common)
 
 
-def _matters(version: RuleVersion, day: dt.date, query: Query) -> bool:
+def _matters(version: RuleVersion, day: dt.date, query: Query, rulebook: Rulebook) -> bool:
     """The unverified start date of a text matters near that date, or when the question turns on what it changed."""
     near = day < version.applies_from.replace(year=version.applies_from.year + 1)
-    return near or "genetique_constitutionnelle" in query.situations
+    return near or bool(set(query.situations) & _new_exclusions(version, rulebook))
+
+
+def _exclusions_of(version: RuleVersion, doc: str) -> set[str]:
+    return {e.id for r in version.rows if r.document == doc for e in r.exclusions}
+
+
+def _new_exclusions(version: RuleVersion, rulebook: Rulebook) -> set[str]:
+    """Exclusions this text is the first to lay down."""
+    earlier = {
+        e.id for v in rulebook.versions if v.applies_from < version.applies_from for r in v.rows for e in r.exclusions
+    }
+    return {e.id for r in version.rows for e in r.exclusions} - earlier
+
+
+def _is_setting(rulebook: Rulebook, exclusion: str) -> bool:
+    """Whether the exclusion is about where the act is done (so « à faire en ville » speaks against it)."""
+    info = rulebook.exclusions.get(exclusion)
+    return info is not None and info.kind == "setting"
 
 
 def _channels(row: Row, query: Query, rulebook: Rulebook, lang: str) -> list[ChannelDuty]:

@@ -12,25 +12,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-DOCUMENT_IDS: tuple[str, ...] = (
-    "cr-biologie",
-    "cr-imagerie",
-    "prescription-produits-sante",
-    "cr-operatoire",
-    "prescription-biologie",
-    "demande-imagerie",
-    "certificats-declarations",
-    "courriers",
-    "lettre-liaison-entree",
-    "lettre-liaison-sortie",
-)
 CHANNEL_IDS: tuple[str, ...] = ("dmp", "mss_professionnels", "mss_patient")
-EXCLUSION_IDS: tuple[str, ...] = ("sejour_hospitalier", "entente_prealable", "genetique_constitutionnelle")
 
-SourceKind = Literal["officiel", "reproduction", "presse"]
-DocumentId = Literal[DOCUMENT_IDS]  # type: ignore[valid-type]
+SourceKind = Literal["officiel", "reproduction", "communique", "presse"]
 ChannelId = Literal[CHANNEL_IDS]  # type: ignore[valid-type]
-ExclusionId = Literal[EXCLUSION_IDS]  # type: ignore[valid-type]
+ExclusionKind = Literal["setting", "condition", "content"]
 Lang = Literal["fr", "en"]
 
 
@@ -82,14 +68,14 @@ class Channel(Frozen):
 class Exclusion(Frozen):
     """A named situation in which the obligation does not apply, with the words that say so."""
 
-    id: ExclusionId
+    id: str = Field(description="an exclusion id of the catalogue (checked at load time)")
     citation: Citation
 
 
 class Row(Frozen):
     """What one legal text says of one document."""
 
-    document: DocumentId
+    document: str = Field(description="a document id of the catalogue (checked at load time)")
     wording: str = Field(description="the official designation of the document in this text")
     effective_date: dt.date
     condition: str | None = Field(default=None, description="a condition on the document itself")
@@ -118,10 +104,14 @@ class RuleVersion(Frozen):
 class DocumentInfo(Frozen):
     """What a document is, independent of any text: its nature × domain and its DMP type code."""
 
-    id: DocumentId
+    id: str
     nature: str
     domain: str | None = None
     phase: str | None = None
+    named_with_phase: list[str] = Field(
+        default_factory=list,
+        description="other natures that name this document with its phase (« courrier de sortie »)",
+    )
     title: Localised
     type_code: str
     type_code_display: str
@@ -135,7 +125,10 @@ class ChannelInfo(Frozen):
 
 
 class ExclusionInfo(Frozen):
-    id: ExclusionId
+    """A situation the law excludes; its kind says how a question can speak for or against it."""
+
+    id: str
+    kind: ExclusionKind
     label: Localised
 
 

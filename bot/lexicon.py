@@ -57,6 +57,9 @@ class Lexicon:
     language: dict[str, frozenset[str]]
     default_domain: dict[str, Any]
     domain_endings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    ending_natures: dict[str, str] = field(default_factory=dict)
+    clinical_domains: frozenset[str] = frozenset()
+    measured_domains: frozenset[str] = frozenset()
     asker_after: frozenset[str] = frozenset()
     vocabulary: list[str] = field(default_factory=list)
     _index_full: dict[str, list[Entry]] = field(default_factory=dict)
@@ -133,8 +136,8 @@ class Lexicon:
             for domain, endings in self.domain_endings.items():
                 if tok.endswith(endings):
                     out.append(Match("domain", domain, i, i + 1, 1.0, 0))
-                    if domain == "produits_sante":
-                        out.append(Match("implied", "prescription", i, i + 1, 1.0, 0))
+                    if domain in self.ending_natures:
+                        out.append(Match("implied", self.ending_natures[domain], i, i + 1, 1.0, 0))
                     break
         return out
 
@@ -284,4 +287,7 @@ def load_lexicon(path: Path) -> Lexicon:
             domain: tuple(fold(x) for x in endings) for domain, endings in (data.get("domain_endings") or {}).items()
         },
         asker_after=frozenset(fold(w) for w in data.get("asker_after") or []),
+        ending_natures={str(k): str(v) for k, v in (data.get("ending_natures") or {}).items()},
+        clinical_domains=frozenset(str(d) for d in data.get("clinical_domains") or []),
+        measured_domains=frozenset(str(d) for d in data.get("measured_domains") or []),
     )

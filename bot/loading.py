@@ -160,6 +160,25 @@ def _load_catalogue(path: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _check_ids(path: Path, version: RuleVersion, catalogue: dict[str, dict[str, Any]]) -> None:
+    """Documents and exclusions are named by the catalogue: a text may only use ids it defines."""
+    for i, row in enumerate(version.rows):
+        if row.document not in catalogue["documents"]:
+            known = ", ".join(catalogue["documents"])
+            raise RuleFileError(
+                path, f"unknown document id {row.document!r} (the catalogue has: {known})", field=f"rows.{i}.document"
+            )
+        for j, ex in enumerate(row.exclusions):
+            if ex.id not in catalogue["exclusions"]:
+                known = ", ".join(catalogue["exclusions"])
+                raise RuleFileError(
+                    path,
+                    f"unknown exclusion id {ex.id!r} (the catalogue has: {known})",
+                    row.document,
+                    f"rows.{i}.exclusions.{j}.id",
+                )
+
+
 def load_rulebook(
     rules_dir: Path | str = DEFAULT_RULES_DIR, knowledge_dir: Path | str = DEFAULT_KNOWLEDGE_DIR
 ) -> Rulebook:
@@ -180,6 +199,7 @@ def load_rulebook(
             version = RuleVersion.model_validate({**data, "file": str(path)})
         except ValidationError as exc:
             raise _validation_error(path, data, exc) from None
+        _check_ids(path, version, catalogue)
         versions.append(version)
     return Rulebook(
         versions=versions,

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.check import check_rulebook, fold
-from bot.domain import DOCUMENT_IDS
+from bot.loading import DEFAULT_RULES_DIR, read_yaml
 
 D = dt.date
 ALL = {"dmp", "mss_professionnels", "mss_patient"}
@@ -37,9 +37,10 @@ FACTS = [
 ]
 
 
-def test_exactly_the_ten_documents(engine):
-    assert set(engine.rulebook.documents) == set(DOCUMENT_IDS)
-    assert len(DOCUMENT_IDS) == 10
+def test_the_documents_are_those_of_the_catalogue_in_its_order(engine):
+    catalogue = list(read_yaml(DEFAULT_RULES_DIR / "catalogue.yaml")["documents"])
+    assert list(engine.rulebook.documents) == catalogue
+    assert len(catalogue) == 10
 
 
 @pytest.mark.parametrize("doc,effective,ex2022,ex2024,code", FACTS)

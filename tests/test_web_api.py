@@ -12,11 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.domain import DOCUMENT_IDS
 from bot.engine import Engine
+from bot.loading import DEFAULT_RULES_DIR, read_yaml
 from bot.web.app import create_app
 
 DAY = "2025-06-01"
+CATALOGUE_IDS = list(read_yaml(DEFAULT_RULES_DIR / "catalogue.yaml")["documents"])
 
 
 @pytest.fixture(scope="module")
@@ -133,7 +134,7 @@ async def test_documents_lists_the_ten_documents_with_dates_and_channels(client)
     response = await client.get("/api/documents", params={"date": DAY})
     assert response.status_code == 200
     documents = response.json()
-    assert [d["id"] for d in documents] == list(DOCUMENT_IDS)
+    assert [d["id"] for d in documents] == CATALOGUE_IDS
     cro = next(d for d in documents if d["id"] == "cr-operatoire")
     assert cro["effective_date"] == "2023-12-31"
     assert set(cro["channels"]) == {"dmp", "mss_professionnels", "mss_patient"}
@@ -233,7 +234,7 @@ def test_the_page_script_never_writes_html():
 @given(
     q=st.one_of(st.none(), st.text(max_size=2100), st.sampled_from(["CR bio ?", "compte rendu ?", "\x00", "é" * 2001])),
     date=st.one_of(st.none(), st.text(max_size=12), st.dates().map(dt.date.isoformat)),
-    document=st.one_of(st.none(), st.text(max_size=30), st.sampled_from(DOCUMENT_IDS)),
+    document=st.one_of(st.none(), st.text(max_size=30), st.sampled_from(CATALOGUE_IDS)),
 )
 async def test_no_input_makes_the_server_fail(app, q, date, document):
     params = {k: v for k, v in {"q": q, "date": date, "document": document}.items() if v is not None}

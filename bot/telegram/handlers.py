@@ -29,7 +29,6 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
 from bot.answer import Answer
-from bot.domain import DOCUMENT_IDS
 from bot.observability import log_event, record_answer, record_telegram_error
 from bot.privacy import find_identifiers
 from bot.render.html import esc, render_catalogue_html, render_html, render_sources_html
@@ -296,7 +295,7 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if (
         len(parts) != 3
         or parts[0] != "doc"
-        or parts[1] not in DOCUMENT_IDS
+        or parts[1] not in svc.engine.rulebook.documents
         or remembered is None
         or str(remembered.nonce) != parts[2]
     ):
@@ -370,12 +369,12 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     """/document <id>: one document in full, as of today."""
     svc = services(context)
     lang = _lang(update)
-    ids = "\n".join(f"<code>{esc(d)}</code>" for d in DOCUMENT_IDS)
+    ids = "\n".join(f"<code>{esc(d)}</code>" for d in svc.engine.rulebook.documents)
     if not context.args:
         await update.effective_message.reply_text(T.text("document_usage", lang, ids=ids), parse_mode=ParseMode.HTML)
         return
     doc = context.args[0].strip().lower()
-    if doc not in DOCUMENT_IDS:
+    if doc not in svc.engine.rulebook.documents:
         await update.effective_message.reply_text(T.text("document_unknown", lang, ids=ids), parse_mode=ParseMode.HTML)
         return
     started = time.perf_counter()

@@ -91,7 +91,6 @@ def webhook_app(application: Application, secret: str) -> Starlette:
     JSON and the same metrics whichever command runs. The application must be bootstrapped
     (`bot.telegram.lifecycle.bootstrap`); it processes updates for the app's lifetime.
     """
-    from bot.domain import DOCUMENT_IDS
     from bot.web import api
 
     @contextlib.asynccontextmanager
@@ -107,5 +106,5 @@ def webhook_app(application: Application, secret: str) -> Starlette:
         ],
         lifespan=lifespan,
     )
-    app.state.document_ids = frozenset(DOCUMENT_IDS)
+    app.state.document_ids = frozenset(application.bot_data["services"].engine.rulebook.documents)
     return app

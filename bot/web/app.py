@@ -18,7 +18,6 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.domain import DOCUMENT_IDS
 from bot.web import api, telegram_bridge
 from bot.web.middleware import INTERNAL_ERROR_BODY, AccessLogMiddleware, SecurityHeadersMiddleware, known_paths
 
@@ -92,5 +91,5 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.engine = engine
-    app.state.document_ids = frozenset(DOCUMENT_IDS)
+    app.state.document_ids = frozenset(engine.rulebook.documents)
     return app
