@@ -14,8 +14,12 @@ import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.answer import VERDICTS
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
 
 SINGLE = {"obligatoire", "pas_encore_en_vigueur", "exclu", "a_verifier"}
 DATED = SINGLE | {"non_liste"}  # verdicts whose date matters: the row answered depends on it
@@ -172,7 +176,7 @@ def _span(text: str) -> tuple[dt.date, dt.date]:
     return day, day
 
 
-def evaluate(engine, cases: list[Case]) -> list[Outcome]:
+def evaluate(engine: Engine, cases: list[Case]) -> list[Outcome]:
     out = []
     known = engine.rulebook.channels
     for c in cases:
@@ -222,7 +226,7 @@ def report(outcomes: list[Outcome]) -> str:
         lines.append(f"right verdict but wrong date asked: {wrong_date}; wrong channel asked: {wrong_channel}")
     by_verdict: dict[str, list[bool]] = defaultdict(list)
     by_doc: dict[str, list[bool]] = defaultdict(list)
-    confusion: Counter = Counter()
+    confusion: Counter[tuple[str, str]] = Counter()
     for o in outcomes:
         by_verdict[o.case.verdict].append(o.ok)
         for d in o.case.documents[:1]:
@@ -256,7 +260,7 @@ def report(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def run_eval(engine, path: str, date: dt.date | None) -> int:
+def run_eval(engine: Engine, path: str, date: dt.date | None) -> int:
     try:
         cases = read_cases(path, date)
         outcomes = evaluate(engine, cases)
