@@ -1,8 +1,9 @@
 """`obligations eval FILE`: accuracy on a labelled TSV (question, date, verdict, documents, note).
 
-A row is right when the verdict matches and: for a verdict about one document, the first document is
-the expected one; for `ambigu`, every expected candidate is offered; for `non_liste`/`hors_sujet`,
-no document is named.
+A row is right when the verdict matches and: for a verdict about one document (`a_verifier` included),
+the first document is the expected one; for `ambigu`, every expected candidate is offered; for
+`non_liste`, the first document is the expected one when the row names one (a document removed from the
+list, or added later) and no document is named when it does not; for `hors_sujet`, no document is named.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 
 from bot.answer import VERDICTS
 
-SINGLE = {"obligatoire", "pas_encore_en_vigueur", "exclu"}
+SINGLE = {"obligatoire", "pas_encore_en_vigueur", "exclu", "a_verifier"}
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class Outcome:
             return (
                 not c.documents or (bool(self.documents) and self.documents[0] == c.documents[0]) or not self.documents
             )
+        if c.verdict == "non_liste" and c.documents:
+            return bool(self.documents) and self.documents[0] == c.documents[0]
         return not self.documents
 
 

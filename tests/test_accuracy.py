@@ -27,6 +27,7 @@ def test_labelled_set_covers_every_verdict_and_english():
         "exclu",
         "non_concerne",
         "non_liste",
+        "a_verifier",
         "ambigu",
         "hors_sujet",
     }
