@@ -1,8 +1,9 @@
 """`obligations eval FILE`: accuracy on a labelled TSV (question, date, verdict, documents, note).
 
-A row is right when the verdict matches and: for a verdict about one document, the first document is
-the expected one; for `ambigu`, every expected candidate is offered; for `non_liste`/`hors_sujet`,
-no document is named.
+A row is right when the verdict matches and: for a verdict about one document (`a_verifier` included),
+the first document is the expected one; for `ambigu`, every expected candidate is offered; for
+`non_liste`, the first document is the expected one when the row names one (a document removed from the
+list, or added later) and no document is named when it does not; for `hors_sujet`, no document is named.
 """
 
 from __future__ import annotations
