@@ -17,6 +17,7 @@ from bot import wording as W
 from bot.answer import Answer, Cell, ChannelDuty, Quote
 
 ANSWERED = ("obligatoire", "pas_encore_en_vigueur", "exclu")  # verdicts about one listed document at a date
+WITH_CHANNELS = ANSWERED + ("a_verifier",)  # what to do is shown (for a_verifier: if the duty applies)
 DATED = ANSWERED + ("non_concerne", "non_liste", "a_verifier")  # verdicts that may change with the date
 ICONS = {
     "obligatoire": "✅",
@@ -130,7 +131,12 @@ def headline(answer: Answer) -> str:
     elif v == "ambigu":
         line = W.text("head.ambigu_one" if len(answer.candidates) == 1 else "head.ambigu", lang)
     elif v == "a_verifier" and title:
-        line = W.text("head.a_verifier_title", lang, title=title)
+        return W.text("a_verifier", lang, day=W.date(answer.date, lang), title=title)  # says its date itself
+    elif v == "non_liste" and answer.documents and title:
+        if answer.effective_date:  # taken off the list by a later text
+            line = W.text("non_liste_removed", lang, effective=effective, title=title)
+        else:  # added only by a later text
+            return W.text("non_liste_document", lang, day=W.date(answer.date, lang), title=title)
     else:
         line = W.text("head." + v, lang, title=title)
     if shows_date(answer):
@@ -152,20 +158,25 @@ def channel_line(channel: ChannelDuty, lang: str, row_verified: bool = True) -> 
 
 def channel_lines(answer: Answer) -> list[tuple[bool, str]]:
     """(asked, line) for each channel, the channel asked about first; none unless the verdict is about a row."""
-    if answer.verdict not in ANSWERED:
+    if answer.verdict not in WITH_CHANNELS or not answer.documents:
         return []
     ordered = sorted(answer.channels, key=lambda c: not c.asked)
     return [(c.asked, channel_line(c, answer.lang, answer.verified)) for c in ordered]
 
 
 def todo_title(answer: Answer) -> str:
-    key = {"obligatoire": "todo", "pas_encore_en_vigueur": "todo_if", "exclu": "todo_otherwise"}[answer.verdict]
+    key = {
+        "obligatoire": "todo",
+        "pas_encore_en_vigueur": "todo_if",
+        "exclu": "todo_otherwise",
+        "a_verifier": "todo_if_due",
+    }[answer.verdict]
     return W.text(key, answer.lang)
 
 
 def exclusion_line(answer: Answer) -> str:
     """The exclusion that applies; else, the ones that could (labels only: the row's quote shows their words)."""
-    if answer.verdict not in ANSWERED or not answer.exclusions:
+    if answer.verdict not in WITH_CHANNELS or not answer.exclusions:
         return ""
     applying = [e.label for e in answer.exclusions if e.applies]
     if applying:
