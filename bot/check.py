@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from bot.domain import CHANNEL_IDS, Citation, Rulebook
+from bot.domain import CHANNEL_IDS, Citation, Row, Rulebook, RuleVersion
 from bot.lexicon_check import id_problems, naming_problems
 from bot.loading import Problem, read_yaml_lines
 
@@ -179,7 +179,7 @@ def check_rulebook(rulebook: Rulebook) -> list[Problem]:
     return problems
 
 
-def _change_problems(rulebook: Rulebook, version, row, where: str) -> list[Problem]:
+def _change_problems(rulebook: Rulebook, version: RuleVersion, row: Row, where: str) -> list[Problem]:
     """A removal or an unsettled row rests on quotes too, and its dates on what they say."""
     problems: list[Problem] = []
     if row.removed:

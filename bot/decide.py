@@ -8,6 +8,7 @@ Pure: no I/O, the rulebook is passed in. Wording of the law comes from the ruleb
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from bot.answer import Answer, Candidate, ChannelDuty, Context, ExclusionNote, Quote
 from bot.domain import Citation, Row, Rulebook, RuleVersion
@@ -42,7 +43,7 @@ def _context(query: Query, documents: list[str], rulebook: Rulebook) -> Context:
     )
 
 
-def _base(question: str, query: Query, day: dt.date, rulebook: Rulebook, **fields) -> Answer:
+def _base(question: str, query: Query, day: dt.date, rulebook: Rulebook, **fields: Any) -> Answer:
     documents = fields.pop("documents", [])
     return Answer(
         question=question,
@@ -379,9 +380,9 @@ def _verdict_for(
             question, query, day, rulebook, verdict="pas_encore_en_vigueur", citations=quotes, caveats=caveats, **common
         )
     if applying:
-        for ex in row.exclusions:
-            if ex.id in {e.id for e in applying}:
-                _add(quotes, _quote(rulebook, ex.citation))
+        for exclusion in row.exclusions:
+            if exclusion.id in {e.id for e in applying}:
+                _add(quotes, _quote(rulebook, exclusion.citation))
         return _base(question, query, day, rulebook, verdict="exclu", citations=quotes, caveats=caveats, **common)
     if unsettled:
         for cit in unsettled.citations:
