@@ -74,6 +74,23 @@ class Quote(Value):
     cells: list[Cell] = Field(default_factory=list)
 
 
+class Note(Value):
+    """A caveat as the engine decides it: a code and its parameters, never a sentence.
+
+    `bot.wording.note` turns it into a sentence in the answer's language (dates are ISO here, written out
+    there); every front end reads the same catalogue. Parameters hold the data's own words (titles, labels,
+    the quoted text), already in the answer's language."""
+
+    code: str
+    params: dict[str, str] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, code: str, **params: object) -> Note:
+        return cls(
+            code=code, params={k: v.isoformat() if isinstance(v, dt.date) else str(v) for k, v in params.items()}
+        )
+
+
 class Candidate(Value):
     id: str
     title: str
@@ -104,7 +121,8 @@ class Answer(Value):
     channels: list[ChannelDuty] = Field(default_factory=list)
     exclusions: list[ExclusionNote] = Field(default_factory=list)
     citations: list[Quote] = Field(default_factory=list)
-    caveats: list[str] = Field(default_factory=list)
+    caveats: list[str] = Field(default_factory=list)  # the notes as sentences in `lang` (bot.render.present)
+    notes: list[Note] = Field(default_factory=list)  # the caveats as codes with parameters, from `decide`
     text: str = ""
     headline: str = ""  # line 1 of every rendering: the verdict, the document, the date when not today
     title: str | None = None

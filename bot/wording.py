@@ -8,6 +8,10 @@ never touches the engine.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 MONTHS_FR = [
     "janvier",
@@ -96,6 +100,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "excluded_here": {"fr": "Exclu ici : {labels}.", "en": "Excluded here: {labels}."},
     "except": {"fr": "Sauf : {labels}.", "en": "Except: {labels}."},
     "more_quotes": {"fr": "Autres extraits", "en": "Other excerpts"},
+    "about_sources": {"fr": "Sur les sources", "en": "About the sources"},
     "colon": {"fr": " : ", "en": ": "},
     # console
     "console.pick": {"fr": "Tapez le numéro du document.", "en": "Type the number of the document."},
@@ -186,7 +191,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Your question also mentions: {title}. Ask about it separately for an answer on that document.",
     },
     "version_date_unverified": {
-        "fr": "Réponse fondée sur le texte « {title} », appliqué ici à partir du {date} (date de signature) : sa date de publication au Journal officiel n'a pas pu être vérifiée.",
+        "fr": "Réponse fondée sur « {title} », appliqué ici à partir du {date} (date de signature) : sa date de publication au Journal officiel n'a pas pu être vérifiée.",
         "en": "Answer based on « {title} », applied here from {date} (date of signature): its date of publication in the Journal officiel could not be verified.",
     },
     "situation_not_excluding": {
@@ -282,6 +287,43 @@ KINDS = {
 def text(key: str, lang: str, **values: str) -> str:
     template = TEXTS[key]["en" if lang == "en" else "fr"]
     return template.format(**values) if values else template
+
+
+# Notes about how far the sources go (a row carried over, a date of signature, a press source): their
+# hedge is on line 1 already ("date à vérifier", "À vérifier"), so the phone shows them in the fold.
+ABOUT_SOURCES = frozenset(
+    {
+        "row_caveat",
+        "channel_note",
+        "unsettled_note",
+        "settled_note",
+        "version_date_note",
+        "version_date_unverified",
+        "covers_from_press",
+    }
+)
+NOTES_FROM_DATA = {"row_caveat", "channel_note", "unsettled_note", "settled_note", "version_date_note"}
+_SHORT_TITLES = {"version", "list", "title_of_text"}
+
+
+def note(value: Any, lang: str) -> str:
+    """A note (code and parameters, from `decide`) as a sentence: ISO dates written out, source kinds named,
+    texts' long titles shortened; a note whose words come from the rules (`text`) is those words."""
+    from bot.render.shape import short_title
+
+    params: dict[str, str] = {}
+    for key, raw in value.params.items():
+        if _ISO.fullmatch(raw):
+            params[key] = date(dt.date.fromisoformat(raw), lang)
+        elif key == "sources":
+            params[key] = join([kind(k, lang) for k in raw.split(",") if k], lang)
+        elif key in _SHORT_TITLES:
+            params[key] = short_title(raw)
+        else:
+            params[key] = raw
+    if value.code in NOTES_FROM_DATA:
+        return params.get("text", "")
+    return text(value.code, lang, **params)
 
 
 def annex_headings(lang: str) -> tuple[str, ...]:

@@ -354,7 +354,7 @@ def test_the_filter_reads_names_abbreviations_and_dates_as_the_engine_does(visit
     page.locator("#filter").fill("2022")
     expect(rows).to_have_count(3)
     page.locator("#filter").press("Escape")
-    expect(rows).to_have_count(10)
+    expect(rows).to_have_count(9)
 
 
 def test_escape_clears_the_question_and_goes_back_to_today(visit):

@@ -188,17 +188,28 @@ def _primary(a: Answer) -> list[Block]:
 
 
 def _caveats(a: Answer) -> list[Block]:
-    return [line(f"⚠️ {esc(c)}") for c in a.caveats]
+    shown, _ = shape.caveats(a)
+    return [line(f"⚠️ {esc(c)}") for c in shown]
 
 
 def _secondary(a: Answer) -> list[Block]:
-    """The other quotes in one expandable blockquote; each source linked once in the whole answer."""
+    """Notes about the sources, then the other quotes, in one expandable blockquote; each source linked once."""
     primary, rest = shape.quotes(a)
-    if not rest:
+    _, folded = shape.caveats(a)
+    if not rest and not folded:
         return []
     linked = {primary.source} if primary else set()
-    parts = [f"<b>{esc(W.text('more_quotes', a.lang))}</b>"]
-    raw = [W.text("more_quotes", a.lang)]
+    parts: list[str] = []
+    raw: list[str] = []
+    if folded:
+        parts.append(f"<b>{esc(W.text('about_sources', a.lang))}</b>")
+        raw.append(W.text("about_sources", a.lang))
+        for c in folded:
+            parts.append(f"⚠️ {esc(c)}")
+            raw.append(f"⚠️ {c}")
+    if rest:
+        parts.append(f"<b>{esc(W.text('more_quotes', a.lang))}</b>")
+        raw.append(W.text("more_quotes", a.lang))
     for q in rest:
         text = shape.quote_text(q, a.lang)
         parts.append(esc(text))

@@ -1,4 +1,5 @@
-"""Fill an Answer's presentation fields (line 1, the primary quote, short titles, headed cells, the text).
+"""Fill an Answer's presentation fields (line 1, the caveats as sentences, the primary quote, short titles,
+headed cells, the text).
 
 The engine calls this once after `decide`, so every front end — the JSON of `/api/ask` and `ask --json`
 read by the page, Telegram, the console — shows the same line 1 and the same primary quote.
@@ -6,6 +7,7 @@ read by the page, Telegram, the console — shows the same line 1 and the same p
 
 from __future__ import annotations
 
+from bot import wording as W
 from bot.answer import Answer
 from bot.render import shape
 from bot.render.text import render_text
@@ -23,5 +25,6 @@ def present(answer: Answer) -> Answer:
         )
         for q in answer.citations
     ]
-    shown = answer.model_copy(update={"citations": citations, "headline": shape.headline(answer)})
+    caveats = [W.note(n, answer.lang) for n in answer.notes] if answer.notes else list(answer.caveats)
+    shown = answer.model_copy(update={"citations": citations, "headline": shape.headline(answer), "caveats": caveats})
     return shown.model_copy(update={"text": render_text(shown)})

@@ -195,3 +195,16 @@ def quote_text(quote: Quote, lang: str) -> str:
 def source_line(quote: Quote, lang: str) -> str:
     extra = kind(quote, lang)
     return short_title(quote.title) + (f" ({extra})" if extra else "")
+
+
+def caveats(answer: Answer) -> tuple[list[str], list[str]]:
+    """(shown, folded): the caveats about the question stay in view; those about how far the sources go
+    (their hedge is on line 1) go in the fold. Sentences come from the notes when there are any."""
+    if not answer.notes:
+        return list(answer.caveats), []
+    sentences = (
+        answer.caveats if len(answer.caveats) == len(answer.notes) else [W.note(n, answer.lang) for n in answer.notes]
+    )
+    shown = [c for n, c in zip(answer.notes, sentences, strict=True) if n.code not in W.ABOUT_SOURCES]
+    folded = [c for n, c in zip(answer.notes, sentences, strict=True) if n.code in W.ABOUT_SOURCES]
+    return shown, folded

@@ -52,8 +52,9 @@ def render_text(answer: Answer) -> str:
     elif answer.verdict == "hors_sujet":
         out.append(W.text("examples", lang))
     out.extend(_quote_lines(answer))
-    if answer.caveats:
+    shown, folded = shape.caveats(answer)
+    if shown or folded:
         out.append("")
-        out.extend(f"! {c}" for c in answer.caveats)
+        out.extend(f"! {c}" for c in shown + folded)  # plain text has no fold: all of them, the question's first
     out.extend(_secondary_lines(answer))
     return "\n".join(out).strip()

@@ -34,7 +34,7 @@ def docs_screenshot(browser, base_url: str, path: Path) -> None:
     page = browser.new_page(viewport={"width": 390, "height": 1100}, device_scale_factor=1, locale="fr-FR")
     try:
         page.goto(base_url + "/")
-        page.locator("#documents tbody tr").nth(9).wait_for()
+        page.locator("#documents tbody tr").nth(8).wait_for()
         page.keyboard.type(DOCS_QUESTION)
         expect(page.locator("#verdict")).to_have_text("Obligatoire")
         page.wait_for_timeout(300)

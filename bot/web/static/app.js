@@ -435,7 +435,7 @@
       const dateCell = el("td", { attrs: { "data-label": t.col_date } }, [
         document.createTextNode(inForce ? date : fill(t.not_in_force, { date })),
       ]);
-      if (summary.verified === false) dateCell.append(el("span", { className: "flag flag-unverified", text: t.unverified }));
+      if (summary.verified === false || summary.status === "a_verifier") dateCell.append(el("span", { className: "flag flag-unverified", text: t.unverified }));
       const askButton = el("button", {
         className: "doc-link", text: title,
         attrs: { type: "button", title: t.ask_about },
