@@ -22,16 +22,7 @@ from bot.settings import SettingsError, load_settings
 
 WIDTH = 100
 
-HELP = """\
-Posez une question en français ou en anglais, par exemple :
-  compte rendu de biologie dans le DMP ?
-  et au patient ?            (une question de suite garde le document précédent)
-Commandes :
-  :date 2023-06-01   répondre à cette date      :date   revenir à aujourd'hui
-  :liste             tous les documents          :aide   cette aide
-  :quitter           sortir (ou Ctrl-D)
-Après une question ambiguë, tapez le numéro du document voulu.
-L'historique reste en mémoire : rien n'est écrit sur le disque."""
+HELP = W.console("help")
 
 
 def today() -> dt.date:
@@ -88,7 +79,7 @@ def _channel_names(summary: Any) -> str:
 
 
 def format_catalogue(summaries: list[Any], day: dt.date) -> str:
-    lines = [f"Documents au {_date_text(day)} :"]
+    lines = [W.console("list_head", date=_date_text(day))]
     for s in summaries:
         title = s.title
         effective = _date_text(s.effective_date) if s.effective_date else "—"
@@ -147,16 +138,16 @@ class Session:
         elif name == "date":
             if not rest:
                 self.date = None
-                self.out(f"Date : aujourd'hui ({_date_text(today())}).")
+                self.out(W.console("date_today", date=_date_text(today())))
             else:
                 try:
                     self.date = dt.date.fromisoformat(rest)
                 except ValueError:
-                    self.out(f"Date invalide : {rest!r} (attendu AAAA-MM-JJ, par exemple 2023-06-01).")
+                    self.out(W.console("date_bad", value=repr(rest)))
                 else:
-                    self.out(f"Date : {_date_text(self.date)}.")
+                    self.out(W.console("date_set", date=_date_text(self.date)))
         else:
-            self.out(f"Commande inconnue : :{name}. Tapez :aide.")
+            self.out(W.console("unknown_command", name=name))
         return True
 
 
@@ -173,7 +164,7 @@ def _setup_readline() -> None:
 
 def _interactive(session: Session, stdin: TextIO) -> int:
     _setup_readline()
-    print("Obligations DMP et messagerie sécurisée — :aide pour l'aide, :quitter ou Ctrl-D pour sortir.")
+    print(W.console("banner"))
     while True:
         prompt = f"[{session.date.isoformat()}] ? " if session.date else "? "
         try:

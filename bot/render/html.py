@@ -22,28 +22,10 @@ from bot.render import shape
 
 MAX_CHARS = 4000  # Telegram's limit is 4096; keep a margin
 
-_LABELS: dict[str, dict[str, str]] = {
-    "fr": {
-        "catalogue": "Documents de la liste au {date}",
-        "from": "à partir du {date}",
-        "since": "depuis le {date}",
-        "sources_title": "Textes cités",
-        "check": "vérifier sur Légifrance",
-        "unverified": "date non vérifiée",
-    },
-    "en": {
-        "catalogue": "Documents on the list as of {date}",
-        "from": "from {date}",
-        "since": "since {date}",
-        "sources_title": "Texts quoted",
-        "check": "check on Légifrance",
-        "unverified": "date not verified",
-    },
-}
-
 
 def labels(lang: str) -> dict[str, str]:
-    return _LABELS["en" if lang == "en" else "fr"]
+    """The list's and the sources' labels, from the catalogue (bot.wording.LISTING)."""
+    return W.LISTING["en" if lang == "en" else "fr"]
 
 
 def esc(value: object) -> str:
