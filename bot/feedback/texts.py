@@ -65,8 +65,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "✅ Thank you: your report no. {id} is saved.",
     },
     "stored_masked": {
-        "fr": "✅ Merci : votre signalement n° {id} est enregistré, sans {kinds} (masqué).",
-        "en": "✅ Thank you: your report no. {id} is saved, without the {kinds} (masked).",
+        "fr": "✅ Merci : votre signalement n° {id} est enregistré. Masqué avant enregistrement : {kinds}.",
+        "en": "✅ Thank you: your report no. {id} is saved. Masked before saving: {kinds}.",
     },
     "empty": {
         "fr": "Le signalement est vide : envoyez la question en texte.",
