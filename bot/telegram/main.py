@@ -164,7 +164,7 @@ async def _serve_webhook(application: Application, webhook_url: str, secret: str
     """Listen, register the webhook (retrying a few times), then serve until SIGTERM; exit 0 on a clean stop."""
     from urllib.parse import urlsplit
 
-    from bot.telegram.serving import listen_error, listen_socket, make_server
+    from bot.serving import listen_error, listen_socket, make_server
     from bot.telegram.webhook import webhook_app
 
     try:
