@@ -101,9 +101,14 @@ async def test_a_report_is_stored_masked_with_the_answer_the_engine_gave(engine:
     assert b"Dupont" not in raw and b"12/03/1956" not in raw and b"06 12 34 56 78" not in raw
 
 
-async def test_a_report_is_refused_politely_when_storage_is_unavailable_and_answers_go_on(engine: Engine) -> None:
+async def test_a_report_is_refused_politely_when_storage_is_unavailable_and_answers_go_on(
+    engine: Engine, tmp_path: Path
+) -> None:
     refused = counter("obligations_reports_total", outcome="unavailable", frontend="web")
-    async with await client_for(create_app(engine)) as client:  # no feedback store configured
+    (tmp_path / "file").write_text("")
+    unwritable = Feedback(ReportStore(tmp_path / "file" / "reports.sqlite3"))
+    assert unwritable.start() is False
+    async with await client_for(create_app(engine, feedback=unwritable)) as client:
         response = await client.post("/api/report", json={"q": "CRO dans le DMP ?"})
         assert response.status_code == 503
         assert "n'a pas pu être enregistré" in response.json()["message"]
@@ -209,3 +214,14 @@ def test_one_click_says_wrong_and_signaler_sends_the_question_masked(page, page_
     page.get_by_role("button", name="👍 Oui").click()
     expect(page.locator("#feedback-status")).to_have_text("Merci !")
     expect(page.locator("#report-panel")).to_be_hidden()
+
+
+def test_obligations_serve_starts_and_answers_with_an_unwritable_reports_path(tmp_path: Path) -> None:
+    from browser.server import running_server
+
+    (tmp_path / "file").write_text("")
+    with running_server(env={"OBLIGATIONS_REPORTS_DB": str(tmp_path / "file" / "reports.sqlite3")}) as base:
+        assert httpx.get(base + "/api/ask", params={"q": "CRO dans le DMP ?"}).json()["verdict"] == "obligatoire"
+        refused = httpx.post(base + "/api/report", json={"q": "CRO dans le DMP ?"})
+        assert refused.status_code == 503 and "Rien n'a été gardé" in refused.json()["message"]
+        assert httpx.post(base + "/api/feedback", json={"vote": "up", "verdict": "exclu"}).status_code == 204

@@ -26,6 +26,7 @@ log = logging.getLogger("bot.feedback")
 MAX_QUESTION_CHARS = 2000
 MAX_COMMENT_CHARS = 500
 DEFAULT_REPORTS_PER_DAY = 5
+UNAVAILABLE_HINT = "set OBLIGATIONS_REPORTS_DB to a writable file; answers are not affected"
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class Feedback:
         try:
             before = self.store.migrate()
         except StorageUnavailable as exc:
-            log_event(log, "reports_unavailable", logging.WARNING, reason=_short(exc), hint=_hint(self.store))
+            log_event(log, "reports_unavailable", logging.WARNING, reason=_short(exc), hint=UNAVAILABLE_HINT)
             return False
         log_event(log, "reports_ready", schema_from=before, path=str(self.store.path)[-100:])
         return True
@@ -129,7 +130,3 @@ class Feedback:
 
 def _short(exc: BaseException) -> str:
     return str(exc)[-110:]
-
-
-def _hint(store: ReportStore) -> str:
-    return "set OBLIGATIONS_REPORTS_DB to a writable file; answers are not affected"

@@ -135,7 +135,12 @@ class ReportStore:
                     os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
             conn = sqlite3.connect(self.path, timeout=self._busy_timeout, isolation_level=None)
         except (OSError, sqlite3.Error) as exc:
-            raise StorageUnavailable(f"cannot open {self.path}: {_reason(exc)}") from None
+            where = self.path.parent
+            reason = f"{where} is not a directory" if where.exists() and not where.is_dir() else _reason(exc)
+            for parent in where.parents:
+                if parent.exists() and not parent.is_dir():
+                    reason = f"{parent} is not a directory"
+            raise StorageUnavailable(f"cannot open {self.path}: {reason}") from None
         try:
             conn.execute("PRAGMA secure_delete = ON")
             yield conn
