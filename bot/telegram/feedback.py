@@ -133,10 +133,12 @@ async def _drop_vote_buttons(query) -> None:
 async def on_vote(update: Update, svc, lang: str) -> None:
     """A 👍 or 👎 under an answer: count it once, and after 👎 ask for the question as a reply."""
     query = update.callback_query
+    if query is None:
+        return
     message = query.message if isinstance(query.message, Message) else None
     _, sign, token = ((query.data or "").split(":") + ["", ""])[:3]
     shown = svc.ledger.shown(int(token), message.chat_id) if message and token.isdigit() else None
-    if sign not in ("+", "-") or shown is None:
+    if sign not in ("+", "-") or shown is None or message is None:
         log_event(log, "feedback_stale_button", kind="callback_query")
         await query.answer(FT.text("stale", lang))
         await _drop_vote_buttons(query)
