@@ -3,6 +3,7 @@ as a doctor does it (two taps and a reply), then what the database holds."""
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -78,8 +79,9 @@ async def test_every_answer_has_two_small_buttons_with_short_callback_data(api: 
 
 
 async def test_thumbs_down_then_a_reply_stores_the_question_masked_and_nothing_else(
-    api: FakeBotAPI, bot: RunningBot, db: Path
+    api: FakeBotAPI, bot: RunningBot, db: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG)
     downs = counter(
         "obligations_feedback_votes_total", vote="down", verdict="obligatoire", frontend="telegram", lang="fr"
     )
@@ -126,6 +128,9 @@ async def test_thumbs_down_then_a_reply_stores_the_question_masked_and_nothing_e
         "telegram",
         "fr",
     )
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "report_stored" in logged and "feedback_vote" in logged
+    assert "Dupont" not in logged and "CR bio" not in logged and "bonne réponse" not in logged
     raw = b"".join(p.read_bytes() for p in db.parent.iterdir() if p.name.startswith(db.name))
     for secret in (str(CHAT), "Dupont", "12/03/1956", "123 456 78", "06 12 34 56 78", "jean.dupont", "Dr "):
         assert secret.encode() not in raw, secret

@@ -143,6 +143,8 @@ class ReportStore:
             raise StorageUnavailable(f"cannot open {self.path}: {reason}") from None
         try:
             conn.execute("PRAGMA secure_delete = ON")
+            # With WAL, NORMAL cannot corrupt the file; a power cut may lose the last reports (fsync at checkpoint).
+            conn.execute("PRAGMA synchronous = NORMAL")
             yield conn
         except sqlite3.Error as exc:
             raise StorageUnavailable(f"{self.path}: {_reason(exc)}") from None
