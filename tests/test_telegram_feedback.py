@@ -207,3 +207,57 @@ async def test_answering_does_not_depend_on_the_database(api: FakeBotAPI, tmp_pa
         assert fourth.startswith("<b>Oui, c'est obligatoire")
     finally:
         assert await running.stop() == 0
+
+
+async def test_in_a_group_only_the_voter_is_asked_and_only_their_reply_is_a_report(
+    api: FakeBotAPI, bot: RunningBot, db: Path
+) -> None:
+    group, voter, other = -1_001_234, 555_001, 555_002
+    api.send_mention(group, "CR bio dans le DMP ?", chat_type="group", user_id=voter)
+    [answer] = await api.wait_calls("sendMessage", chat_id=group)
+    api.push(
+        {
+            "callback_query": {
+                "id": "cq-group",
+                "from": api.user(voter),
+                "chat_instance": "ci-group",
+                "data": vote_buttons(answer)["-"],
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "chat": {"id": group, "type": "group", "title": "Cabinet"},
+                    "from": BOT_USER,
+                    "text": "…",
+                },
+            }
+        }
+    )
+    prompt = (await api.wait_calls("sendMessage", 2, chat_id=group))[1]
+    assert prompt.params["reply_markup"]["selective"] is True
+    assert f"tg://user?id={voter}" in prompt.params["text"]
+
+    def reply(user_id: int, text: str) -> None:
+        api.send_text(
+            group,
+            text,
+            chat_type="group",
+            user_id=user_id,
+            reply_to_message={
+                "message_id": 2,
+                "date": 0,
+                "chat": {"id": group, "type": "group", "title": "Cabinet"},
+                "from": BOT_USER,
+                "text": prompt.params["text"],
+            },
+        )
+
+    reply(other, "CRO dans le DMP ?")  # someone else: an ordinary question to the bot, not a report
+    answered = (await api.wait_calls("sendMessage", 3, chat_id=group))[2].params["text"]
+    assert "compte rendu opératoire" in answered.split("\n")[0]
+    reply(voter, "CR bio dans le DMP ?")
+    confirmation = (await api.wait_calls("sendMessage", 4, chat_id=group))[3].params["text"]
+    assert confirmation.startswith("✅ Merci : votre signalement n° 1")
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT question FROM reports").fetchall() == [("CR bio dans le DMP ?",)]
+    raw = b"".join(p.read_bytes() for p in db.parent.iterdir() if p.name.startswith(db.name))
+    assert str(voter).encode() not in raw and str(group).encode() not in raw

@@ -18,8 +18,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters, Update
-from telegram.constants import ChatType
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 
 from bot.answer import Answer
@@ -152,20 +152,22 @@ async def on_vote(update: Update, svc, lang: str) -> None:
     await query.answer(FT.text("thanks_up" if up else "thanks_down", lang))
     await _drop_vote_buttons(query)
     if not up:
-        await _ask_for_report(message, query.from_user.id, shown.facts, svc, lang)
+        await _ask_for_report(message, query.from_user, shown.facts, svc, lang)
 
 
-async def _ask_for_report(message: Message, user_id: int, facts: AnswerFacts, svc, lang: str) -> None:
+async def _ask_for_report(message: Message, voter: User, facts: AnswerFacts, svc, lang: str) -> None:
     text = FT.text("explain", lang, days=svc.feedback.retention_days) + "\n\n" + FT.text("ask_reply", lang)
     private = message.chat.type == ChatType.PRIVATE
+    if not private:  # ForceReply(selective) opens the reply box for the users mentioned: the voter only
+        text += "\n" + voter.mention_html()
     prompt = await message.get_bot().send_message(
         chat_id=message.chat_id,
         text=text,
+        parse_mode=ParseMode.HTML,
         reply_markup=ForceReply(selective=not private, input_field_placeholder=FT.text("placeholder", lang)),
-        reply_parameters=None if private else ReplyParameters(message.message_id, allow_sending_without_reply=True),
         message_thread_id=message.message_thread_id if message.is_topic_message else None,
     )
-    svc.ledger.await_report(message.chat_id, prompt.message_id, user_id, facts)
+    svc.ledger.await_report(message.chat_id, prompt.message_id, voter.id, facts)
     log_event(log, "report_requested", chat_type=message.chat.type)
 
 
