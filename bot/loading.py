@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from bot.datadirs import shipped
 from bot.domain import (
@@ -137,7 +137,7 @@ def load_sources(knowledge_dir: Path) -> dict[str, Source]:
 
 def _load_catalogue(path: Path) -> dict[str, dict[str, Any]]:
     data = read_yaml(path)
-    models = {
+    models: dict[str, type[BaseModel]] = {
         "documents": DocumentInfo,
         "channels": ChannelInfo,
         "exclusions": ExclusionInfo,

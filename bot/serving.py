@@ -51,14 +51,14 @@ def make_server(app: Any, **config: Any) -> Any:
 
     class Server(uvicorn.Server):
         @contextlib.contextmanager
-        def capture_signals(self) -> Iterator[None]:  # type: ignore[override]
+        def capture_signals(self) -> Iterator[None]:
             with super().capture_signals():
                 try:
                     yield
                 finally:
                     getattr(self, "_captured_signals", []).clear()  # do not re-raise: a clean stop exits 0
 
-    settings = {
+    settings: dict[str, Any] = {
         "access_log": False,
         "log_config": None,
         "server_header": False,

@@ -10,6 +10,7 @@ sent, then the process exits 0.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import signal
 import sys
@@ -148,7 +149,7 @@ async def serve_polling(
     async with started(application):
         assert application.updater is not None
         await application.updater.start_polling(
-            timeout=poll_timeout,
+            timeout=dt.timedelta(seconds=poll_timeout),
             allowed_updates=list(ALLOWED_UPDATES),
             error_callback=_polling_error,
         )
