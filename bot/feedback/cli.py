@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -19,7 +20,7 @@ from bot.feedback.store import Report, ReportStore, StorageUnavailable, default_
 TSV_COLUMNS = ("question", "date", "verdict", "documents", "as_of", "channel", "note")
 
 
-def add_parser(sub: argparse._SubParsersAction, date_type) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser], date_type: Callable[[str], dt.date]) -> None:
     reports = sub.add_parser("reports", help="error reports users chose to send: list, export (TSV for eval), purge")
     actions = reports.add_subparsers(dest="reports_command", metavar="ACTION", required=True)
     common = argparse.ArgumentParser(add_help=False)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,7 +115,7 @@ class ReportStore:
         self,
         path: Path | str,
         retention_days: int = DEFAULT_RETENTION_DAYS,
-        now=_utcnow,
+        now: Callable[[], dt.datetime] = _utcnow,
         busy_timeout: float = BUSY_TIMEOUT_SECONDS,
     ) -> None:
         self.path = Path(path)
@@ -160,7 +160,7 @@ class ReportStore:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("BEGIN IMMEDIATE")
             try:
-                found = conn.execute("PRAGMA user_version").fetchone()[0]
+                found = int(conn.execute("PRAGMA user_version").fetchone()[0])
                 if found > SCHEMA_VERSION:
                     raise StorageUnavailable(
                         f"{self.path}: schema version {found} is newer than this release knows ({SCHEMA_VERSION}); "
@@ -248,7 +248,7 @@ class ReportStore:
         if not isinstance(before, dt.datetime):
             before = dt.datetime.combine(before, dt.time(), dt.UTC)
         with self._connect() as conn:
-            deleted = conn.execute("DELETE FROM reports WHERE created < ?", (before.isoformat(),)).rowcount
+            deleted = int(conn.execute("DELETE FROM reports WHERE created < ?", (before.isoformat(),)).rowcount)
             conn.execute("DELETE FROM votes WHERE day < ?", (before.date().isoformat(),))
         return deleted
 

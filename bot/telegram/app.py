@@ -139,7 +139,7 @@ def build_application(
         rate_limit=RateLimit(settings.obligations_rate_limit_per_minute, clock=tick),
         allowed_users=frozenset(settings.obligations_allowed_users),
         feedback=feedback if feedback is not None else Feedback.from_settings(settings),
-        ledger=FeedbackLedger(**kwargs),
+        ledger=FeedbackLedger(tick),
     )
     register_handlers(application)
     return application

@@ -12,13 +12,15 @@ Callback data: `fb:+:<token>` / `fb:-:<token>` (well under Telegram's 64 bytes).
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import itertools
 import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
+from telegram import CallbackQuery, ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update, User
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 
@@ -28,6 +30,9 @@ from bot.feedback.facts import AnswerFacts
 from bot.feedback.metrics import record_report
 from bot.feedback.service import MAX_QUESTION_CHARS
 from bot.observability import log_event
+
+if TYPE_CHECKING:
+    from bot.telegram.handlers import Services
 
 log = logging.getLogger("bot.telegram.feedback")
 PREFIX = "fb:"
@@ -105,7 +110,7 @@ def vote_row(token: int, lang: str) -> list[InlineKeyboardButton]:
     ]
 
 
-def remember(ledger: FeedbackLedger, chat_id: int, answer: Answer, asked_on) -> int:
+def remember(ledger: FeedbackLedger, chat_id: int, answer: Answer, asked_on: dt.date) -> int:
     return ledger.remember(chat_id, AnswerFacts.of(answer, asked_on))
 
 
@@ -121,7 +126,7 @@ def _without_votes(markup: InlineKeyboardMarkup | None) -> InlineKeyboardMarkup 
     return InlineKeyboardMarkup(rows) if rows else None
 
 
-async def _drop_vote_buttons(query) -> None:
+async def _drop_vote_buttons(query: CallbackQuery) -> None:
     message = query.message if isinstance(query.message, Message) else None
     try:
         await query.edit_message_reply_markup(reply_markup=_without_votes(message.reply_markup if message else None))
@@ -130,7 +135,7 @@ async def _drop_vote_buttons(query) -> None:
 
 
 # ------------------------------------------------------------------------------------ handlers
-async def on_vote(update: Update, svc, lang: str) -> None:
+async def on_vote(update: Update, svc: Services, lang: str) -> None:
     """A 👍 or 👎 under an answer: count it once, and after 👎 ask for the question as a reply."""
     query = update.callback_query
     if query is None:
@@ -155,7 +160,7 @@ async def on_vote(update: Update, svc, lang: str) -> None:
         await _ask_for_report(message, query.from_user, shown.facts, svc, lang)
 
 
-async def _ask_for_report(message: Message, voter: User, facts: AnswerFacts, svc, lang: str) -> None:
+async def _ask_for_report(message: Message, voter: User, facts: AnswerFacts, svc: Services, lang: str) -> None:
     text = FT.text("explain", lang, days=svc.feedback.retention_days) + "\n\n" + FT.text("ask_reply", lang)
     private = message.chat.type == ChatType.PRIVATE
     if not private:  # ForceReply(selective) opens the reply box for the users mentioned: the voter only
@@ -181,7 +186,7 @@ def _is_prompt(message: Message) -> bool:
     )
 
 
-async def maybe_report(message: Message, svc, lang: str) -> bool:
+async def maybe_report(message: Message, svc: Services, lang: str) -> bool:
     """True when `message` is a reply to our 👎 prompt and was handled as a report (stored or refused)."""
     reply = message.reply_to_message
     if reply is None or message.from_user is None:

@@ -28,7 +28,8 @@ _STATUS = {"empty": 400, "too_long": 413, "limited": 429, "unavailable": 503}
 
 
 def _feedback(request: Request) -> Feedback:
-    return request.app.state.feedback
+    feedback: Feedback = request.app.state.feedback
+    return feedback
 
 
 def _error(error: ApiError) -> JSONResponse:
