@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
 import threading
 import time
@@ -180,3 +181,18 @@ def test_two_processes_can_write_at_once(tmp_path: Path) -> None:
 )
 def test_the_default_path_follows_systemd_then_xdg_then_home(env: dict[str, str], expected: str) -> None:
     assert default_path(env) == Path(expected) / "reports.sqlite3"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="chown needs root")
+def test_a_maintainer_running_as_root_leaves_the_files_to_the_services_user(tmp_path: Path) -> None:
+    store = ReportStore(tmp_path / "reports.sqlite3")
+    store.migrate()
+    os.chown(store.path, 54321, 54321)  # the service's (dynamic) user owns its database
+    holder = sqlite3.connect(store.path)  # keeps the -wal and -shm files alive while the command runs
+    holder.execute("SELECT count(*) FROM reports").fetchone()
+    try:
+        assert store.reports() == []
+        owners = {p.name: p.stat().st_uid for p in tmp_path.iterdir()}
+    finally:
+        holder.close()
+    assert owners and set(owners.values()) == {54321}, owners

@@ -150,6 +150,25 @@ class ReportStore:
             raise StorageUnavailable(f"{self.path}: {_reason(exc)}") from None
         finally:
             conn.close()
+            self.keep_owner()
+
+    def keep_owner(self) -> None:
+        """Run as root (a maintainer's `obligations reports list`), SQLite may leave a -wal or -shm file
+        owned by root next to the service's database, which the service could then not open: give
+        every file of the database the owner of the database file."""
+        if not hasattr(os, "geteuid") or os.geteuid() != 0:
+            return
+        try:
+            owner = self.path.stat()
+        except OSError:
+            return
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            sibling = self.path.with_name(self.path.name + suffix)
+            try:
+                if sibling.exists() and sibling.stat().st_uid != owner.st_uid:
+                    os.chown(sibling, owner.st_uid, owner.st_gid)
+            except OSError:
+                pass
 
     def migrate(self) -> int:
         """Bring the file to SCHEMA_VERSION (creating it if needed); returns the version found before.
