@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import exitcodes
 from bot.loading import RuleFileError
+from bot.redaction import redact_for_stderr
 
 if TYPE_CHECKING:
     from bot.engine import Engine
@@ -36,10 +37,10 @@ def run(command: str, args: argparse.Namespace) -> int:
             return cmd_check()
         engine = _engine()
     except RuleFileError as exc:
-        print(f"obligations: invalid rule data: {exc}", file=sys.stderr)
+        print(redact_for_stderr(f"obligations: invalid rule data: {exc}"), file=sys.stderr)
         return exitcodes.DATA
     except SettingsError as exc:
-        print(f"obligations: {exc}", file=sys.stderr)
+        print(redact_for_stderr(f"obligations: {exc}"), file=sys.stderr)
         return exc.exit_code
     today = getattr(args, "date", None) or dt.date.today()
     if command == "ask":
@@ -144,7 +145,7 @@ def cmd_check() -> int:
     try:
         engine = _engine()
     except RuleFileError as exc:
-        print(f"obligations check: {exc}", file=sys.stderr)
+        print(redact_for_stderr(f"obligations check: {exc}"), file=sys.stderr)
         return 1
     problems = check_rulebook(engine.rulebook)
     for p in problems:

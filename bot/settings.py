@@ -36,6 +36,7 @@ from pydantic_settings import (
 
 from bot import exitcodes
 from bot.datadirs import shipped
+from bot.redaction import redact
 
 DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 PREFIXES = ("OBLIGATIONS_", "TELEGRAM_")
@@ -86,13 +87,14 @@ def public_webhook_url(url: str) -> str:
             f"must be a public https:// URL (Telegram only posts to HTTPS; http:// is for 127.0.0.1 and localhost), "
             f"e.g. https://bot.example.org{WEBHOOK_PATH}"
         )
+    host = parts.netloc.rpartition("@")[2]  # never echo user:password@
     if parts.query or parts.fragment:
-        raise ValueError(f"must not have a query string or fragment, e.g. https://{parts.netloc}{WEBHOOK_PATH}")
+        raise ValueError(f"must not have a query string or fragment, e.g. https://{host}{WEBHOOK_PATH}")
     if parts.path in ("", "/"):
         parts = parts._replace(path=WEBHOOK_PATH)
     elif parts.path.rstrip("/") != WEBHOOK_PATH:
         raise ValueError(
-            f"the webhook is served at {WEBHOOK_PATH}, not {parts.path}: use https://{parts.netloc}{WEBHOOK_PATH} "
+            f"the webhook is served at {WEBHOOK_PATH}, not {redact(parts.path)}: use https://{host}{WEBHOOK_PATH} "
             "(or the host alone)"
         )
     return urlunsplit(parts._replace(path=WEBHOOK_PATH))

@@ -21,6 +21,7 @@ from telegram.ext import Application
 
 from bot import exitcodes
 from bot.observability import configure_logging, log_event
+from bot.redaction import redact_for_stderr
 from bot.settings import SettingsError, load_settings, public_webhook_url
 from bot.telegram.app import build_application, quiet_libraries
 from bot.telegram.lifecycle import ALLOWED_UPDATES, FOREGROUND, RetryPolicy, StartupFailure, bootstrap, started
@@ -34,7 +35,7 @@ POLL_TIMEOUT = 30  # seconds Telegram holds a getUpdates open (long polling)
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"obligations telegram: error: {message}", file=sys.stderr)
+    print(f"obligations telegram: error: {redact_for_stderr(message)}", file=sys.stderr)
     return code
 
 

@@ -31,7 +31,9 @@ def _configure_logging(settings: Any) -> None:
 
 
 def _fail(message: str, code: int = exitcodes.CONFIG) -> int:
-    print(f"obligations serve: error: {message}", file=sys.stderr)
+    from bot.redaction import redact_for_stderr
+
+    print(f"obligations serve: error: {redact_for_stderr(message)}", file=sys.stderr)
     return code
 
 
