@@ -48,6 +48,7 @@ __all__ = [
     "log_event",
     "metrics_text",
     "record_answer",
+    "record_connection_closed",
     "record_telegram_error",
     "redact",
 ]
@@ -323,6 +324,12 @@ TELEGRAM_ERRORS = Counter(
     ["kind"],
     registry=REGISTRY,
 )
+HTTP_CONNECTIONS_CLOSED = Counter(
+    "obligations_http_connections_closed",
+    "Client connections the server closed itself, by reason (header_timeout, body_timeout, evicted at the cap, busy).",
+    ["reason"],
+    registry=REGISTRY,
+)
 BUILD_INFO = Gauge(
     "obligations_build_info", "Always 1; the version label says what runs.", ["version"], registry=REGISTRY
 )
@@ -359,6 +366,11 @@ def record_telegram_error(kind: str | BaseException) -> None:
     """Count one Telegram error; pass the exception or its class name."""
     name = type(kind).__name__ if isinstance(kind, BaseException) else kind
     TELEGRAM_ERRORS.labels(kind=_label(name)).inc()
+
+
+def record_connection_closed(reason: str) -> None:
+    """Count one connection closed by the server's limits (bot.connections)."""
+    HTTP_CONNECTIONS_CLOSED.labels(reason=_label(reason)).inc()
 
 
 def metrics_text() -> tuple[bytes, str]:

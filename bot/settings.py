@@ -139,6 +139,11 @@ class Settings(BaseSettings):
     obligations_context_ttl_seconds: int = Field(default=1800, ge=10, le=86_400)
     obligations_host: str = "127.0.0.1"
     obligations_port: int = Field(default=8080, ge=1, le=65_535)
+    # HTTP server limits (bot/connections.py): the cap defaults to what the descriptor limit allows.
+    obligations_max_connections: int | None = Field(default=None, ge=1, le=1_000_000)
+    obligations_header_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    obligations_body_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    obligations_keepalive_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
     obligations_log_level: str = "INFO"
     obligations_log_format: Literal["json", "text"] = "json"
     obligations_rules_dir: Path | None = None

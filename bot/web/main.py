@@ -99,7 +99,9 @@ def run(args: argparse.Namespace) -> int:
         webhook_secret=webhook[1] if webhook else None,
         webhook_url=webhook[0] if webhook else None,
     )
-    server = make_server(app, host=host, port=port)
+    from bot.connections import ServerLimits
+
+    server = make_server(app, ServerLimits.from_settings(settings), host=host, port=port)
     from bot.observability import log_event
 
     log_event(log, "web_starting", host=host, port=port, telegram_webhook=telegram_application is not None)
