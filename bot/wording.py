@@ -757,6 +757,9 @@ Posez une question en français ou en anglais, par exemple :
 Commandes :
   :date 2023-06-01   répondre à cette date      :date   revenir à aujourd'hui
   :liste             tous les documents          :aide   cette aide
+  :faux              la réponse n'est pas juste  :juste  elle l'est
+  :signaler [texte]  envoyer la dernière question à l'équipe (identifiants masqués),
+                     avec, si vous voulez, la bonne réponse
   :quitter           sortir (ou Ctrl-D)
 Après une question ambiguë, tapez le numéro du document voulu.
 L'historique reste en mémoire : rien n'est écrit sur le disque.""",
