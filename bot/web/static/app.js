@@ -219,7 +219,7 @@
     const unverified = a.verified === false || (a.channels || []).some((c) => c.verified === false);
     const label = L.verdicts[a.verdict] || a.verdict;
     els.verdict.textContent = unverified && a.verdict !== "a_verifier" ? label + " · " + L.unverified_pill : label;
-    els.verdict.className = "verdict verdict-" + a.verdict + (unverified ? " verdict-unverified" : "");
+    els.verdict.className = "verdict verdict-" + a.verdict + (unverified && a.verdict !== "a_verifier" ? " verdict-unverified" : "");
     els.title.textContent = a.title || "";
     els.title.hidden = !a.title || Boolean(a.headline); // line 1 already names the document
     // Line 1 of every front end: the verdict, the document, the date when not today, the reason.
