@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -112,9 +113,17 @@ def _env(**values: str) -> dict[str, str]:
 
 
 def _run(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
-    )
+    # A scratch folder as the working directory: a setting given a hostile value as a relative path
+    # (the reports file named after the token, say) creates it there, never in the checkout.
+    with tempfile.TemporaryDirectory(prefix="redaction-") as scratch:
+        return subprocess.run(
+            [sys.executable, "-m", "bot.cli", *args],
+            cwd=scratch,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
 
 
 @pytest.mark.parametrize("command", ["telegram", "serve"])
