@@ -21,6 +21,7 @@ from telegram.ext import Application
 
 from bot import exitcodes
 from bot.observability import log_event, record_telegram_error
+from bot.telegram.delivery import close_delivery
 
 log = logging.getLogger("bot.telegram")
 
@@ -135,12 +136,17 @@ async def bootstrap(
 
 @contextlib.asynccontextmanager
 async def started(application: Application) -> AsyncIterator[Application]:
-    """Process updates (the application must be bootstrapped); stop and shut down on exit, even on error."""
+    """Process updates (the application must be bootstrapped); stop and shut down on exit, even on error.
+
+    On exit, answers kept through an outage stop being retried at once (they are dropped and counted),
+    while answers being sent finish: a stop is quick and loses nothing that could still arrive.
+    """
     try:
         await application.start()
         try:
             yield application
         finally:
+            close_delivery(application)
             if application.running:
                 await application.stop()
     finally:

@@ -101,6 +101,7 @@ async def running(application: Any, webhook_url: str | None, secret: str | None)
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
+        _import("bot.telegram.delivery", "close_delivery")(application)
         if application.running:
             await application.stop()
         await lifecycle.shutdown(application)
