@@ -47,6 +47,7 @@ class Call:
     params: dict[str, Any]
     token: str
     at: float
+    status: int = 200  # what the fake answered (a scripted fault's status, or 200)
 
 
 @dataclass
@@ -100,6 +101,7 @@ class FakeBotAPI:
         self._port = 0
         self._connections: set[Any] = set()
         self._refusing = False
+        self._busy = 0  # requests being answered (a long poll waiting for updates is not busy)
 
     # --- lifecycle -------------------------------------------------------------------------
     def start(self) -> FakeBotAPI:
@@ -123,7 +125,14 @@ class FakeBotAPI:
                     super().finish()
 
             def do_POST(self) -> None:
-                api._handle(self)
+                with api._cond:
+                    api._busy += 1
+                try:
+                    api._handle(self)
+                finally:
+                    with api._cond:
+                        api._busy -= 1
+                        api._cond.notify_all()
 
             do_GET = do_POST
 
@@ -142,12 +151,17 @@ class FakeBotAPI:
         self._thread.start()
 
     def refuse(self) -> None:
-        """An outage: stop listening (new connections are refused) and close the open ones."""
+        """An outage: stop listening (new connections are refused) and close the open ones.
+
+        Requests being answered finish first: a connection cut mid-answer is another fault (the client
+        cannot know whether the request was acted on), scripted with `delay` and a short send timeout.
+        """
         with self._cond:
             self._refusing = True
+            self._cond.notify_all()
+            self._cond.wait_for(lambda: self._busy == 0, timeout=5)
             server, self._server = self._server, None
             connections = list(self._connections)
-            self._cond.notify_all()
         if server is not None:
             server.shutdown()
             server.server_close()
@@ -331,6 +345,14 @@ class FakeBotAPI:
             if chat_id is None or str(c.params.get("chat_id")) == str(chat_id)
         ]
 
+    def delivered(self, chat_id: int) -> list[dict[str, Any]]:
+        """Parameters of every sendMessage to `chat_id` that the fake accepted (answered 200), in order."""
+        return [
+            c.params
+            for c in self.calls("sendMessage")
+            if c.status == 200 and str(c.params.get("chat_id")) == str(chat_id)
+        ]
+
     def delivered_at(self, update_id: int) -> float | None:
         with self._cond:
             return self._state.delivered_at.get(update_id)
@@ -376,10 +398,12 @@ class FakeBotAPI:
         token, method = parts[0][3:], parts[1]
         params = self._params(req)
         with self._cond:
-            self._state.calls.append(Call(method, params, token, time.monotonic()))
+            call = Call(method, params, token, time.monotonic())
+            self._state.calls.append(call)
             fault = next((f for f in self._state.faults if f.applies(method, params)), None)
             if fault is not None:
                 fault.times -= 1
+                call.status = fault.status
         if token in self.rejected_tokens:
             self._reply(req, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
             return
@@ -435,11 +459,13 @@ class FakeBotAPI:
                 # Telegram forgets every update before `offset`: they are confirmed.
                 self._state.updates = [u for u in self._state.updates if u["update_id"] >= offset]
                 self._state.confirmed_offset = max(self._state.confirmed_offset, offset)
+            self._busy -= 1  # waiting for updates: an outage may cut this connection
             while not self._state.updates and self._server is not None and not self._refusing:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
                 self._cond.wait(left)
+            self._busy += 1
             batch = list(self._state.updates[:limit])
             now = time.monotonic()
             for u in batch:
@@ -471,6 +497,9 @@ class FakeBotAPI:
             req.send_response(status)
             req.send_header("Content-Type", "application/json")
             req.send_header("Content-Length", str(len(data)))
+            if status >= 500:  # as a failing front proxy does: the connection is not kept
+                req.send_header("Connection", "close")
+                req.close_connection = True
             req.end_headers()
             req.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
@@ -544,12 +573,15 @@ async def start_bot(
     *,
     clock: Callable[[], Any] = lambda: TODAY,
     monotonic: Callable[[], float] | None = None,
+    delivery: Any = None,
     **env: str,
 ) -> RunningBot:
     from bot.telegram.app import build_application
     from bot.telegram.main import serve_polling
 
-    application = build_application(bot_settings(api, **env), shared_engine(), clock=clock, monotonic=monotonic)
+    application = build_application(
+        bot_settings(api, **env), shared_engine(), clock=clock, monotonic=monotonic, delivery=delivery
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(serve_polling(application, poll_timeout=0.5, stop=stop, handle_signals=False))
     running = RunningBot(api, application, task, stop)

@@ -119,7 +119,13 @@ class RetryingRateLimiter(AIORateLimiter):
                     if keep:
                         record_delivery("duplicate_avoided")
                         log_event(
-                            log, "telegram_send_not_retried", logging.WARNING, method=endpoint, error=type(exc).__name__
+                            log,
+                            "telegram_send_not_retried",
+                            logging.WARNING,
+                            method=endpoint,
+                            error=type(exc).__name__,
+                            cause=type(exc.__cause__).__name__ if exc.__cause__ else None,
+                            hint="it may have reached Telegram: not sent again, to avoid a duplicate",
                         )
                     raise
                 attempt += 1
