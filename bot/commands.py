@@ -70,19 +70,24 @@ def cmd_ask(engine, args: argparse.Namespace, today: dt.date) -> int:
 
 
 def _ask_jsonl(engine, path: str, today: dt.date) -> int:
-    stream = sys.stdin if path == "-" else None
+    """One JSON answer a line for each line in, whatever the bytes and the locale.
+
+    Input is read as bytes and decoded as UTF-8 with replacement (a stray Latin-1 byte becomes U+FFFD,
+    not a traceback after line 102); output is written as UTF-8 bytes, never through the locale's codec.
+    """
     try:
-        if stream is None:
-            stream = open(path, encoding="utf-8", errors="replace")
+        stream = sys.stdin.buffer if path == "-" else open(path, "rb")
     except OSError as exc:
         print(f"obligations ask: cannot read {path}: {exc.strerror}", file=sys.stderr)
         return 1
+    out = sys.stdout.buffer
     with stream:
-        for line in stream:
-            question = line.rstrip("\n")  # a blank line gets an answer too: output lines match input lines
+        for raw in stream:
+            question = raw.decode("utf-8", errors="replace").removesuffix("\n")  # blank lines answered too
             answer = engine.answer(question, today)
-            sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
-            sys.stdout.flush()
+            line = json.dumps(answer.to_json(), ensure_ascii=False) + "\n"
+            out.write(line.encode("utf-8", errors="replace"))
+            out.flush()
     return 0
 
 

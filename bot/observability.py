@@ -47,6 +47,7 @@ __all__ = [
     "record_delivery",
     "record_telegram_error",
     "redact",
+    "safe_error",
 ]
 
 # ---------------------------------------------------------------------------------------------- logging
@@ -76,6 +77,9 @@ MAX_EXCEPTION_CHARS = 300
 # A bot token (digits ':' 30+ url-safe chars), bare or inside a Bot API URL path.
 _TOKEN_RE = re.compile(r"(?<![A-Za-z0-9_-])\d{3,}:[A-Za-z0-9_-]{30,}")
 _BOT_URL_RE = re.compile(r"(/bot)\d+:[^/\s\"'?#]+")
+# user:password@ (or user@) in any URL: "https://bot:hunter2@proxy.example/bot…"
+_USERINFO_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/\s@\"'<>]+@")
+SECRET_VARIABLES = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET")
 _RESERVED = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {
     "message",
     "asctime",
@@ -85,12 +89,40 @@ _RESERVED = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """`text` with bot tokens, Bot API URL paths and the given secret values replaced by `<redacted>`."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "<redacted>")
+    """`text` with bot tokens, Bot API URL paths, URL user-info and the given secret values replaced by `<redacted>`.
+
+    The one redaction step: every log record (RedactingFilter) and every one-line start-up error
+    (`safe_error`) goes through it.
+    """
+    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
+        text = text.replace(secret, "<redacted>")
+    text = _USERINFO_RE.sub(r"\1<redacted>@", text)
     text = _BOT_URL_RE.sub(r"\1<redacted>", text)
     return _TOKEN_RE.sub("<redacted>", text)
+
+
+def env_secrets(environ: Any = None) -> list[str]:
+    """The secret values configured in the environment (and their files), to redact before settings load."""
+    import os
+    from pathlib import Path
+
+    env = os.environ if environ is None else environ
+    values = []
+    for name in SECRET_VARIABLES:
+        if env.get(name, "").strip():
+            values.append(env[name].strip())
+        path = env.get(name + "_FILE", "").strip()
+        if path:
+            try:
+                values.append(Path(path).read_text(encoding="utf-8").strip())
+            except (OSError, UnicodeDecodeError):
+                pass
+    return [v for v in values if len(v) >= 4]
+
+
+def safe_error(message: str, secrets: Iterable[str] = ()) -> str:
+    """A one-line error for stderr, with every secret redacted (the environment's, and those given)."""
+    return redact(message, [*secrets, *env_secrets()])
 
 
 class RedactingFilter(logging.Filter):

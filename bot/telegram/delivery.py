@@ -38,6 +38,8 @@ log = logging.getLogger("bot.telegram.delivery")
 
 # The calls that carry an answer: worth keeping through an outage.
 ANSWER_METHODS = frozenset({"sendMessage", "editMessageText"})
+# Start-up calls: bot.telegram.lifecycle.bootstrap retries them itself, with its own policy and logs.
+STARTUP_METHODS = frozenset({"getMe", "setMyCommands", "setWebhook", "deleteWebhook", "getWebhookInfo"})
 # httpx errors raised before a byte of the request could reach Telegram.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
@@ -133,7 +135,7 @@ class RetryingRateLimiter(AIORateLimiter):
                 waited = self._clock() - started
                 if self._closed or (keep and waited + delay > self.policy.give_up_after):
                     return self._drop(endpoint, exc, attempt, waited, keep)
-                if not keep and attempt > self.policy.quick_retries:
+                if not keep and (endpoint in STARTUP_METHODS or attempt > self.policy.quick_retries):
                     raise
                 record_delivery("retried")
                 log_event(

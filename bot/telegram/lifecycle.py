@@ -143,14 +143,31 @@ async def started(application: Application) -> AsyncIterator[Application]:
     """
     try:
         await application.start()
+        sweeper = asyncio.create_task(sweep_forever(application), name="obligations-sweep")
         try:
             yield application
         finally:
+            sweeper.cancel()
             close_delivery(application)
             if application.running:
                 await application.stop()
     finally:
         await shutdown(application)
+
+
+SWEEP_SECONDS = 60.0  # bot_data["sweep_seconds"] overrides it (tests)
+
+
+async def sweep_forever(application: Application) -> None:
+    """Forget expired follow-up contexts and ended rate-limit windows every minute, traffic or not."""
+    services = application.bot_data.get("services")
+    if services is None:
+        return
+    while True:
+        await asyncio.sleep(float(application.bot_data.get("sweep_seconds", SWEEP_SECONDS)))
+        contexts, windows = services.contexts.sweep(), services.rate_limit.sweep()
+        if contexts or windows:
+            log_event(log, "telegram_swept", contexts=contexts, rate_windows=windows)
 
 
 async def shutdown(application: Application) -> None:

@@ -9,7 +9,9 @@ it and systemd would log a failure).
 from __future__ import annotations
 
 import contextlib
+import logging
 import socket
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -35,9 +37,55 @@ def listen_error(host: str, port: int, exc: OSError) -> str:
     return f"cannot listen on {host}:{port}: {reason}"
 
 
+KEEP_ALIVE_SECONDS = 5
+RESERVED_FDS = 64  # for the log, the engine's files, Telegram's HTTP pool
+
+
+def connection_cap() -> int:
+    """Concurrent connections allowed: below the process's file limit, so /healthz still gets a descriptor."""
+    try:
+        import resource
+
+        soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, ValueError, OSError):
+        return 1000
+    if soft == resource.RLIM_INFINITY:
+        return 10_000
+    return max(16, min(10_000, soft - RESERVED_FDS))
+
+
+class OncePerSecond(logging.Filter):
+    """asyncio logs every failed accept() (EMFILE) at ERROR: at most one such line a second, with a count."""
+
+    def __init__(self, clock: Any = time.monotonic) -> None:
+        super().__init__()
+        self._clock = clock
+        self._last = -1e9
+        self._skipped = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        now = self._clock()
+        if now - self._last < 1.0:
+            self._skipped += 1
+            return False
+        if self._skipped:
+            record.msg = f"{record.getMessage()} ({self._skipped} similar lines skipped)"
+            record.args = None
+        self._last, self._skipped = now, 0
+        return True
+
+
+def rate_limit_asyncio_errors() -> None:
+    target = logging.getLogger("asyncio")
+    if not any(isinstance(f, OncePerSecond) for f in target.filters):
+        target.addFilter(OncePerSecond())
+
+
 def make_server(app: Any, **config: Any) -> Any:
     """A uvicorn Server for `app` that exits cleanly on SIGTERM/SIGINT; no access log (questions are in ?q=)."""
     import uvicorn
+
+    rate_limit_asyncio_errors()
 
     class Server(uvicorn.Server):
         @contextlib.contextmanager
@@ -49,6 +97,10 @@ def make_server(app: Any, **config: Any) -> Any:
                     getattr(self, "_captured_signals", []).clear()  # do not re-raise: a clean stop exits 0
 
     settings = {
+        # Exposed without nginx: idle keep-alive connections are closed after 5 s, and past
+        # `connection_cap()` concurrent connections new requests get a 503 instead of exhausting file descriptors.
+        "timeout_keep_alive": KEEP_ALIVE_SECONDS,
+        "limit_concurrency": connection_cap(),
         "access_log": False,
         "log_config": None,
         "server_header": False,

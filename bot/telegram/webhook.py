@@ -8,6 +8,7 @@ the helpdesk app's own /healthz and /metrics handlers, so both modes answer them
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hmac
 import json
@@ -15,13 +16,13 @@ import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
 from telegram.ext import Application
 
-from bot.observability import log_event
+from bot.observability import log_event, record_delivery
 from bot.settings import WEBHOOK_PATH, public_webhook_url
 from bot.telegram.lifecycle import running, started
 
@@ -30,14 +31,36 @@ __all__ = ["WEBHOOK_PATH", "SECRET_HEADER", "MAX_BODY", "public_webhook_url", "w
 log = logging.getLogger("bot.telegram.webhook")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1_000_000  # an update is a few kB; refuse anything absurd before reading it all
+BODY_TIMEOUT = 10.0  # seconds to receive a whole update; Telegram sends it at once
+SEEN_UPDATES = 10_000  # update ids remembered: Telegram re-posts an update it got no 200 for, within minutes
+
+
+class SeenUpdates:
+    """The last `size` update ids: a re-posted update is confirmed (200) but not answered twice."""
+
+    def __init__(self, size: int = SEEN_UPDATES) -> None:
+        self.size = size
+        self._ids: dict[int, None] = {}
+
+    def first_time(self, update_id: int) -> bool:
+        if update_id in self._ids:
+            return False
+        self._ids[update_id] = None
+        if len(self._ids) > self.size:
+            del self._ids[next(iter(self._ids))]
+        return True
 
 
 class _TooLarge(Exception):
     pass
 
 
-async def _read_capped(request: Request, limit: int) -> bytes:
-    """The body, read chunk by chunk; raises _TooLarge as soon as it passes `limit` bytes."""
+async def _read_capped(request: Request, limit: int, timeout: float | None = None) -> bytes:
+    """The body, read chunk by chunk; raises _TooLarge as soon as it passes `limit` bytes, TimeoutError
+    after `timeout` seconds (a stalled body must not hold a connection), ClientDisconnect if the client left."""
+    if timeout is not None:
+        async with asyncio.timeout(timeout):
+            return await _read_capped(request, limit)
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
         raise _TooLarge
@@ -57,6 +80,7 @@ def webhook_route(application: Application, secret: str | None, path: str = WEBH
     if not secret:
         raise ValueError("a webhook needs TELEGRAM_WEBHOOK_SECRET: without it anyone could post fake updates")
     expected = secret.encode("utf-8")
+    seen = SeenUpdates()
 
     async def receive(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "").encode("utf-8")
@@ -67,10 +91,16 @@ def webhook_route(application: Application, secret: str | None, path: str = WEBH
             log_event(log, "telegram_webhook_refused", logging.WARNING, reason="bot_not_started")
             return PlainTextResponse("the bot is starting", status_code=503, headers={"retry-after": "10"})
         try:
-            body = await _read_capped(request, MAX_BODY)
+            body = await _read_capped(request, MAX_BODY, BODY_TIMEOUT)
         except _TooLarge:
             log_event(log, "telegram_webhook_refused", logging.WARNING, reason="too_large")
             return PlainTextResponse("too large", status_code=413)
+        except TimeoutError:
+            log_event(log, "telegram_webhook_refused", logging.WARNING, reason="body_timeout")
+            return PlainTextResponse("body too slow", status_code=408, headers={"connection": "close"})
+        except ClientDisconnect:
+            log_event(log, "telegram_webhook_client_left", logging.INFO)
+            return Response(status_code=400)
         try:
             update = Update.de_json(json.loads(body), application.bot)
         except Exception:
@@ -78,6 +108,10 @@ def webhook_route(application: Application, secret: str | None, path: str = WEBH
         if update is None:
             log_event(log, "telegram_webhook_refused", logging.WARNING, reason="bad_update")
             return PlainTextResponse("bad update", status_code=400)
+        if not seen.first_time(update.update_id):
+            record_delivery("duplicate_update")
+            log_event(log, "telegram_webhook_duplicate", logging.WARNING, update_id=update.update_id)
+            return Response(status_code=200)
         await application.update_queue.put(update)
         return Response(status_code=200)
 

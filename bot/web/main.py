@@ -31,7 +31,9 @@ def _configure_logging(settings: Any) -> None:
 
 
 def _fail(message: str, code: int = exitcodes.CONFIG) -> int:
-    print(f"obligations serve: error: {message}", file=sys.stderr)
+    from bot.observability import safe_error
+
+    print(f"obligations serve: error: {safe_error(message)}", file=sys.stderr)
     return code
 
 
