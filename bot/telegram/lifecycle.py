@@ -163,8 +163,13 @@ async def sweep_forever(application: Application) -> None:
     services = application.bot_data.get("services")
     if services is None:
         return
+    loop = asyncio.get_running_loop()
+    last = loop.time()
     while True:
-        await asyncio.sleep(float(application.bot_data.get("sweep_seconds", SWEEP_SECONDS)))
+        await asyncio.sleep(0.05 if application.bot_data.get("sweep_seconds") else 1.0)
+        if loop.time() - last < float(application.bot_data.get("sweep_seconds", SWEEP_SECONDS)):
+            continue
+        last = loop.time()
         contexts, windows = services.contexts.sweep(), services.rate_limit.sweep()
         if contexts or windows:
             log_event(log, "telegram_swept", contexts=contexts, rate_windows=windows)
