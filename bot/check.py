@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
-from bot.domain import CHANNEL_IDS, DOCUMENT_IDS, Citation, Rulebook
-from bot.loading import Problem
+from bot.domain import CHANNEL_IDS, Citation, Row, Rulebook, RuleVersion
+from bot.lexicon_check import id_problems, naming_problems
+from bot.loading import Problem, read_yaml_lines
 
 _WS = re.compile(r"\s+")
 _MONTHS = [
@@ -45,6 +47,12 @@ def fold(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+def check_lexicon(path: Path, rulebook: Rulebook) -> list[Problem]:
+    """The lexicon against the catalogue: sections, ids, phrases with two meanings, names in both languages."""
+    data, lines = read_yaml_lines(path)
+    return id_problems(data, lines, path, rulebook) + naming_problems(data, lines, path, rulebook)
+
+
 def citation_problem(rulebook: Rulebook, citation: Citation) -> str | None:
     source = rulebook.sources.get(citation.source)
     if source is None:
@@ -58,10 +66,6 @@ def citation_problem(rulebook: Rulebook, citation: Citation) -> str | None:
 
 def check_rulebook(rulebook: Rulebook) -> list[Problem]:
     problems: list[Problem] = []
-    catalogue_file = "rules/catalogue.yaml"
-    missing = set(DOCUMENT_IDS) - set(rulebook.documents)
-    for doc in sorted(missing):
-        problems.append(Problem(catalogue_file, "document missing from the catalogue", doc, "documents"))
     seen_versions: dict[str, str] = {}
     listed: set[str] = set()
     for version in rulebook.versions:
@@ -75,6 +79,9 @@ def check_rulebook(rulebook: Rulebook) -> list[Problem]:
                 problems.append(Problem(version.file, f"unknown profession {prof!r}", field="covers"))
         if version.covers_citation and (msg := citation_problem(rulebook, version.covers_citation)):
             problems.append(Problem(version.file, msg, field="covers_citation"))
+        for j, cit in enumerate(version.applies_from_citations):
+            if msg := citation_problem(rulebook, cit):
+                problems.append(Problem(version.file, msg, field=f"applies_from_citations.{j}"))
         docs_here: set[str] = set()
         for i, row in enumerate(version.rows):
             where = f"rows.{i}"
@@ -109,10 +116,13 @@ def check_rulebook(rulebook: Rulebook) -> list[Problem]:
             for j, cit in enumerate(row.citations):
                 if msg := citation_problem(rulebook, cit):
                     problems.append(Problem(version.file, msg, row.document, f"{where}.citations.{j}"))
+            problems += _change_problems(rulebook, version, row, where)
             channels = [c.channel for c in row.channels]
             if len(set(channels)) != len(channels):
                 problems.append(Problem(version.file, "a channel is listed twice", row.document, f"{where}.channels"))
-            if set(channels) != set(CHANNEL_IDS):
+            # a removed row has no channels; an unsettled row may leave them unknown
+            channels_unknown = row.removed or (row.unsettled is not None and not channels)
+            if set(channels) != set(CHANNEL_IDS) and not channels_unknown:
                 problems.append(
                     Problem(
                         version.file,
@@ -145,10 +155,10 @@ def check_rulebook(rulebook: Rulebook) -> list[Problem]:
                 problems.append(
                     Problem(version.file, "an unverified row must say why in a caveat", row.document, f"{where}.caveat")
                 )
-    for doc in sorted(set(DOCUMENT_IDS) - listed):
+    for doc in sorted(set(rulebook.documents) - listed):
         problems.append(Problem("rules/", "no rule file lists this document", doc))
     # A later text must not move a document's date earlier than the text itself applies, silently.
-    for doc in DOCUMENT_IDS:
+    for doc in rulebook.documents:
         rows = sorted(
             ((v, r) for v in rulebook.versions for r in v.rows if r.document == doc), key=lambda vr: vr[0].applies_from
         )
@@ -157,7 +167,7 @@ def check_rulebook(rulebook: Rulebook) -> list[Problem]:
                 problems.append(
                     Problem(v2.file, f"applies from the same date as {v1.file} for this document", doc, "applies_from")
                 )
-            if not r2.verified and r2.effective_date != r1.effective_date:
+            if not r2.verified and not r2.removed and r2.effective_date != r1.effective_date:
                 problems.append(
                     Problem(
                         v2.file,
@@ -166,4 +176,47 @@ def check_rulebook(rulebook: Rulebook) -> list[Problem]:
                         "effective_date",
                     )
                 )
+    return problems
+
+
+def _change_problems(rulebook: Rulebook, version: RuleVersion, row: Row, where: str) -> list[Problem]:
+    """A removal or an unsettled row rests on quotes too, and its dates on what they say."""
+    problems: list[Problem] = []
+    if row.removed:
+        if row.channels or row.exclusions or row.unsettled:
+            problems.append(
+                Problem(
+                    version.file, "a removed row has no channels, exclusions or unsettled part", row.document, where
+                )
+            )
+        if row.effective_date != version.applies_from:
+            problems.append(
+                Problem(
+                    version.file,
+                    f"a removed row leaves the list when its text applies ({version.applies_from.isoformat()})",
+                    row.document,
+                    f"{where}.effective_date",
+                )
+            )
+        if rulebook.previous_row(row.document, version) is None:
+            problems.append(Problem(version.file, "removes a document no earlier text lists", row.document, where))
+    if row.unsettled:
+        for j, cit in enumerate(row.unsettled.citations):
+            if msg := citation_problem(rulebook, cit):
+                problems.append(Problem(version.file, msg, row.document, f"{where}.unsettled.citations.{j}"))
+        if not row.unsettled.citations:
+            problems.append(
+                Problem(version.file, "an unsettled row quotes what is known", row.document, f"{where}.unsettled")
+            )
+        said = set().union(*(quoted_dates(c.excerpt) for c in row.unsettled.citations))
+        until = row.unsettled.until
+        if until and said and until not in said:
+            problems.append(
+                Problem(
+                    version.file,
+                    f"until {until.isoformat()} is not a date the quoted text gives",
+                    row.document,
+                    f"{where}.unsettled.until",
+                )
+            )
     return problems

@@ -6,13 +6,19 @@ import argparse
 import datetime as dt
 import json
 import sys
-from typing import TextIO
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import exitcodes
 from bot.loading import RuleFileError
+from bot.redaction import redact_for_stderr
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
 
 
-def _engine():
+def _engine() -> Engine:
     """The engine from the data directories the settings name; unknown or bad settings stop here."""
     from bot.engine import Engine
     from bot.settings import load_settings
@@ -20,7 +26,7 @@ def _engine():
     return Engine.from_settings(load_settings())
 
 
-def _print_json(data, out: TextIO = sys.stdout) -> None:
+def _print_json(data: Any, out: TextIO = sys.stdout) -> None:
     out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -32,10 +38,10 @@ def run(command: str, args: argparse.Namespace) -> int:
             return cmd_check()
         engine = _engine()
     except RuleFileError as exc:
-        print(f"obligations: invalid rule data: {exc}", file=sys.stderr)
+        print(redact_for_stderr(f"obligations: invalid rule data: {exc}"), file=sys.stderr)
         return exitcodes.DATA
     except SettingsError as exc:
-        print(f"obligations: {exc}", file=sys.stderr)
+        print(redact_for_stderr(f"obligations: {exc}"), file=sys.stderr)
         return exc.exit_code
     today = getattr(args, "date", None) or dt.date.today()
     if command == "ask":
@@ -52,7 +58,7 @@ def run(command: str, args: argparse.Namespace) -> int:
     return 2
 
 
-def cmd_ask(engine, args: argparse.Namespace, today: dt.date) -> int:
+def cmd_ask(engine: Engine, args: argparse.Namespace, today: dt.date) -> int:
     if args.jsonl:
         return _ask_jsonl(engine, args.jsonl, today)
     if args.question is None:
@@ -69,29 +75,48 @@ def cmd_ask(engine, args: argparse.Namespace, today: dt.date) -> int:
     return 0
 
 
-def _ask_jsonl(engine, path: str, today: dt.date) -> int:
-    """One JSON answer a line for each line in, whatever the bytes and the locale.
+def _ask_jsonl(engine: Engine, path: str, today: dt.date) -> int:
+    """One JSON answer a line for one question a line, whatever the bytes and the locale.
 
-    Input is read as bytes and decoded as UTF-8 with replacement (a stray Latin-1 byte becomes U+FFFD,
-    not a traceback after line 102); output is written as UTF-8 bytes, never through the locale's codec.
+    Input is read as bytes and each line decoded as UTF-8 with replacement (a stray Latin-1 byte in a
+    spreadsheet export must not end the batch); output is UTF-8 written to the binary stdout, so neither
+    a C locale nor a strict UTF-8 one changes what comes out: one line of valid UTF-8 JSON per line in.
     """
     try:
         stream = sys.stdin.buffer if path == "-" else open(path, "rb")
     except OSError as exc:
         print(f"obligations ask: cannot read {path}: {exc.strerror}", file=sys.stderr)
         return 1
-    out = sys.stdout.buffer
+    write = _json_line_writer(sys.stdout)
     with stream:
         for raw in stream:
-            question = raw.decode("utf-8", errors="replace").removesuffix("\n")  # blank lines answered too
+            # A blank line gets an answer too: output lines match input lines.
+            question = raw.removesuffix(b"\n").removesuffix(b"\r").decode("utf-8", errors="replace")
             answer = engine.answer(question, today)
-            line = json.dumps(answer.to_json(), ensure_ascii=False) + "\n"
-            out.write(line.encode("utf-8", errors="replace"))
-            out.flush()
+            write(answer.to_json())
     return 0
 
 
-def cmd_list(engine, today: dt.date, as_json: bool) -> int:
+def _json_line_writer(out: TextIO) -> Callable[[Any], None]:
+    """Write-and-flush one JSON line as UTF-8 bytes to `out`'s binary buffer (ASCII escapes where there is none)."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:  # a text-only stream (a test's StringIO): \u escapes are encodable in any locale
+
+        def write_text(data: Any) -> None:
+            out.write(json.dumps(data, ensure_ascii=True) + "\n")
+            out.flush()
+
+        return write_text
+    out.flush()  # anything already written as text goes first
+
+    def write_bytes(data: Any) -> None:
+        buffer.write((json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8", errors="replace"))
+        buffer.flush()
+
+    return write_bytes
+
+
+def cmd_list(engine: Engine, today: dt.date, as_json: bool) -> int:
     from bot.render.listing import render_catalogue
 
     rows = engine.catalogue(today)
@@ -102,7 +127,7 @@ def cmd_list(engine, today: dt.date, as_json: bool) -> int:
     return 0
 
 
-def cmd_show(engine, document: str, today: dt.date, as_json: bool) -> int:
+def cmd_show(engine: Engine, document: str, today: dt.date, as_json: bool) -> int:
     if document not in engine.rulebook.documents:
         known = ", ".join(engine.rulebook.documents)
         print(f"obligations show: unknown document {document!r}; known ids: {known}", file=sys.stderr)
@@ -116,14 +141,17 @@ def cmd_show(engine, document: str, today: dt.date, as_json: bool) -> int:
 
 
 def cmd_check() -> int:
-    from bot.check import check_rulebook
+    from bot.check import check_lexicon, check_rulebook
+    from bot.loading import DEFAULT_KNOWLEDGE_DIR
+    from bot.settings import load_settings
 
     try:
         engine = _engine()
+        knowledge = load_settings().obligations_knowledge_dir or DEFAULT_KNOWLEDGE_DIR
+        problems = check_rulebook(engine.rulebook) + check_lexicon(Path(knowledge) / "lexicon.yaml", engine.rulebook)
     except RuleFileError as exc:
-        print(f"obligations check: {exc}", file=sys.stderr)
+        print(redact_for_stderr(f"obligations check: {exc}"), file=sys.stderr)
         return 1
-    problems = check_rulebook(engine.rulebook)
     for p in problems:
         print(f"obligations check: {p}", file=sys.stderr)
     if problems:

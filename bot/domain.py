@@ -12,25 +12,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-DOCUMENT_IDS: tuple[str, ...] = (
-    "cr-biologie",
-    "cr-imagerie",
-    "prescription-produits-sante",
-    "cr-operatoire",
-    "prescription-biologie",
-    "demande-imagerie",
-    "certificats-declarations",
-    "courriers",
-    "lettre-liaison-entree",
-    "lettre-liaison-sortie",
-)
 CHANNEL_IDS: tuple[str, ...] = ("dmp", "mss_professionnels", "mss_patient")
-EXCLUSION_IDS: tuple[str, ...] = ("sejour_hospitalier", "entente_prealable", "genetique_constitutionnelle")
 
-SourceKind = Literal["officiel", "reproduction", "presse"]
-DocumentId = Literal[DOCUMENT_IDS]  # type: ignore[valid-type]
+SourceKind = Literal["officiel", "reproduction", "communique", "presse"]
 ChannelId = Literal[CHANNEL_IDS]  # type: ignore[valid-type]
-ExclusionId = Literal[EXCLUSION_IDS]  # type: ignore[valid-type]
+ExclusionKind = Literal["setting", "condition", "content"]
 Lang = Literal["fr", "en"]
 
 
@@ -82,14 +68,32 @@ class Channel(Frozen):
 class Exclusion(Frozen):
     """A named situation in which the obligation does not apply, with the words that say so."""
 
-    id: ExclusionId
+    id: str = Field(description="an exclusion id of the catalogue (checked at load time)")
     citation: Citation
 
 
-class Row(Frozen):
-    """What one legal text says of one document."""
+class Unsettled(Frozen):
+    """What the sources we hold leave open about a row, and until when it matters.
 
-    document: DocumentId
+    Until `until` (at every date when it is None) the answer is « à vérifier »: `note` says what is
+    known, what is not and where to check. From `until` on the document is due whichever reading is
+    right, and `settled_note` says why the date is still uncertain.
+    """
+
+    until: dt.date | None = None
+    note: Localised
+    settled_note: Localised | None = None
+    citations: list[Citation] = Field(description="what the sources do say (announcements, press)")
+
+
+class Row(Frozen):
+    """What one legal text says of one document.
+
+    A row may also record a change the text is known to make only from announcements: `removed` (the
+    document leaves the list on the day the text applies) or `unsettled` (the sources do not settle it).
+    """
+
+    document: str = Field(description="a document id of the catalogue (checked at load time)")
     wording: str = Field(description="the official designation of the document in this text")
     effective_date: dt.date
     condition: str | None = Field(default=None, description="a condition on the document itself")
@@ -98,6 +102,8 @@ class Row(Frozen):
     citations: list[Citation]
     verified: bool = True
     caveat: Localised | None = None
+    removed: bool = Field(default=False, description="this text takes the document off the list")
+    unsettled: Unsettled | None = None
 
 
 class RuleVersion(Frozen):
@@ -109,6 +115,9 @@ class RuleVersion(Frozen):
     applies_from: dt.date
     applies_from_verified: bool = True
     applies_from_note: Localised | None = None
+    applies_from_citations: list[Citation] = Field(
+        default_factory=list, description="what the start date rests on (publication, Code civil art. 1)"
+    )
     covers: list[str] = Field(description="professions bound by this text")
     general: bool = Field(default=False, description="sets who is bound by the list as a whole (the arrêtés)")
     covers_citation: Citation | None = None
@@ -118,10 +127,14 @@ class RuleVersion(Frozen):
 class DocumentInfo(Frozen):
     """What a document is, independent of any text: its nature × domain and its DMP type code."""
 
-    id: DocumentId
+    id: str
     nature: str
     domain: str | None = None
     phase: str | None = None
+    named_with_phase: list[str] = Field(
+        default_factory=list,
+        description="other natures that name this document with its phase (« courrier de sortie »)",
+    )
     title: Localised
     type_code: str
     type_code_display: str
@@ -135,7 +148,10 @@ class ChannelInfo(Frozen):
 
 
 class ExclusionInfo(Frozen):
-    id: ExclusionId
+    """A situation the law excludes; its kind says how a question can speak for or against it."""
+
+    id: str
+    kind: ExclusionKind
     label: Localised
 
 
@@ -172,6 +188,19 @@ class Rulebook(Frozen):
             return version, row, False
         version, row = in_force[-1]
         return version, row, True
+
+    def previous_row(self, document: str, version: RuleVersion) -> tuple[RuleVersion, Row] | None:
+        """The row of the latest earlier text that lists this document, if any."""
+        earlier = sorted(
+            (
+                (v, r)
+                for v in self.versions
+                for r in v.rows
+                if r.document == document and v.applies_from < version.applies_from
+            ),
+            key=lambda vr: vr[0].applies_from,
+        )
+        return earlier[-1] if earlier else None
 
     def next_change(self, document: str, day: dt.date) -> RuleVersion | None:
         """The next text, after `day`, that restates this document, if any."""

@@ -12,13 +12,16 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from bot.loading import RuleFileError, read_yaml
+from bot.loading import RuleFileError, read_yaml_lines
 from bot.normalise import fold, tokenise
+
+if TYPE_CHECKING:
+    from bot.domain import Rulebook
 
 # Typo look-ups per message: a real question has a handful of unknown words, a pasted text hundreds.
 MAX_TYPO_LOOKUPS = 24
@@ -62,6 +65,9 @@ class Lexicon:
     language: dict[str, frozenset[str]]
     default_domain: dict[str, Any]
     domain_endings: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    ending_natures: dict[str, str] = field(default_factory=dict)
+    clinical_domains: frozenset[str] = frozenset()
+    measured_domains: frozenset[str] = frozenset()
     asker_after: frozenset[str] = frozenset()
     vocabulary: list[str] = field(default_factory=list)
     _index_full: dict[str, list[Entry]] = field(default_factory=dict)
@@ -146,8 +152,8 @@ class Lexicon:
             for domain, endings in self.domain_endings.items():
                 if tok.endswith(endings):
                     out.append(Match("domain", domain, i, i + 1, 1.0, 0))
-                    if domain == "produits_sante":
-                        out.append(Match("implied", "prescription", i, i + 1, 1.0, 0))
+                    if domain in self.ending_natures:
+                        out.append(Match("implied", self.ending_natures[domain], i, i + 1, 1.0, 0))
                     break
         return out
 
@@ -245,8 +251,15 @@ def _str_list(data: Any, path: Path, where: str) -> list[Any]:
     return data
 
 
-def load_lexicon(path: Path) -> Lexicon:
-    data = read_yaml(path)
+def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
+    """Compile the lexicon; with the rulebook, first refuse sections and ids the catalogue does not know
+    (the file and line are in the error), so a broken lexicon stops start-up, not the first question."""
+    data, lines = read_yaml_lines(path)
+    if rulebook is not None:
+        from bot.lexicon_check import id_problems
+
+        for problem in id_problems(data, lines, path, rulebook)[:1]:
+            raise RuleFileError(problem.file, problem.message, problem.document, problem.field, problem.line)
     for key in (
         "documents",
         "natures",
@@ -314,4 +327,7 @@ def load_lexicon(path: Path) -> Lexicon:
             domain: tuple(fold(x) for x in endings) for domain, endings in (data.get("domain_endings") or {}).items()
         },
         asker_after=frozenset(fold(w) for w in data.get("asker_after") or []),
+        ending_natures={str(k): str(v) for k, v in (data.get("ending_natures") or {}).items()},
+        clinical_domains=frozenset(str(d) for d in data.get("clinical_domains") or []),
+        measured_domains=frozenset(str(d) for d in data.get("measured_domains") or []),
     )

@@ -6,8 +6,9 @@ Why it looks like this:
   document ids, scores, latencies, error classes), never message text. `log_event` drops fields whose
   name says they hold text, and long strings, rather than trust every caller.
 - httpx logs every request URL at INFO, and Telegram URLs contain the bot token
-  (`https://api.telegram.org/bot<TOKEN>/getUpdates`): every record passes through a redaction filter,
-  and the HTTP client loggers are kept at WARNING.
+  (`https://api.telegram.org/bot<TOKEN>/getUpdates`): every line our handler writes is redacted
+  (bot.redaction: tokens, URL passwords, the configured secrets), and the HTTP client loggers are kept
+  at WARNING.
 - uvicorn's access log prints the query string, where a GET form would put the question: the
   access records keep the path only.
 - Metrics live on a dedicated CollectorRegistry so tests and multiple apps in one process never
@@ -36,18 +37,21 @@ from prometheus_client import (
     generate_latest,
 )
 
+from bot.redaction import redact
+
 __all__ = [
     "JsonFormatter",
     "REGISTRY",
     "RedactingFilter",
+    "RedactingFormatter",
     "configure_logging",
     "log_event",
     "metrics_text",
     "record_answer",
     "record_delivery",
+    "record_connection_closed",
     "record_telegram_error",
     "redact",
-    "safe_error",
 ]
 
 # ---------------------------------------------------------------------------------------------- logging
@@ -74,12 +78,6 @@ TEXT_FIELDS = frozenset(
 MAX_FIELD_CHARS = 120  # longer strings are more likely prose than an id: dropped
 MAX_EXCEPTION_CHARS = 300
 
-# A bot token (digits ':' 30+ url-safe chars), bare or inside a Bot API URL path.
-_TOKEN_RE = re.compile(r"(?<![A-Za-z0-9_-])\d{3,}:[A-Za-z0-9_-]{30,}")
-_BOT_URL_RE = re.compile(r"(/bot)\d+:[^/\s\"'?#]+")
-# user:password@ (or user@) in any URL: "https://bot:hunter2@proxy.example/bot…"
-_USERINFO_RE = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*://)[^/\s@\"'<>]+@")
-SECRET_VARIABLES = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET")
 _RESERVED = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {
     "message",
     "asctime",
@@ -88,45 +86,11 @@ _RESERVED = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {
 }
 
 
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """`text` with bot tokens, Bot API URL paths, URL user-info and the given secret values replaced by `<redacted>`.
-
-    The one redaction step: every log record (RedactingFilter) and every one-line start-up error
-    (`safe_error`) goes through it.
-    """
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        text = text.replace(secret, "<redacted>")
-    text = _USERINFO_RE.sub(r"\1<redacted>@", text)
-    text = _BOT_URL_RE.sub(r"\1<redacted>", text)
-    return _TOKEN_RE.sub("<redacted>", text)
-
-
-def env_secrets(environ: Any = None) -> list[str]:
-    """The secret values configured in the environment (and their files), to redact before settings load."""
-    import os
-    from pathlib import Path
-
-    env = os.environ if environ is None else environ
-    values = []
-    for name in SECRET_VARIABLES:
-        if env.get(name, "").strip():
-            values.append(env[name].strip())
-        path = env.get(name + "_FILE", "").strip()
-        if path:
-            try:
-                values.append(Path(path).read_text(encoding="utf-8").strip())
-            except (OSError, UnicodeDecodeError):
-                pass
-    return [v for v in values if len(v) >= 4]
-
-
-def safe_error(message: str, secrets: Iterable[str] = ()) -> str:
-    """A one-line error for stderr, with every secret redacted (the environment's, and those given)."""
-    return redact(message, [*secrets, *env_secrets()])
-
-
 class RedactingFilter(logging.Filter):
-    """Rewrites each record's message so no token reaches any handler; attach it to handlers."""
+    """Rewrites each record's message and traceback so no secret reaches a handler's other filters.
+
+    The last word is RedactingFormatter's: it redacts the finished line, event fields included.
+    """
 
     def __init__(self, secrets: Iterable[str] = ()):
         super().__init__()
@@ -217,6 +181,19 @@ class TextFormatter(logging.Formatter):
         return line
 
 
+class RedactingFormatter(logging.Formatter):
+    """Wraps a formatter and redacts the line it produces: whatever a record carries (message, event
+    fields, traceback), no token, URL password or configured secret leaves through this handler."""
+
+    def __init__(self, inner: logging.Formatter, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.inner = inner
+        self.secrets = tuple(s for s in secrets if s)
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(self.inner.format(record), self.secrets)
+
+
 _HANDLER_NAME = "obligations"
 # Libraries whose INFO lines are noise or carry URLs with the token.
 _QUIET = {
@@ -246,7 +223,8 @@ def configure_logging(
             root.removeHandler(old)
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     handler.set_name(_HANDLER_NAME)
-    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    secrets = tuple(s for s in secrets if s)
+    handler.setFormatter(RedactingFormatter(JsonFormatter() if fmt == "json" else TextFormatter(), secrets))
     handler.addFilter(RedactingFilter(secrets))
     root.addHandler(handler)
     root.setLevel(level.upper() if isinstance(level, str) else level)
@@ -305,7 +283,7 @@ ProcessCollector(registry=REGISTRY)
 PlatformCollector(registry=REGISTRY)
 
 VERDICTS = frozenset(
-    {"obligatoire", "pas_encore_en_vigueur", "exclu", "non_concerne", "non_liste", "ambigu", "hors_sujet"}
+    {"obligatoire", "pas_encore_en_vigueur", "exclu", "non_concerne", "non_liste", "a_verifier", "ambigu", "hors_sujet"}
 )
 _LABEL_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 # From a cached lookup (~0.1 ms) to a slow Telegram round trip (seconds).
@@ -345,6 +323,12 @@ TELEGRAM_ERRORS = Counter(
     "obligations_telegram_errors",
     "Errors talking to Telegram, by kind (exception class, e.g. NetworkError, RetryAfter, Forbidden).",
     ["kind"],
+    registry=REGISTRY,
+)
+HTTP_CONNECTIONS_CLOSED = Counter(
+    "obligations_http_connections_closed",
+    "Client connections the server closed itself, by reason (header_timeout, body_timeout, evicted at the cap, busy).",
+    ["reason"],
     registry=REGISTRY,
 )
 SEND_RETRIES = Counter(
@@ -399,6 +383,11 @@ def record_telegram_error(kind: str | BaseException) -> None:
     """Count one Telegram error; pass the exception or its class name."""
     name = type(kind).__name__ if isinstance(kind, BaseException) else kind
     TELEGRAM_ERRORS.labels(kind=_label(name)).inc()
+
+
+def record_connection_closed(reason: str) -> None:
+    """Count one connection closed by the server's limits (bot.connections)."""
+    HTTP_CONNECTIONS_CLOSED.labels(reason=_label(reason)).inc()
 
 
 def record_delivery(outcome: str) -> None:

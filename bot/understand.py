@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from typing import Any
 
 from bot.answer import Context
 from bot.dates import DateFound, find_date, unreadable_date
@@ -104,18 +105,24 @@ def detect_language(tokens: list[str], lexicon: Lexicon) -> str:
 
 
 def _combo(nature: str, domain: str | None, phase: str | None, catalogue: dict[str, DocumentInfo]) -> str | None:
+    """The document a nature names with this domain or phase; a nature with one document names it alone."""
     for doc in catalogue.values():
         if doc.nature == nature and (doc.domain == domain if domain else False):
             return doc.id
-        if nature == "lettre_liaison" and doc.nature == nature and phase and doc.phase == phase:
+        if doc.nature == nature and phase and doc.phase == phase:
             return doc.id
-    if nature == "certificat":
-        return next((d.id for d in catalogue.values() if d.nature == "certificat"), None)
-    if nature == "courrier":
-        if phase:
-            return next((d.id for d in catalogue.values() if d.nature == "lettre_liaison" and d.phase == phase), None)
-        return next((d.id for d in catalogue.values() if d.nature == "courrier"), None)
+    if phase and any(nature in d.named_with_phase for d in catalogue.values()):
+        # "courrier de sortie": a nature that, with a phase, names the document of that phase
+        return next((d.id for d in catalogue.values() if nature in d.named_with_phase and d.phase == phase), None)
+    only = _of_nature(nature, catalogue)
+    if len(only) == 1 and catalogue[only[0]].domain is None:
+        return only[0]
     return None
+
+
+def _takes_phase(nature: str | None, catalogue: dict[str, DocumentInfo]) -> bool:
+    """Whether the documents of this nature differ by phase (entrée, sortie)."""
+    return any(d.nature == nature and d.phase for d in catalogue.values())
 
 
 def _of_nature(nature: str, catalogue: dict[str, DocumentInfo]) -> list[str]:
@@ -275,7 +282,9 @@ def _find_documents(
     for d in domains:
         if id(d) in used_domains:
             continue
-        if (not natures and not kinds & {"topic", "channel"} and d.value == "produits_sante") or strong_not_listed:
+        if (
+            not natures and not kinds & {"topic", "channel"} and d.value in lexicon.clinical_domains
+        ) or strong_not_listed:
             continue  # a medicine named with no word of documents or obligations is a clinical question
         hint = (
             (implied.get((d.start, d.end)) or (nature_hints[0].value if nature_hints else None))
@@ -293,46 +302,40 @@ def _find_documents(
 
     # 5. A nature with no domain: its only document ("certificat"), a default ("ordonnance" → medicines),
     #    or its documents as candidates ("compte rendu ?").
-    default = lexicon.default_domain.get("prescription") or {}
-    default_words = set(default.get("when", []))
     for n in (n for n in natures if n.weight >= CLEAR or len(natures) == 1):
-        if (
-            id(n) in paired
-            or named
-            or (strong_not_listed and n.value in crossing)
-            or (n.value == "prescription" and domains)
-        ):
+        default = lexicon.default_domain.get(n.value) or {}
+        if id(n) in paired or named or (strong_not_listed and n.value in crossing) or (default and domains):
             continue
-        doc = _combo(n.value, None, phase if n.value == "lettre_liaison" else strong_phase, catalogue)
+        doc = _combo(n.value, None, phase if _takes_phase(n.value, catalogue) else strong_phase, catalogue)
         if doc:
             offer(doc, 0.88 * penalty(n), n.start)
-        elif n.value == "prescription" and (
-            tokens[n.start] in default_words
-            or "entente_prealable" in situations
+        elif default and (
+            tokens[n.start] in default.get("when", [])
+            or set(default.get("situations", [])) & set(situations)
             or _names_unknown(tokens, n, lexicon, lang)
         ):
-            offer(_combo("prescription", default.get("domain"), None, catalogue), 0.82 * penalty(n), n.start)
-        elif not (domains and n.value == "compte_rendu"):
+            offer(_combo(n.value, default.get("domain"), None, catalogue), 0.82 * penalty(n), n.start)
+        elif not (domains and n.value in crossing):
             for doc in _of_nature(n.value, catalogue):
                 offer(doc, 0.5, n.start)
     return dict(scores), first_pos, strong_not_listed
 
 
-def _on_topic(matches: list[Match], kinds: set[str]) -> bool:
+def _on_topic(matches: list[Match], kinds: set[str], lexicon: Lexicon) -> bool:
     """Words of documents or obligations; a medicine named alone is a clinical question, not ours."""
     bare_medicine = not kinds & {"topic", "channel", "nature"}
     return any(
         m.kind in ("topic", "nature", "domain")
         and m.weight >= CLEAR
-        and not (bare_medicine and m.value == "produits_sante")
+        and not (bare_medicine and m.value in lexicon.clinical_domains)
         for m in matches
     )
 
 
-def _clinical_value(tokens: list[str], matches: list[Match]) -> bool:
+def _clinical_value(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> bool:
     """ "INR à 4,5", "CRP at 150": a test result's value is a clinical question, not one about documents."""
     for m in matches:
-        if m.kind == "domain" and m.value == "biologie":
+        if m.kind == "domain" and m.value in lexicon.measured_domains:
             after = tokens[m.end : m.end + 2]
             if len(after) == 2 and after[0] in {"a", "at", "of", "de"} and after[1].isdigit():
                 return True
@@ -403,9 +406,8 @@ def understand(
         situations=situations,
         negated_situations=negated,
         situation_hints=sorted({m.value for m in matches if m.kind == "situation_hint"} - set(situations)),
-        outside_hospital=any(
-            m.kind == "outside" and (m.weight >= CLEAR or "sejour_hospitalier" not in situations) for m in matches
-        ),
+        # a weak phrase ("en ville") yields to a situation named outright ("hospitalisé")
+        outside_hospital=any(m.kind == "outside" and (m.weight >= CLEAR or not situations) for m in matches),
         date=find_date(text, today),
         date_unreadable=unreadable_date(text),
         pick=_pick(tokens),
@@ -413,8 +415,8 @@ def understand(
         not_listed=strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches),
         not_listed_at=min((m.start for m in matches if m.kind == "not_listed" and m.weight >= CLEAR), default=None),
         greeting="greeting" in kinds,
-        on_topic=_on_topic(matches, kinds),
-        off_topic="off_topic" in kinds or _clinical_value(tokens, matches),
+        on_topic=_on_topic(matches, kinds, lexicon),
+        off_topic="off_topic" in kinds or _clinical_value(tokens, matches, lexicon),
         about_obligations=bool(kinds & {"topic", "channel"}),
         followup=bool(tokens) and any(tuple(tokens[: len(s)]) == s for s in FOLLOWUP_STARTS),
         truncated=truncated,
@@ -435,11 +437,11 @@ def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]
     if query.pick is not None and len(context.documents) > 1:
         if query.pick >= len(context.documents):
             return query
-        doc = context.documents[query.pick]
+        picked = context.documents[query.pick]
         return replace(
             query,
-            scores={doc: 1.0},
-            order={doc: 0},
+            scores={picked: 1.0},
+            order={picked: 0},
             channels=[context.channel] if context.channel else [],
             date=DateFound(context.date, "context", "day", context.date, context.date) if context.date else None,
             situations=list(context.situations),
@@ -460,7 +462,7 @@ def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]
     )
     if not says_something:
         return query  # "quel temps fait-il ?" after a question is not a follow-up
-    changes: dict = {}
+    changes: dict[str, Any] = {}
     if not has_document and not query.not_listed:
         if query.domain and context.nature:
             doc = _combo(context.nature, query.domain, None, catalogue)
@@ -472,8 +474,8 @@ def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]
             if doc:
                 changes["scores"] = {doc: 0.9}
                 changes["order"] = {doc: 0}
-        elif query.phase and context.nature == "lettre_liaison":
-            doc = _combo("lettre_liaison", None, query.phase, catalogue)
+        elif query.phase and context.nature and _takes_phase(context.nature, catalogue):
+            doc = _combo(context.nature, None, query.phase, catalogue)
             if doc:
                 changes["scores"] = {doc: 0.9}
                 changes["order"] = {doc: 0}

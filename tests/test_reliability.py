@@ -4,7 +4,6 @@ bytes, SIGTERM during start-up retries, expired state swept, the webhook answeri
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import signal
 import socket
@@ -229,60 +228,3 @@ async def test_the_webhook_answers_an_update_posted_twice_once(api: FakeBotAPI) 
         assert len(api.sent(3100)) == 1
     after = REGISTRY.get_sample_value("obligations_telegram_duplicates_avoided_total", {"source": "webhook_update"})
     assert (after or 0) == (before or 0) + 1
-
-
-async def test_a_client_leaving_mid_body_is_an_info_line_not_a_500(
-    api: FakeBotAPI, caplog: pytest.LogCaptureFixture
-) -> None:
-    caplog.set_level(logging.INFO)
-    application = build_application(bot_settings(api, TELEGRAM_WEBHOOK_SECRET=SECRET), shared_engine(), updater=False)
-    route = webhook_route(application, SECRET)
-    statuses: list[int] = []
-    async with running(application):
-        messages = [
-            {"type": "http.request", "body": b'{"update_id": 1', "more_body": True},
-            {"type": "http.disconnect"},
-        ]
-
-        async def receive() -> dict:
-            return messages.pop(0)
-
-        async def send(message: dict) -> None:
-            if message["type"] == "http.response.start":
-                statuses.append(message["status"])
-
-        scope = {
-            "type": "http",
-            "method": "POST",
-            "path": WEBHOOK_PATH,
-            "headers": [(SECRET_HEADER.lower().encode(), SECRET.encode())],
-            "query_string": b"",
-        }
-        await route.handle(scope, receive, send)
-    assert statuses and statuses[0] != 500
-    assert "telegram_webhook_client_left" in caplog.text
-    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
-
-
-def test_serve_caps_connections_below_the_file_limit() -> None:
-    import resource
-
-    from bot.telegram.serving import KEEP_ALIVE_SECONDS, connection_cap, make_server
-
-    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    server = make_server(Starlette(), host="127.0.0.1", port=0)
-    assert server.config.limit_concurrency == connection_cap() < soft
-    assert server.config.timeout_keep_alive == KEEP_ALIVE_SECONDS <= 10
-
-
-def test_accept_errors_are_logged_at_most_once_a_second() -> None:
-    from bot.telegram.serving import OncePerSecond
-
-    now = [0.0]
-    gate = OncePerSecond(clock=lambda: now[0])
-    record = logging.LogRecord("asyncio", logging.ERROR, "x", 1, "socket.accept() out of system resource", None, None)
-    passed = 0
-    for i in range(10_000):
-        now[0] = i / 1000  # 10,000 errors in 10 s
-        passed += gate.filter(record)
-    assert passed <= 11

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from bot.check import check_rulebook, fold
-from bot.domain import DOCUMENT_IDS
+from bot.loading import DEFAULT_RULES_DIR, read_yaml
 
 D = dt.date
 ALL = {"dmp", "mss_professionnels", "mss_patient"}
@@ -32,14 +32,14 @@ FACTS = [
     ("cr-operatoire", D(2023, 12, 31), set(), set(), "34874-8"),
     ("prescription-biologie", D(2023, 12, 31), {"sejour_hospitalier"}, {"sejour_hospitalier"}, "PRESC-BIO"),
     ("demande-imagerie", D(2023, 12, 31), {"sejour_hospitalier"}, {"sejour_hospitalier"}, "55115-0"),
-    ("certificats-declarations", D(2023, 12, 31), set(), set(), "CERT_DECL"),
     ("courriers", D(2023, 12, 31), {"sejour_hospitalier"}, {"sejour_hospitalier"}, "96349-6"),
 ]
 
 
-def test_exactly_the_ten_documents(engine):
-    assert set(engine.rulebook.documents) == set(DOCUMENT_IDS)
-    assert len(DOCUMENT_IDS) == 10
+def test_the_documents_are_those_of_the_catalogue_in_its_order(engine):
+    catalogue = list(read_yaml(DEFAULT_RULES_DIR / "catalogue.yaml")["documents"])
+    assert list(engine.rulebook.documents) == catalogue
+    assert len(catalogue) == 11 and "prescription-hors-produits-sante" in catalogue
 
 
 @pytest.mark.parametrize("doc,effective,ex2022,ex2024,code", FACTS)
@@ -103,6 +103,8 @@ def test_every_citation_is_verbatim(engine):
     for v in rb.versions:
         for r in v.rows:
             cits += r.citations + [c.citation for c in r.channels] + [e.citation for e in r.exclusions]
+            cits += r.unsettled.citations if r.unsettled else []
+        cits += v.applies_from_citations
     assert len(cits) > 50
     for c in cits:
         assert fold(c.excerpt) in fold(rb.sources[c.source].text), c
@@ -110,6 +112,6 @@ def test_every_citation_is_verbatim(engine):
 
 def test_sources_have_kind_url_and_title(engine):
     kinds = {s.kind for s in engine.sources}
-    assert kinds == {"officiel", "reproduction", "presse"}
+    assert kinds == {"officiel", "reproduction", "communique", "presse"}
     for s in engine.sources:
         assert s.url.startswith("https://") and s.title and s.text

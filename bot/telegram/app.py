@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,8 +25,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot.feedback.service import Feedback
 from bot.telegram import handlers as H
 from bot.telegram.delivery import DeliveryPolicy, RetryingRateLimiter
+from bot.telegram.feedback import FeedbackLedger
 from bot.telegram.processor import PerChatUpdateProcessor
 from bot.telegram.state import ContextStore, RateLimit
 from bot.telegram.texts import COMMANDS
@@ -104,13 +107,15 @@ def build_application(
     monotonic: Callable[[], float] | None = None,
     updater: bool = True,
     rate_limiter: Any = None,
+    feedback: Any = None,
     delivery: DeliveryPolicy | None = None,
 ) -> Application:
     """The bot, ready for `run_polling`, a webhook, or `async with application:`.
 
     `clock` gives "today" for answers (tests pin it); `monotonic` drives context expiry and the
-    rate limit; `updater=False` for webhook-only use inside another server; `delivery` how long answers
-    are kept through an outage and how long a send may take (bot.telegram.delivery).
+    rate limit; `updater=False` for webhook-only use inside another server. `feedback` (a
+    bot.feedback.service.Feedback) records votes and reports; by default, from the settings. `delivery`:
+    how long answers are kept through an outage and how long a send may take (bot.telegram.delivery).
     """
     quiet_libraries()
     base_url = settings.telegram_api_base_url
@@ -130,14 +135,16 @@ def build_application(
     if not updater:
         builder = builder.updater(None)
     application = builder.build()
-    kwargs = {} if monotonic is None else {"clock": monotonic}
+    tick = monotonic or time.monotonic
     application.bot_data["services"] = H.Services(
         engine=engine,
         settings=settings,
         clock=clock,
-        contexts=ContextStore(settings.obligations_context_ttl_seconds, **kwargs),
-        rate_limit=RateLimit(settings.obligations_rate_limit_per_minute, **kwargs),
+        contexts=ContextStore(settings.obligations_context_ttl_seconds, clock=tick),
+        rate_limit=RateLimit(settings.obligations_rate_limit_per_minute, clock=tick),
         allowed_users=frozenset(settings.obligations_allowed_users),
+        feedback=feedback if feedback is not None else Feedback.from_settings(settings),
+        ledger=FeedbackLedger(tick),
     )
     register_handlers(application)
     return application

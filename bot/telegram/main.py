@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 import signal
 import sys
@@ -21,6 +22,7 @@ from telegram.ext import Application
 
 from bot import exitcodes
 from bot.observability import configure_logging, log_event
+from bot.redaction import redact_for_stderr
 from bot.settings import SettingsError, load_settings, public_webhook_url
 from bot.telegram.app import build_application, quiet_libraries
 from bot.telegram.lifecycle import ALLOWED_UPDATES, FOREGROUND, RetryPolicy, StartupFailure, bootstrap, started
@@ -34,9 +36,7 @@ POLL_TIMEOUT = 30  # seconds Telegram holds a getUpdates open (long polling)
 
 
 def _fail(message: str, code: int) -> int:
-    from bot.observability import safe_error
-
-    print(f"obligations telegram: error: {safe_error(message)}", file=sys.stderr)
+    print(f"obligations telegram: error: {redact_for_stderr(message)}", file=sys.stderr)
     return code
 
 
@@ -84,12 +84,19 @@ def run(args: Any) -> int:
         engine = Engine.from_settings(settings)
     except Exception as exc:  # RuleFileError and friends say which file and field
         return _fail(f"cannot load the rules: {exc}", exitcodes.DATA)
-    application = build_application(settings, engine, updater=webhook is None)
+    from bot.feedback.service import Feedback
+
+    feedback = Feedback.from_settings(settings)
+    feedback.start()  # migrate the reports database; if it cannot be used, reports are refused, answers go on
+    application = build_application(settings, engine, updater=webhook is None, feedback=feedback)
     try:
         if webhook:
             listen = getattr(args, "listen", None) or "127.0.0.1"
             port = getattr(args, "port", None) or 8080
-            return asyncio.run(_serve_webhook(application, webhook[0], webhook[1], listen, port))
+            from bot.connections import ServerLimits
+
+            limits = ServerLimits.from_settings(settings)
+            return asyncio.run(_serve_webhook(application, webhook[0], webhook[1], listen, port, limits))
         return asyncio.run(serve_polling(application))
     except KeyboardInterrupt:
         return exitcodes.OK
@@ -177,7 +184,7 @@ async def serve_polling(
     async with started(application):
         assert application.updater is not None
         await application.updater.start_polling(
-            timeout=poll_timeout,
+            timeout=dt.timedelta(seconds=poll_timeout),
             allowed_updates=list(ALLOWED_UPDATES),
             error_callback=_polling_error,
         )
@@ -189,11 +196,13 @@ async def serve_polling(
     return 0
 
 
-async def _serve_webhook(application: Application, webhook_url: str, secret: str, listen: str, port: int) -> int:
+async def _serve_webhook(
+    application: Application, webhook_url: str, secret: str, listen: str, port: int, limits: Any = None
+) -> int:
     """Listen, register the webhook (retrying a few times), then serve until SIGTERM; exit 0 on a clean stop."""
     from urllib.parse import urlsplit
 
-    from bot.telegram.serving import listen_error, listen_socket, make_server
+    from bot.serving import listen_error, listen_socket, make_server
     from bot.telegram.webhook import webhook_app
 
     try:
@@ -212,7 +221,7 @@ async def _serve_webhook(application: Application, webhook_url: str, secret: str
             return exitcodes.OK
         if code is not None:
             return code
-        server = make_server(webhook_app(application, secret), host=listen, port=port)
+        server = make_server(webhook_app(application, secret), limits, host=listen, port=port)
         log_event(
             log,
             "telegram_started",

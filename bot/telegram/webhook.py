@@ -8,7 +8,6 @@ the helpdesk app's own /healthz and /metrics handlers, so both modes answer them
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hmac
 import json
@@ -23,6 +22,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.observability import log_event, record_delivery
+from bot.serving import healthz, metrics_endpoint
 from bot.settings import WEBHOOK_PATH, public_webhook_url
 from bot.telegram.lifecycle import running, started
 
@@ -31,7 +31,7 @@ __all__ = ["WEBHOOK_PATH", "SECRET_HEADER", "MAX_BODY", "public_webhook_url", "w
 log = logging.getLogger("bot.telegram.webhook")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1_000_000  # an update is a few kB; refuse anything absurd before reading it all
-BODY_TIMEOUT = 10.0  # seconds to receive a whole update; Telegram sends it at once
+CLIENT_GONE = 499  # nginx's status for "client closed the request": logged, never sent
 SEEN_UPDATES = 10_000  # update ids remembered: Telegram re-posts an update it got no 200 for, within minutes
 
 
@@ -55,12 +55,8 @@ class _TooLarge(Exception):
     pass
 
 
-async def _read_capped(request: Request, limit: int, timeout: float | None = None) -> bytes:
-    """The body, read chunk by chunk; raises _TooLarge as soon as it passes `limit` bytes, TimeoutError
-    after `timeout` seconds (a stalled body must not hold a connection), ClientDisconnect if the client left."""
-    if timeout is not None:
-        async with asyncio.timeout(timeout):
-            return await _read_capped(request, limit)
+async def _read_capped(request: Request, limit: int) -> bytes:
+    """The body, read chunk by chunk; raises _TooLarge as soon as it passes `limit` bytes."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
         raise _TooLarge
@@ -91,16 +87,13 @@ def webhook_route(application: Application, secret: str | None, path: str = WEBH
             log_event(log, "telegram_webhook_refused", logging.WARNING, reason="bot_not_started")
             return PlainTextResponse("the bot is starting", status_code=503, headers={"retry-after": "10"})
         try:
-            body = await _read_capped(request, MAX_BODY, BODY_TIMEOUT)
+            body = await _read_capped(request, MAX_BODY)
         except _TooLarge:
             log_event(log, "telegram_webhook_refused", logging.WARNING, reason="too_large")
             return PlainTextResponse("too large", status_code=413)
-        except TimeoutError:
-            log_event(log, "telegram_webhook_refused", logging.WARNING, reason="body_timeout")
-            return PlainTextResponse("body too slow", status_code=408, headers={"connection": "close"})
-        except ClientDisconnect:
-            log_event(log, "telegram_webhook_client_left", logging.INFO)
-            return Response(status_code=400)
+        except ClientDisconnect:  # the sender went away, or its body stalled past the deadline: not our error
+            log_event(log, "telegram_webhook_client_gone", logging.INFO, reason="disconnected_mid_body")
+            return Response(status_code=CLIENT_GONE)
         try:
             update = Update.de_json(json.loads(body), application.bot)
         except Exception:
@@ -121,12 +114,10 @@ def webhook_route(application: Application, secret: str | None, path: str = WEBH
 def webhook_app(application: Application, secret: str) -> Starlette:
     """The bot's own small server: the webhook route, GET /healthz and GET /metrics.
 
-    /healthz and /metrics are the helpdesk app's handlers (bot/web/api.py), so monitoring sees the same
+    /healthz and /metrics are the handlers the helpdesk app serves too (bot/serving.py), so monitoring sees the same
     JSON and the same metrics whichever command runs. The application must be bootstrapped
     (`bot.telegram.lifecycle.bootstrap`); it processes updates for the app's lifetime.
     """
-    from bot.domain import DOCUMENT_IDS
-    from bot.web import api
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -136,10 +127,10 @@ def webhook_app(application: Application, secret: str) -> Starlette:
     app = Starlette(
         routes=[
             webhook_route(application, secret),
-            Route("/healthz", api.healthz, methods=["GET"]),
-            Route("/metrics", api.metrics_endpoint, methods=["GET"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", metrics_endpoint, methods=["GET"]),
         ],
         lifespan=lifespan,
     )
-    app.state.document_ids = frozenset(DOCUMENT_IDS)
+    app.state.document_ids = frozenset(application.bot_data["services"].engine.rulebook.documents)
     return app

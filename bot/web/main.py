@@ -31,9 +31,9 @@ def _configure_logging(settings: Any) -> None:
 
 
 def _fail(message: str, code: int = exitcodes.CONFIG) -> int:
-    from bot.observability import safe_error
+    from bot.redaction import redact_for_stderr
 
-    print(f"obligations serve: error: {safe_error(message)}", file=sys.stderr)
+    print(f"obligations serve: error: {redact_for_stderr(message)}", file=sys.stderr)
     return code
 
 
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     in the background (bot.web.telegram_bridge): the page and API serve even while Telegram is unreachable.
     """
     from bot.loading import RuleFileError
-    from bot.telegram.serving import listen_error, listen_socket, make_server
+    from bot.serving import listen_error, listen_socket, make_server
     from bot.web.app import create_app
 
     try:
@@ -68,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
     except RuleFileError as exc:
         return _fail(f"the rules did not load: {exc}", exitcodes.DATA)
 
+    from bot.feedback.service import Feedback
+
+    feedback = Feedback.from_settings(settings)
+    feedback.start()  # migrate the reports database; if it cannot be used, reports are refused, answers go on
     fatal: list[Exception] = []
     server: Any = None
 
@@ -82,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         from bot.web.telegram_bridge import WebhookUnavailable, build_webhook_application
 
         try:
-            telegram_application = build_webhook_application(settings, engine, on_fatal=on_fatal)
+            telegram_application = build_webhook_application(settings, engine, on_fatal=on_fatal, feedback=feedback)
         except SettingsError as exc:
             return _fail(str(exc), exc.exit_code)
         except WebhookUnavailable as exc:
@@ -95,11 +99,14 @@ def run(args: argparse.Namespace) -> int:
 
     app = create_app(
         engine,
+        feedback=feedback,
         telegram_application=telegram_application,
         webhook_secret=webhook[1] if webhook else None,
         webhook_url=webhook[0] if webhook else None,
     )
-    server = make_server(app, host=host, port=port)
+    from bot.connections import ServerLimits
+
+    server = make_server(app, ServerLimits.from_settings(settings), host=host, port=port)
     from bot.observability import log_event
 
     log_event(log, "web_starting", host=host, port=port, telegram_webhook=telegram_application is not None)
