@@ -74,18 +74,36 @@ def test_a_password_in_a_url_is_never_echoed() -> None:
     assert "hunter2-password" not in result.stdout + result.stderr
 
 
-def test_a_token_in_the_api_base_url_never_reaches_the_log(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_token_in_the_api_base_url_never_reaches_the_log() -> None:
     """TELEGRAM_API_BASE_URL may carry the token (…/bot<TOKEN>/) and a proxy password: both redacted."""
-    port = _closed_port()
-    base = f"http://user:proxy-password-1@127.0.0.1:{port}/bot{TOKEN}/"
-    result = _run(
-        _env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base, OBLIGATIONS_LOG_LEVEL="DEBUG"),
-        "telegram",
-        timeout=90,
+    base = f"http://user:proxy-password-1@127.0.0.1:{_closed_port()}/bot{TOKEN}/"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "telegram"],
+        cwd=ROOT,
+        env=_env(TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=base, OBLIGATIONS_LOG_LEVEL="DEBUG"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    output = result.stdout + result.stderr
-    assert result.returncode == 69
+    output = _until_retry_then_sigterm(process)
+    assert "telegram_bootstrap_retry" in output
     assert TOKEN not in output and "proxy-password-1" not in output
+
+
+def _until_retry_then_sigterm(process: subprocess.Popen[str]) -> str:
+    """Read stderr until the first start-up retry, then SIGTERM; everything the process printed."""
+    assert process.stderr is not None
+    err = ""
+    deadline = time.monotonic() + 30
+    while "telegram_bootstrap_retry" not in err and time.monotonic() < deadline and process.poll() is None:
+        err += process.stderr.readline()
+    process.send_signal(signal.SIGTERM)
+    try:
+        out, rest = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return out + err + rest
 
 
 @pytest.mark.parametrize(
