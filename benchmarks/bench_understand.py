@@ -1,6 +1,7 @@
 """Accuracy and speed of question understanding, against two naive baselines, in one run.
 
 Run by hand:  .venv/bin/python benchmarks/bench_understand.py [tests/data/questions.tsv ...]
+              .venv/bin/python benchmarks/bench_understand.py --long   # 2,000-character messages only
 
 - engine: the full pipeline (`Engine.answer`), scored on the verdict and documents (as `obligations eval`),
   and on the document alone for questions about one listed document;
@@ -147,6 +148,48 @@ def main(paths: list[str]) -> None:
     )
 
 
+LONG_UNITS = {
+    "repeated drug word": "drugs ",
+    "repeated document name": "compte rendu opératoire ",
+    "one long token": "a",
+    "all punctuation": "?!.,;:-«»",
+    "mixed scripts": "CR биология 報告 DMP ناسخ ",
+    "dates": "12/03/2024 ",
+    "prose": "Bonjour, le compte rendu de biologie doit-il aller au patient par messagerie sécurisée en 2025 ? ",
+}
+
+
+def unknown_words(n: int) -> str:
+    import random
+
+    rng = random.Random(1)
+    words = ("".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(rng.randint(5, 10))) for _ in range(n))
+    return " ".join(words)[:2000]
+
+
+def long_messages(repeats: int = 200) -> None:
+    """p50/p99 of `Engine.answer` for 2,000-character messages of several kinds (issue 12: ≤ 5 ms p99)."""
+    import datetime as dt
+
+    engine = Engine.load()
+    day = dt.date(2026, 1, 1)
+    messages = {k: (u * (2000 // len(u) + 1))[:2000] for k, u in LONG_UNITS.items()}
+    messages["unknown words"] = unknown_words(400)
+    print(f"{'2,000 characters of':28} {'p50 ms':>8} {'p99 ms':>8} {'200 chars p50':>14}")
+    for kind, text in messages.items():
+        short = text[:200]
+        for _ in range(10):
+            engine.answer(text, day)
+        _, times = timed(lambda q: engine.answer(q, day), [text] * repeats)
+        _, short_times = timed(lambda q: engine.answer(q, day), [short] * repeats)
+        print(
+            f"{kind:28} {percentile(times, 50):8.3f} {percentile(times, 99):8.3f} {percentile(short_times, 50):14.3f}"
+        )
+
+
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--long"]:
+        long_messages()
+        sys.exit(0)
     args = sys.argv[1:] or [str(p) for p in sorted((ROOT / "tests" / "data").glob("questions*.tsv"))]
     main(args)

@@ -18,6 +18,9 @@ from bot.domain import DocumentInfo
 from bot.lexicon import Lexicon, Match
 
 MAX_CHARS = 2000  # beyond this a message is not a question; we read the start and say so
+# The longest labelled question has under 50 tokens; past this many the rest is not read (and we say so),
+# so the cost of a message is bounded whatever it holds (benchmarks/bench_understand.py --long).
+MAX_TOKENS = 120
 CLEAR = 0.8  # a document this sure is answered
 CANDIDATE = 0.4  # a document this sure is offered as a choice
 ORDINALS = {
@@ -377,6 +380,8 @@ def understand(
     truncated = len(text) > MAX_CHARS
     text = text[:MAX_CHARS]
     tokens = lexicon.tokens(text)
+    if len(tokens) > MAX_TOKENS:
+        tokens, truncated = tokens[:MAX_TOKENS], True
     matches = lexicon.match(tokens)
     lang = detect_language(tokens, lexicon)
     matches = [m for m in matches if m.lang in (None, lang)]

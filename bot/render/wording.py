@@ -116,8 +116,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "caveats": {"fr": "À noter :", "en": "Note:"},
     # caveats
     "truncated": {
-        "fr": "Message très long : seuls ses 2000 premiers caractères ont été lus.",
-        "en": "Very long message: only its first 2000 characters were read.",
+        "fr": "Message très long : seul son début a été lu.",
+        "en": "Very long message: only its beginning was read.",
     },
     "covered_are": {
         "fr": "Sont visés : {who}.",
