@@ -183,64 +183,100 @@ def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tu
     return [s for s in found if s not in negated], negated
 
 
-def _find_documents(
-    tokens: list[str],
-    matches: list[Match],
-    lang: str,
-    situations: list[str],
-    lexicon: Lexicon,
-    catalogue: dict[str, DocumentInfo],
-) -> tuple[dict[str, float], dict[str, int], bool]:
-    """Score each listed document from names, nature × domain pairs and hints.
+class Scores:
+    """Confidence per document, and where each was first mentioned; a document keeps its best score."""
 
-    Returns (scores, first mention positions, whether a non-listed document was named instead).
-    """
-    first_pos: dict[str, int] = {}
-    scores: dict[str, float] = defaultdict(float)
+    def __init__(self) -> None:
+        self.scores: dict[str, float] = defaultdict(float)
+        self.first_pos: dict[str, int] = {}
 
-    def offer(doc: str | None, score: float, pos: int) -> None:
+    def offer(self, doc: str | None, score: float, pos: int) -> None:
         if doc is None:
             return
-        scores[doc] = max(scores[doc], score)
-        first_pos[doc] = min(first_pos.get(doc, pos), pos)
+        self.scores[doc] = max(self.scores[doc], score)
+        self.first_pos[doc] = min(self.first_pos.get(doc, pos), pos)
 
-    def penalty(*ms: Match) -> float:
-        return 1.0 - 0.08 * sum(m.fuzzy for m in ms)
 
-    kinds = {m.kind for m in matches}
-    natures = [m for m in matches if m.kind == "nature"]
-    domains = [m for m in matches if m.kind == "domain"]
-    implied = {(m.start, m.end): m.value for m in matches if m.kind == "implied"}
-    phases = [m for m in matches if m.kind == "phase"]
-    phase = phases[0].value if phases else None
-    strong_phase = next((m.value for m in phases if m.weight >= CLEAR), None)
-    hints = [m for m in matches if m.kind == "hint"]
-    nature_hints = [m for m in matches if m.kind == "nature_hint"]
+def _penalty(*ms: Match) -> float:
+    """Each typo-corrected word lowers the confidence a little."""
+    return 1.0 - 0.08 * sum(m.fuzzy for m in ms)
 
-    # 1. Names that point at one document ("CRO", "lettre de sortie"), or maybe at one ("arrêt de travail").
+
+@dataclass(frozen=True)
+class Mentions:
+    """The matches that can name a document, sorted by kind (what the steps of `_find_documents` read)."""
+
+    natures: list[Match]
+    domains: list[Match]
+    implied: dict[tuple[int, int], str]
+    phase: str | None
+    strong_phase: str | None
+    hints: list[Match]
+    nature_hints: list[Match]
+    named: bool
+
+    @classmethod
+    def of(cls, matches: list[Match]) -> Mentions:
+        phases = [m for m in matches if m.kind == "phase"]
+        natures = [m for m in matches if m.kind == "nature"]
+        domains = [m for m in matches if m.kind == "domain"]
+        hints = [m for m in matches if m.kind == "hint"]
+        if natures and not domains and hints:
+            # the asker's field stands for the domain ("biologiste : le compte rendu")
+            domains = [Match("hint", hints[0].value, hints[0].start, hints[0].end, 1.0, 0)]
+        return cls(
+            natures=natures,
+            domains=domains,
+            implied={(m.start, m.end): m.value for m in matches if m.kind == "implied"},
+            phase=phases[0].value if phases else None,
+            strong_phase=next((m.value for m in phases if m.weight >= CLEAR), None),
+            hints=hints,
+            nature_hints=[m for m in matches if m.kind == "nature_hint"],
+            named=any(m.kind == "document" for m in matches),
+        )
+
+
+def _named_documents(matches: list[Match], out: Scores) -> None:
+    """Step 1: names that point at one document ("CRO", "lettre de sortie"), or maybe at one ("arrêt de travail")."""
     for m in matches:
         if m.kind == "document":
-            offer(m.value, m.weight * penalty(m), m.start)
+            out.offer(m.value, m.weight * _penalty(m), m.start)
         elif m.kind == "uncertain":
-            offer(m.value, 0.5, m.start)
-    named = "document" in kinds
+            out.offer(m.value, 0.5, m.start)
 
-    # 2. Things not in the list: a named document ("bilan de kiné"), or a kind of care ("ordo de kiné",
-    #    but not "au kiné", a recipient).
+
+def _not_listed_things(tokens: list[str], matches: list[Match], lang: str) -> tuple[list[Match], bool]:
+    """Step 2: things not in the list: a named document ("bilan de kiné"), or a kind of care ("ordo de kiné",
+    but not "au kiné", a recipient). Returns them, and whether a non-listed document is named outright."""
     recipient_marks = RECIPIENT_MARKS if lang == "fr" else RECIPIENT_MARKS - {"a"}
-    care_not_listed = [
+    care = [
         m for m in matches if m.kind == "nl_domain" and not recipient_marks & set(tokens[max(0, m.start - 2) : m.start])
     ]
-    not_listed_things = [m for m in matches if m.kind == "not_listed" and m.weight >= CLEAR] + care_not_listed
-    strong_not_listed = any(m.kind == "not_listed" and m.weight >= CLEAR for m in matches)
+    strong = [m for m in matches if m.kind == "not_listed" and m.weight >= CLEAR]
+    return strong + care, bool(strong)
 
-    # 3. Each nature takes the nearest thing it can be of: a listed domain, or something not in the list
-    #    ("compte rendu d'anapath de la pièce opératoire" is about the anapath, not the operation).
-    if natures and not domains and hints:
-        domains = [Match("hint", hints[0].value, hints[0].start, hints[0].end, 1.0, 0)]
+
+@dataclass
+class Pairing:
+    """What step 3 used: natures paired with something, domains a nature took."""
+
+    paired: set[int]
+    used_domains: set[int]
+    not_listed: bool  # a nature took a non-listed thing ("ordonnance de transport")
+
+
+def _pair_natures(
+    tokens: list[str],
+    mentions: Mentions,
+    not_listed_things: list[Match],
+    catalogue: dict[str, DocumentInfo],
+    out: Scores,
+) -> Pairing:
+    """Step 3: each nature takes the nearest thing it can be of: a listed domain, or something not in the list
+    ("compte rendu d'anapath de la pièce opératoire" is about the anapath, not the operation)."""
+    natures, domains = mentions.natures, mentions.domains
     crossing = {d.nature for d in catalogue.values() if d.domain}
-    paired: set[int] = set()
-    used_domains: set[int] = set()
+    result = Pairing(set(), set(), False)
     claimed: set[int] = set()  # domains a strong nature took: a weak word ("demande") may not take them
     for n in sorted((n for n in natures if n.value in crossing), key=lambda n: n.weight < CLEAR):
         objects = [
@@ -257,71 +293,121 @@ def _find_documents(
         # nearest first; at equal distance the complement after the nature ("ordonnance du test de grossesse")
         target = min(objects, key=lambda o: (abs(o.start - n.start), o.start < n.start, -o.weight))
         if target.kind not in ("domain", "hint"):
-            paired.add(id(n))
-            strong_not_listed = True  # "ordonnance de transport": a document, but not a listed one
+            result.paired.add(id(n))
+            result.not_listed = True  # "ordonnance de transport": a document, but not a listed one
             continue
         if n.weight >= CLEAR:
             claimed.add(id(target))
         doc = _combo(n.value, target.value, None, catalogue)
         if doc:
-            paired.add(id(n))
-            used_domains.add(id(target))
+            result.paired.add(id(n))
+            result.used_domains.add(id(target))
             only_pair = len(natures) == 1 and len({d.value for d in domains}) == 1
             close = abs(n.start - target.start) <= 4 or only_pair  # "demande d'examen de biologie"
             strength = 1.0 if n.weight >= CLEAR or close else n.weight / CLEAR
-            offer(
-                doc, 0.92 * strength * min(target.weight / CLEAR, 1.0) * penalty(n, target), min(n.start, target.start)
+            out.offer(
+                doc,
+                0.92 * strength * min(target.weight / CLEAR, 1.0) * _penalty(n, target),
+                min(n.start, target.start),
             )
+    return result
 
-    # 4. A domain with no nature: a hinted nature ("antibiotiques" → prescription), its only document,
-    #    or its documents as candidates ("IRM ?" → compte rendu or demande).
-    for d in domains:
-        if id(d) in used_domains:
+
+def _lone_domains(
+    mentions: Mentions,
+    pairing: Pairing,
+    not_listed: bool,
+    kinds: set[str],
+    lexicon: Lexicon,
+    catalogue: dict[str, DocumentInfo],
+    out: Scores,
+) -> None:
+    """Step 4: a domain with no nature: a hinted nature ("antibiotiques" → prescription), its only document,
+    or its documents as candidates ("IRM ?" → compte rendu or demande)."""
+    natures = mentions.natures
+    for d in mentions.domains:
+        if id(d) in pairing.used_domains:
             continue
-        if (
-            not natures and not kinds & {"topic", "channel"} and d.value in lexicon.clinical_domains
-        ) or strong_not_listed:
+        if (not natures and not kinds & {"topic", "channel"} and d.value in lexicon.clinical_domains) or not_listed:
             continue  # a medicine named with no word of documents or obligations is a clinical question
-        hint = (
-            (implied.get((d.start, d.end)) or (nature_hints[0].value if nature_hints else None))
-            if not natures
-            else None
-        )
+        hint = None
+        if not natures:
+            hint = mentions.implied.get((d.start, d.end)) or (
+                mentions.nature_hints[0].value if mentions.nature_hints else None
+            )
         if hint:
-            offer(_combo(hint, d.value, None, catalogue), 0.85 * penalty(d), d.start)
+            out.offer(_combo(hint, d.value, None, catalogue), 0.85 * _penalty(d), d.start)
             continue
         if d.weight < CLEAR or natures:
             continue
         family = _of_domain(d.value, catalogue)
         for doc in family:  # a domain alone never decides: "opératoire ?" is offered, not asserted
-            offer(doc, 0.6 if len(family) == 1 else 0.5, d.start)
+            out.offer(doc, 0.6 if len(family) == 1 else 0.5, d.start)
 
-    # 5. A nature with no domain: its only document ("certificat"), a default ("ordonnance" → medicines),
-    #    or its documents as candidates ("compte rendu ?").
+
+def _lone_natures(
+    tokens: list[str],
+    mentions: Mentions,
+    pairing: Pairing,
+    not_listed: bool,
+    lang: str,
+    situations: list[str],
+    lexicon: Lexicon,
+    catalogue: dict[str, DocumentInfo],
+    out: Scores,
+) -> None:
+    """Step 5: a nature with no domain: its only document ("certificat"), a default ("ordonnance" → medicines),
+    or its documents as candidates ("compte rendu ?")."""
+    natures, domains = mentions.natures, mentions.domains
+    crossing = {d.nature for d in catalogue.values() if d.domain}
     for n in (n for n in natures if n.weight >= CLEAR or len(natures) == 1):
         default = lexicon.default_domain.get(n.value) or {}
-        if id(n) in paired or named or (strong_not_listed and n.value in crossing) or (default and domains):
+        if id(n) in pairing.paired or mentions.named or (not_listed and n.value in crossing) or (default and domains):
             continue
-        doc = _combo(n.value, None, phase if _takes_phase(n.value, catalogue) else strong_phase, catalogue)
+        phase = mentions.phase if _takes_phase(n.value, catalogue) else mentions.strong_phase
+        doc = _combo(n.value, None, phase, catalogue)
         if doc:
-            offer(doc, 0.88 * penalty(n), n.start)
+            out.offer(doc, 0.88 * _penalty(n), n.start)
         elif default and (
             tokens[n.start] in default.get("when", [])
             or set(default.get("situations", [])) & set(situations)
             or _names_unknown(tokens, n, lexicon, lang)
         ):
-            offer(_combo(n.value, default.get("domain"), None, catalogue), 0.82 * penalty(n), n.start)
+            out.offer(_combo(n.value, default.get("domain"), None, catalogue), 0.82 * _penalty(n), n.start)
         elif not (domains and n.value in crossing):
-            for doc in _of_nature(n.value, catalogue):
-                offer(doc, 0.5, n.start)
-    return dict(scores), first_pos, strong_not_listed
+            for other in _of_nature(n.value, catalogue):
+                out.offer(other, 0.5, n.start)
+
+
+def _find_documents(
+    tokens: list[str],
+    matches: list[Match],
+    lang: str,
+    situations: list[str],
+    lexicon: Lexicon,
+    catalogue: dict[str, DocumentInfo],
+) -> tuple[dict[str, float], dict[str, int], bool]:
+    """Score each listed document from names, nature × domain pairs and hints, in five named steps.
+
+    Returns (scores, first mention positions, whether a non-listed document was named instead).
+    """
+    out = Scores()
+    mentions = Mentions.of(matches)
+    kinds = {m.kind for m in matches}
+    _named_documents(matches, out)
+    things, not_listed = _not_listed_things(tokens, matches, lang)
+    pairing = _pair_natures(tokens, mentions, things, catalogue, out)
+    not_listed = not_listed or pairing.not_listed
+    _lone_domains(mentions, pairing, not_listed, kinds, lexicon, catalogue, out)
+    _lone_natures(tokens, mentions, pairing, not_listed, lang, situations, lexicon, catalogue, out)
+    return dict(out.scores), out.first_pos, not_listed
 
 
 def _on_topic(matches: list[Match], kinds: set[str], lexicon: Lexicon) -> bool:
     """Words of documents or obligations; a medicine named alone is a clinical question, not ours."""
     bare_medicine = not kinds & {"topic", "channel", "nature"}
     return any(
-        m.kind in ("topic", "nature", "domain")
+        m.kind in ("nature", "domain", "document")
         and m.weight >= CLEAR
         and not (bare_medicine and m.value in lexicon.clinical_domains)
         for m in matches
