@@ -403,6 +403,14 @@ def _find_documents(
     return dict(out.scores), out.first_pos, not_listed
 
 
+def _is_letter(scores: dict[str, float], catalogue: dict[str, DocumentInfo]) -> bool:
+    """Whether the document most likely asked about is a letter (its addressee is not a channel asked)."""
+    if not scores:
+        return False
+    best = max(scores, key=lambda d: scores[d])
+    return scores[best] >= CLEAR and catalogue[best].nature in ("courrier", "lettre_liaison")
+
+
 def _on_topic(matches: list[Match], kinds: set[str], lexicon: Lexicon) -> bool:
     """Words of documents or obligations; a medicine named alone is a clinical question, not ours."""
     bare_medicine = not kinds & {"topic", "channel", "nature"}
@@ -446,14 +454,23 @@ def _names_unknown(tokens: list[str], nature: Match, lexicon: Lexicon, lang: str
     return lang == "en" and nature.start >= 1 and unknown(tokens[nature.start - 1])
 
 
-def _channels(matches: list[Match]) -> list[str]:
-    """Channels asked, in order; a weak hint ("Mon espace santé") yields to a clear one ("au patient")."""
-    strong = {m.value for m in matches if m.kind == "channel" and m.weight >= CLEAR}
-    channels: list[str] = []
-    for m in matches:
-        if m.kind == "channel" and m.value not in channels and (m.weight >= CLEAR or not strong - {m.value}):
-            channels.append(m.value)
-    return channels
+RECIPIENT_CHANNEL = 0.5  # a recipient ("au médecin traitant") or Mon espace santé: a channel when none is named
+
+
+def _channels(matches: list[Match], letter: bool = False) -> list[str]:
+    """Channels asked, in order. A channel named outright (DMP, MSSanté) wins over a recipient ("au confrère");
+    a recipient says the channel only when none is named, and not for a letter, which always has an addressee;
+    a verb of depositing ("verser") never says it."""
+    strong = [m.value for m in matches if m.kind == "channel" and m.weight >= CLEAR]
+    recipients = {m.value for m in matches if m.kind == "channel" and RECIPIENT_CHANNEL <= m.weight < CLEAR}
+    means_only = all(m.weight < 1 for m in matches if m.kind == "channel" and m.value == "mss_professionnels")
+    if "mss_patient" in recipients and "mss_professionnels" not in recipients and means_only:
+        strong = ["mss_patient" if c == "mss_professionnels" else c for c in strong]  # "au patient par MSS"
+    if strong:
+        return list(dict.fromkeys(strong))
+    if letter:
+        return []
+    return list(dict.fromkeys(m.value for m in matches if m.kind == "channel" and m.weight >= RECIPIENT_CHANNEL))
 
 
 def understand(
@@ -482,7 +499,7 @@ def understand(
         nature=natures[0].value if natures else None,
         domain=domains[0].value if domains else None,
         phase=phases[0].value if phases else None,
-        channels=_channels(matches),
+        channels=_channels(matches, letter=_is_letter(scores, catalogue)),
         situations=situations,
         negated_situations=negated,
         situation_hints=sorted({m.value for m in matches if m.kind == "situation_hint"} - set(situations)),
