@@ -61,6 +61,8 @@ class Lexicon:
     clinical_domains: frozenset[str] = frozenset()
     measured_domains: frozenset[str] = frozenset()
     asker_after: frozenset[str] = frozenset()
+    acting_for_doctor: list[tuple[str, ...]] = field(default_factory=list)  # staff whose question is the doctor's
+    self_markers: list[tuple[str, ...]] = field(default_factory=list)  # "moi personnellement": about the asker
     vocabulary: list[str] = field(default_factory=list)
     _index_full: dict[str, list[Entry]] = field(default_factory=dict)
     _index_content: dict[str, list[Entry]] = field(default_factory=dict)
@@ -287,6 +289,8 @@ def load_lexicon(path: Path) -> Lexicon:
             domain: tuple(fold(x) for x in endings) for domain, endings in (data.get("domain_endings") or {}).items()
         },
         asker_after=frozenset(fold(w) for w in data.get("asker_after") or []),
+        acting_for_doctor=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("acting_for_doctor") or []],
+        self_markers=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("self_markers") or []],
         ending_natures={str(k): str(v) for k, v in (data.get("ending_natures") or {}).items()},
         clinical_domains=frozenset(str(d) for d in data.get("clinical_domains") or []),
         measured_domains=frozenset(str(d) for d in data.get("measured_domains") or []),

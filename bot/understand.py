@@ -170,6 +170,15 @@ def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon)
     return None, set()
 
 
+def _contains_any(tokens: list[str], phrases: list[tuple[str, ...]]) -> bool:
+    return any(tuple(tokens[i : i + len(p)]) == p for p in phrases for i in range(len(tokens) - len(p) + 1))
+
+
+def _acts_for_doctor(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
+    """Whether the profession at `start` is staff acting for a doctor (assistante médicale)."""
+    return any(tuple(tokens[start : start + len(p)]) == p for p in lexicon.acting_for_doctor)
+
+
 def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[list[str], list[str]]:
     found: list[str] = []
     negated: list[str] = []
@@ -336,7 +345,8 @@ def _lone_domains(
                 mentions.nature_hints[0].value if mentions.nature_hints else None
             )
         if hint:
-            out.offer(_combo(hint, d.value, None, catalogue), 0.85 * _penalty(d), d.start)
+            # a weak domain word ("chirurgie") with a hint is still only a candidate
+            out.offer(_combo(hint, d.value, None, catalogue), 0.85 * _penalty(d) * min(d.weight / CLEAR, 1.0), d.start)
             continue
         if d.weight < CLEAR or natures:
             continue
@@ -483,6 +493,8 @@ def understand(
     lang = detect_language(tokens, lexicon)
     matches = [m for m in matches if m.lang in (None, lang)]
     profession, used = _asker_profession(tokens, matches, lexicon)
+    if used and _acts_for_doctor(tokens, min(used), lexicon) and not _contains_any(tokens, lexicon.self_markers):
+        profession = None  # "Assistante médicale du Dr X : le CR…": the doctor's question
     if any(m.kind == "proxy" for m in matches):
         profession = None  # "je demande pour le Dr Leroy": the question is the doctor's
     matches = [m for m in matches if not (m.kind in ("channel", "profession", "nl_domain") and m.start in used)]

@@ -38,3 +38,65 @@ def test_channel_asked(engine, text, channel):
 def test_a_message_naming_no_document_is_not_offered_every_document(engine):
     a = ask(engine, "La patiente s'oppose à ce qu'on alimente son DMP, qu'est-ce qu'on fait ?")
     assert a.verdict == "hors_sujet" and not a.documents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je suis technicienne de labo : est-ce que je dois envoyer les CR au DMP ?",
+        "Lab tech here. Do I personally have to send urgent results to the prescriber via MSSanté?",
+        "Un technicien de laboratoire demande s'il est lui-même soumis à l'obligation d'envoyer les CR au patient.",
+        "Préparatrice en pharmacie : les ordonnances de lait infantile, on doit les mettre dans le DMP ?",
+        "I'm an advanced practice nurse. Do I have to upload my lab test prescriptions to the DMP?",
+        "bjr jsuis tech au labo, c moi ki doit envoyer les resultats au dmp ??",
+        "Assistante médicale d'un MG : moi personnellement, je dois mettre dans le DMP les résultats bio ?",
+    ],
+)
+def test_professions_not_covered_also_in_third_person_and_english(engine, text):
+    assert ask(engine, text).verdict == "non_concerne"
+
+
+def test_staff_acting_for_a_doctor_ask_the_doctors_question(engine):
+    assert (
+        ask(engine, "Assistante médicale d'un MG : le CR de biologie doit-il aller au DMP ?").verdict == "obligatoire"
+    )
+    a = ask(
+        engine, "Technicienne de labo, je pose la question pour notre biologiste : la NFS faite ce matin va au DMP ?"
+    )
+    assert a.verdict == "obligatoire" and a.documents[0] == "cr-biologie"
+
+
+def test_a_scanned_prescription_is_not_an_imaging_scan(engine):
+    a = ask(engine, "Une préparatrice en pharmacie demande si elle doit verser les ordonnances scannées au DMP.")
+    assert a.documents and a.documents[0] == "prescription-produits-sante"
+
+
+@pytest.mark.parametrize(
+    ("text", "document"),
+    [
+        # the asker's setting weighs on the document: a lab's « CR » is the lab report
+        ("Admin SIL ici : tous les CR validés doivent partir vers le DMP ?", "cr-biologie"),
+        ("Cabinet d'imagerie : le CR doit-il aller au DMP ?", "cr-imagerie"),
+        # a test that was done, rendered or sampled is its result
+        ("HbA1c faite au labo ce matin, DMP ?", "cr-biologie"),
+        ("Exome rendu cette semaine : on le verse au DMP ?", "cr-biologie"),
+        # specialists name imaging and operations by the exam or the operation
+        ("Le CR d'ETT doit-il aller au DMP ?", "cr-imagerie"),
+        ("CR de césarienne : obligatoire dans le DMP ?", "cr-operatoire"),
+        ("CR d'arthro-IRM de l'épaule au prescripteur ?", "cr-imagerie"),
+        ("CR de la pose de pacemaker : au DMP ?", "cr-operatoire"),
+    ],
+)
+def test_the_document_from_setting_and_specialist_words(engine, text, document):
+    a = ask(engine, text)
+    assert a.verdict != "ambigu" and a.documents[0] == document
+
+
+def test_a_weak_domain_with_a_participle_is_only_a_candidate(engine):
+    a = ask(engine, "Les photos de plaies réalisées dans nos services de chirurgie doivent-elles être versées au DMP ?")
+    assert a.verdict == "non_liste"
+
+
+def test_constitutional_genetics_named_by_the_test(engine):
+    a = ask(engine, "Recherche de mutations CFTR chez un couple en conseil génétique : CR au DMP ?")
+    assert a.verdict == "exclu" and a.documents[0] == "cr-biologie"
