@@ -16,6 +16,7 @@ Verdict = Literal[
     "exclu",
     "non_concerne",
     "non_liste",
+    "a_verifier",
     "ambigu",
     "hors_sujet",
 ]

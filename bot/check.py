@@ -71,6 +71,9 @@ def check_rulebook(rulebook: Rulebook) -> list[Problem]:
                 problems.append(Problem(version.file, f"unknown profession {prof!r}", field="covers"))
         if version.covers_citation and (msg := citation_problem(rulebook, version.covers_citation)):
             problems.append(Problem(version.file, msg, field="covers_citation"))
+        for j, cit in enumerate(version.applies_from_citations):
+            if msg := citation_problem(rulebook, cit):
+                problems.append(Problem(version.file, msg, field=f"applies_from_citations.{j}"))
         docs_here: set[str] = set()
         for i, row in enumerate(version.rows):
             where = f"rows.{i}"
@@ -105,10 +108,13 @@ def check_rulebook(rulebook: Rulebook) -> list[Problem]:
             for j, cit in enumerate(row.citations):
                 if msg := citation_problem(rulebook, cit):
                     problems.append(Problem(version.file, msg, row.document, f"{where}.citations.{j}"))
+            problems += _change_problems(rulebook, version, row, where)
             channels = [c.channel for c in row.channels]
             if len(set(channels)) != len(channels):
                 problems.append(Problem(version.file, "a channel is listed twice", row.document, f"{where}.channels"))
-            if set(channels) != set(CHANNEL_IDS):
+            # a removed row has no channels; an unsettled row may leave them unknown
+            channels_unknown = row.removed or (row.unsettled is not None and not channels)
+            if set(channels) != set(CHANNEL_IDS) and not channels_unknown:
                 problems.append(
                     Problem(
                         version.file,
@@ -153,7 +159,7 @@ def check_rulebook(rulebook: Rulebook) -> list[Problem]:
                 problems.append(
                     Problem(v2.file, f"applies from the same date as {v1.file} for this document", doc, "applies_from")
                 )
-            if not r2.verified and r2.effective_date != r1.effective_date:
+            if not r2.verified and not r2.removed and r2.effective_date != r1.effective_date:
                 problems.append(
                     Problem(
                         v2.file,
@@ -162,4 +168,47 @@ def check_rulebook(rulebook: Rulebook) -> list[Problem]:
                         "effective_date",
                     )
                 )
+    return problems
+
+
+def _change_problems(rulebook: Rulebook, version, row, where: str) -> list[Problem]:
+    """A removal or an unsettled row rests on quotes too, and its dates on what they say."""
+    problems: list[Problem] = []
+    if row.removed:
+        if row.channels or row.exclusions or row.unsettled:
+            problems.append(
+                Problem(
+                    version.file, "a removed row has no channels, exclusions or unsettled part", row.document, where
+                )
+            )
+        if row.effective_date != version.applies_from:
+            problems.append(
+                Problem(
+                    version.file,
+                    f"a removed row leaves the list when its text applies ({version.applies_from.isoformat()})",
+                    row.document,
+                    f"{where}.effective_date",
+                )
+            )
+        if rulebook.previous_row(row.document, version) is None:
+            problems.append(Problem(version.file, "removes a document no earlier text lists", row.document, where))
+    if row.unsettled:
+        for j, cit in enumerate(row.unsettled.citations):
+            if msg := citation_problem(rulebook, cit):
+                problems.append(Problem(version.file, msg, row.document, f"{where}.unsettled.citations.{j}"))
+        if not row.unsettled.citations:
+            problems.append(
+                Problem(version.file, "an unsettled row quotes what is known", row.document, f"{where}.unsettled")
+            )
+        said = set().union(*(quoted_dates(c.excerpt) for c in row.unsettled.citations))
+        until = row.unsettled.until
+        if until and said and until not in said:
+            problems.append(
+                Problem(
+                    version.file,
+                    f"until {until.isoformat()} is not a date the quoted text gives",
+                    row.document,
+                    f"{where}.unsettled.until",
+                )
+            )
     return problems

@@ -6,13 +6,16 @@ import argparse
 import datetime as dt
 import json
 import sys
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import exitcodes
 from bot.loading import RuleFileError
 
+if TYPE_CHECKING:
+    from bot.engine import Engine
 
-def _engine():
+
+def _engine() -> Engine:
     """The engine from the data directories the settings name; unknown or bad settings stop here."""
     from bot.engine import Engine
     from bot.settings import load_settings
@@ -20,7 +23,7 @@ def _engine():
     return Engine.from_settings(load_settings())
 
 
-def _print_json(data, out: TextIO = sys.stdout) -> None:
+def _print_json(data: Any, out: TextIO = sys.stdout) -> None:
     out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -52,7 +55,7 @@ def run(command: str, args: argparse.Namespace) -> int:
     return 2
 
 
-def cmd_ask(engine, args: argparse.Namespace, today: dt.date) -> int:
+def cmd_ask(engine: Engine, args: argparse.Namespace, today: dt.date) -> int:
     if args.jsonl:
         return _ask_jsonl(engine, args.jsonl, today)
     if args.question is None:
@@ -69,7 +72,7 @@ def cmd_ask(engine, args: argparse.Namespace, today: dt.date) -> int:
     return 0
 
 
-def _ask_jsonl(engine, path: str, today: dt.date) -> int:
+def _ask_jsonl(engine: Engine, path: str, today: dt.date) -> int:
     stream = sys.stdin if path == "-" else None
     try:
         if stream is None:
@@ -86,7 +89,7 @@ def _ask_jsonl(engine, path: str, today: dt.date) -> int:
     return 0
 
 
-def cmd_list(engine, today: dt.date, as_json: bool) -> int:
+def cmd_list(engine: Engine, today: dt.date, as_json: bool) -> int:
     from bot.render.listing import render_catalogue
 
     rows = engine.catalogue(today)
@@ -97,7 +100,7 @@ def cmd_list(engine, today: dt.date, as_json: bool) -> int:
     return 0
 
 
-def cmd_show(engine, document: str, today: dt.date, as_json: bool) -> int:
+def cmd_show(engine: Engine, document: str, today: dt.date, as_json: bool) -> int:
     if document not in engine.rulebook.documents:
         known = ", ".join(engine.rulebook.documents)
         print(f"obligations show: unknown document {document!r}; known ids: {known}", file=sys.stderr)

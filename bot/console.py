@@ -29,6 +29,7 @@ LABELS: dict[str, dict[str, str]] = {
         "exclu": "EXCLU",
         "non_concerne": "NON CONCERNÉ",
         "non_liste": "NON LISTÉ",
+        "a_verifier": "À VÉRIFIER",
         "ambigu": "QUEL DOCUMENT ?",
         "hors_sujet": "HORS SUJET",
         "since": "obligatoire depuis le {date}",
@@ -44,6 +45,7 @@ LABELS: dict[str, dict[str, str]] = {
         "exclu": "EXCLUDED",
         "non_concerne": "NOT CONCERNED",
         "non_liste": "NOT LISTED",
+        "a_verifier": "TO BE CHECKED",
         "ambigu": "WHICH DOCUMENT?",
         "hors_sujet": "OFF TOPIC",
         "since": "required since {date}",
@@ -109,6 +111,8 @@ def format_answer(a: Any) -> str:
         first = (a.text or "").strip().split("\n\n", 1)[0]
         if first:
             lines.append(_wrap(first))
+        if a.verdict == "non_liste" and a.documents:  # removed or added later: say by whom, and since when
+            lines.extend(_wrap(f"! {caveat}") for caveat in a.caveats)
         return "\n".join(lines)
     dates = []
     if a.effective_date:

@@ -146,10 +146,8 @@ def find_date(text: str, today: dt.date) -> DateFound | None:
         year = int(m.group(3))
         if year < 100:
             year += 2000
-        first, second = int(m.group(1)), int(m.group(2))
-        d = _safe(year, second, first) or (
-            _safe(year, first, second) if second > 12 else None
-        )  # 03/15/2023 can only be US
+        one, two = int(m.group(1)), int(m.group(2))
+        d = _safe(year, two, one) or (_safe(year, one, two) if two > 12 else None)  # 03/15/2023 can only be US
         if d and 1990 <= year <= 2099:
             q = _qualifier(s[: m.start()])
             return DateFound(_apply(q, d, d, d), m.group(0), "day", d, d)

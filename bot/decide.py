@@ -8,6 +8,7 @@ Pure: no I/O, the rulebook is passed in. Wording of the law comes from the ruleb
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from bot.answer import Answer, Candidate, ChannelDuty, Context, ExclusionNote, Quote
 from bot.domain import Citation, Row, Rulebook, RuleVersion
@@ -42,7 +43,7 @@ def _context(query: Query, documents: list[str], rulebook: Rulebook) -> Context:
     )
 
 
-def _base(question: str, query: Query, day: dt.date, rulebook: Rulebook, **fields) -> Answer:
+def _base(question: str, query: Query, day: dt.date, rulebook: Rulebook, **fields: Any) -> Answer:
     documents = fields.pop("documents", [])
     return Answer(
         question=question,
@@ -138,6 +139,132 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
     return _verdict_for(question, query, doc, day, rulebook, caveats, best, best - second)
 
 
+def _kinds(rulebook: Rulebook, citations: list[Citation], lang: str) -> str:
+    """ "un article de presse et un communiqué officiel (reproduit)": what the quoted sources are."""
+    kinds: list[str] = []
+    for cit in citations:
+        label = W.kind(rulebook.sources[cit.source].kind, lang)
+        if label not in kinds:
+            kinds.append(label)
+    return W.join(kinds, lang)
+
+
+def _version_date(version: RuleVersion, rulebook: Rulebook, lang: str, caveats: list[str], quotes: list[Quote]) -> None:
+    """Why a text is applied from the date we use, with what that rests on."""
+    note = (
+        version.applies_from_note(lang)
+        if version.applies_from_note
+        else W.text("version_date_unverified", lang, title=version.title, date=W.date(version.applies_from, lang))
+    )
+    if note not in caveats:
+        caveats.append(note)
+    for cit in version.applies_from_citations:
+        _add(quotes, _quote(rulebook, cit))
+
+
+def _added_later(rulebook: Rulebook, version: RuleVersion) -> bool:
+    """The document comes with a later text than the first list: before it, it is simply not listed."""
+    first = min((v.applies_from for v in rulebook.versions if v.general), default=version.applies_from)
+    return version.general and version.applies_from > first
+
+
+def _not_listed_yet(
+    question: str,
+    query: Query,
+    doc: str,
+    day: dt.date,
+    rulebook: Rulebook,
+    version: RuleVersion,
+    row: Row,
+    caveats: list[str],
+    score: float,
+    margin: float,
+) -> Answer:
+    """Asked before the text that adds it: not in the list then; say which text adds it, per whom."""
+    lang = query.lang
+    quotes: list[Quote] = []
+    for cit in row.citations:
+        _add(quotes, _quote(rulebook, cit))
+    listing = _main_version(rulebook, day)
+    caveats.append(
+        W.text(
+            "added_later",
+            lang,
+            list=listing.title,
+            sources=_kinds(rulebook, row.citations, lang),
+            version=version.title,
+            date=W.date(version.applies_from, lang),
+        )
+    )
+    _version_date(version, rulebook, lang, caveats, quotes)
+    return _base(
+        question,
+        query,
+        day,
+        rulebook,
+        verdict="non_liste",
+        documents=[doc],
+        title=rulebook.documents[doc].title(lang),
+        citations=quotes,
+        caveats=caveats,
+        version=listing.id,
+        score=score,
+        margin=margin,
+    )
+
+
+def _removed(
+    question: str,
+    query: Query,
+    doc: str,
+    day: dt.date,
+    rulebook: Rulebook,
+    version: RuleVersion,
+    row: Row,
+    caveats: list[str],
+    score: float,
+    margin: float,
+) -> Answer:
+    """Taken off the list by a later text: not listed, from when, per whom, and when it was due."""
+    lang = query.lang
+    quotes: list[Quote] = []
+    for cit in row.citations:
+        _add(quotes, _quote(rulebook, cit))
+    before = rulebook.previous_row(doc, version)
+    due = before[1].effective_date if before else None
+    last_day = row.effective_date - dt.timedelta(days=1)
+    caveats.append(
+        W.text(
+            "removed",
+            lang,
+            sources=_kinds(rulebook, row.citations, lang),
+            version=version.title,
+            date=W.date(row.effective_date, lang),
+        )
+    )
+    if due and due <= last_day:
+        caveats.append(W.text("was_due", lang, start=W.date(due, lang), end=W.date(last_day, lang)))
+    _version_date(version, rulebook, lang, caveats, quotes)
+    if row.caveat:
+        caveats.append(row.caveat(lang))
+    return _base(
+        question,
+        query,
+        day,
+        rulebook,
+        verdict="non_liste",
+        documents=[doc],
+        title=rulebook.documents[doc].title(lang),
+        effective_date=row.effective_date,
+        citations=quotes,
+        caveats=caveats,
+        version=version.id,
+        verified=row.verified,
+        score=score,
+        margin=margin,
+    )
+
+
 def _main_version(rulebook: Rulebook, day: dt.date) -> RuleVersion:
     """The arrêté in force that day (the text that defines who is covered), else the earliest one."""
     arretes = sorted((v for v in rulebook.versions if v.general), key=lambda v: v.applies_from)
@@ -158,6 +285,12 @@ def _verdict_for(
     lang = query.lang
     version, row, in_force = rulebook.row_at(doc, day)
     info = rulebook.documents[doc]
+    if not in_force and _added_later(rulebook, version):
+        return _not_listed_yet(question, query, doc, day, rulebook, version, row, caveats, score, margin)
+    if row.removed:
+        return _removed(question, query, doc, day, rulebook, version, row, caveats, score, margin)
+    unsettled = row.unsettled if row.unsettled and in_force and day >= row.effective_date else None
+    open_question = unsettled is not None and (unsettled.until is None or day < unsettled.until)
     quotes: list[Quote] = []
     for cit in row.citations:
         _add(quotes, _quote(rulebook, cit))
@@ -181,15 +314,28 @@ def _verdict_for(
 
     if row.condition:
         caveats.append(W.text("document_condition", lang, title=info.title(lang), condition=row.condition))
-    if not row.verified and row.caveat:
+    if open_question and unsettled:
+        caveats.append(unsettled.note(lang))
+    elif not row.verified and row.caveat:
         caveats.append(row.caveat(lang))
     for ch in row.channels:
         if ch.note and (not asked or ch.channel in query.channels):
             caveats.append(ch.note(lang))
     if not version.applies_from_verified and version.applies_from <= day and _matters(version, day, query, rulebook):
+        _version_date(version, rulebook, lang, caveats, quotes)
+    ahead = rulebook.next_change(doc, day)
+    if ahead and any(r.removed for r in ahead.rows if r.document == doc):
+        removal = next(r for r in ahead.rows if r.document == doc)
         caveats.append(
-            W.text("version_date_unverified", lang, title=version.title, date=W.date(version.applies_from, lang))
+            W.text(
+                "removed_ahead",
+                lang,
+                sources=_kinds(rulebook, removal.citations, lang),
+                date=W.date(removal.effective_date, lang),
+            )
         )
+        for cit in removal.citations:
+            _add(quotes, _quote(rulebook, cit))
     for ex in exclusions:
         if ex.id in query.situation_hints:
             caveats.append(W.text("situation_maybe", lang, quote=ex.quote))
@@ -234,10 +380,22 @@ def _verdict_for(
             question, query, day, rulebook, verdict="pas_encore_en_vigueur", citations=quotes, caveats=caveats, **common
         )
     if applying:
-        for ex in row.exclusions:
-            if ex.id in {e.id for e in applying}:
-                _add(quotes, _quote(rulebook, ex.citation))
+        for exclusion in row.exclusions:
+            if exclusion.id in {e.id for e in applying}:
+                _add(quotes, _quote(rulebook, exclusion.citation))
         return _base(question, query, day, rulebook, verdict="exclu", citations=quotes, caveats=caveats, **common)
+    if unsettled:
+        for cit in unsettled.citations:
+            _add(quotes, _quote(rulebook, cit))
+        if open_question:
+            # what our sources leave open: say what is known and where to check, assert no date
+            _version_date(version, rulebook, lang, caveats, quotes)
+            common["effective_date"] = None
+            return _base(
+                question, query, day, rulebook, verdict="a_verifier", citations=quotes, caveats=caveats, **common
+            )
+        if unsettled.settled_note:
+            caveats.append(unsettled.settled_note(lang))
     return _base(question, query, day, rulebook, verdict="obligatoire", citations=quotes, caveats=caveats, **common)
 
 

@@ -72,8 +72,26 @@ class Exclusion(Frozen):
     citation: Citation
 
 
+class Unsettled(Frozen):
+    """What the sources we hold leave open about a row, and until when it matters.
+
+    Until `until` (at every date when it is None) the answer is « à vérifier »: `note` says what is
+    known, what is not and where to check. From `until` on the document is due whichever reading is
+    right, and `settled_note` says why the date is still uncertain.
+    """
+
+    until: dt.date | None = None
+    note: Localised
+    settled_note: Localised | None = None
+    citations: list[Citation] = Field(description="what the sources do say (announcements, press)")
+
+
 class Row(Frozen):
-    """What one legal text says of one document."""
+    """What one legal text says of one document.
+
+    A row may also record a change the text is known to make only from announcements: `removed` (the
+    document leaves the list on the day the text applies) or `unsettled` (the sources do not settle it).
+    """
 
     document: str = Field(description="a document id of the catalogue (checked at load time)")
     wording: str = Field(description="the official designation of the document in this text")
@@ -84,6 +102,8 @@ class Row(Frozen):
     citations: list[Citation]
     verified: bool = True
     caveat: Localised | None = None
+    removed: bool = Field(default=False, description="this text takes the document off the list")
+    unsettled: Unsettled | None = None
 
 
 class RuleVersion(Frozen):
@@ -95,6 +115,9 @@ class RuleVersion(Frozen):
     applies_from: dt.date
     applies_from_verified: bool = True
     applies_from_note: Localised | None = None
+    applies_from_citations: list[Citation] = Field(
+        default_factory=list, description="what the start date rests on (publication, Code civil art. 1)"
+    )
     covers: list[str] = Field(description="professions bound by this text")
     general: bool = Field(default=False, description="sets who is bound by the list as a whole (the arrêtés)")
     covers_citation: Citation | None = None
@@ -165,6 +188,19 @@ class Rulebook(Frozen):
             return version, row, False
         version, row = in_force[-1]
         return version, row, True
+
+    def previous_row(self, document: str, version: RuleVersion) -> tuple[RuleVersion, Row] | None:
+        """The row of the latest earlier text that lists this document, if any."""
+        earlier = sorted(
+            (
+                (v, r)
+                for v in self.versions
+                for r in v.rows
+                if r.document == document and v.applies_from < version.applies_from
+            ),
+            key=lambda vr: vr[0].applies_from,
+        )
+        return earlier[-1] if earlier else None
 
     def next_change(self, document: str, day: dt.date) -> RuleVersion | None:
         """The next text, after `day`, that restates this document, if any."""

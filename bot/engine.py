@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.answer import Answer, Context
 from bot.catalogue import DocumentSummary, summarise
@@ -17,6 +18,9 @@ from bot.lexicon import Lexicon, load_lexicon
 from bot.loading import DEFAULT_KNOWLEDGE_DIR, DEFAULT_RULES_DIR, load_rulebook
 from bot.render.text import render_text
 from bot.understand import understand
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 class Engine:
@@ -33,9 +37,9 @@ class Engine:
         return cls(rulebook, load_lexicon(knowledge / "lexicon.yaml"))
 
     @classmethod
-    def from_settings(cls, settings) -> Engine:
-        """Load from the data directories the settings name (OBLIGATIONS_RULES_DIR, …), else the defaults."""
-        return cls.load(settings.obligations_rules_dir, settings.obligations_knowledge_dir)
+    def from_settings(cls, settings: Settings) -> Engine:
+        """Load from the data directories the settings name (OBLIGATIONS_RULES_DIR, …), else the shipped ones."""
+        return cls.load(*settings.data_dirs())
 
     @property
     def sources(self) -> list[Source]:

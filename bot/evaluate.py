@@ -1,8 +1,9 @@
 """`obligations eval FILE`: accuracy on a labelled TSV (question, date, verdict, documents, note).
 
-A row is right when the verdict matches and: for a verdict about one document, the first document is
-the expected one; for `ambigu`, every expected candidate is offered; for `non_liste`/`hors_sujet`,
-no document is named.
+A row is right when the verdict matches and: for a verdict about one document (`a_verifier` included),
+the first document is the expected one; for `ambigu`, every expected candidate is offered; for
+`non_liste`, the first document is the expected one when the row names one (a document removed from the
+list, or added later) and no document is named when it does not; for `hors_sujet`, no document is named.
 """
 
 from __future__ import annotations
@@ -14,8 +15,12 @@ import re
 import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.answer import VERDICTS
+
+if TYPE_CHECKING:
+    from bot.engine import Engine
 
 SINGLE = {"obligatoire", "pas_encore_en_vigueur", "exclu", "a_verifier"}
 DATED = SINGLE | {"non_liste"}  # verdicts whose date matters: the row answered depends on it
@@ -172,7 +177,7 @@ def _span(text: str) -> tuple[dt.date, dt.date]:
     return day, day
 
 
-def evaluate(engine, cases: list[Case]) -> list[Outcome]:
+def evaluate(engine: Engine, cases: list[Case]) -> list[Outcome]:
     out = []
     known = engine.rulebook.channels
     for c in cases:
@@ -222,7 +227,7 @@ def report(outcomes: list[Outcome]) -> str:
         lines.append(f"right verdict but wrong date asked: {wrong_date}; wrong channel asked: {wrong_channel}")
     by_verdict: dict[str, list[bool]] = defaultdict(list)
     by_doc: dict[str, list[bool]] = defaultdict(list)
-    confusion: Counter = Counter()
+    confusion: Counter[tuple[str, str]] = Counter()
     for o in outcomes:
         by_verdict[o.case.verdict].append(o.ok)
         for d in o.case.documents[:1]:
@@ -256,7 +261,7 @@ def report(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def run_eval(engine, path: str, date: dt.date | None) -> int:
+def run_eval(engine: Engine, path: str, date: dt.date | None) -> int:
     try:
         cases = read_cases(path, date)
         outcomes = evaluate(engine, cases)

@@ -6,14 +6,14 @@ who edit these files are lawyers and helpdesk leads, not Python programmers.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from bot.datadirs import shipped
 from bot.domain import (
     ChannelInfo,
     DocumentInfo,
@@ -24,10 +24,10 @@ from bot.domain import (
     Source,
 )
 
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-# Overridable so a deployment (or a test) can point at another copy of the data.
-DEFAULT_RULES_DIR = Path(os.environ.get("OBLIGATIONS_RULES_DIR") or PACKAGE_ROOT / "rules")
-DEFAULT_KNOWLEDGE_DIR = Path(os.environ.get("OBLIGATIONS_KNOWLEDGE_DIR") or PACKAGE_ROOT / "knowledge")
+# The copies shipped with the package; OBLIGATIONS_RULES_DIR / OBLIGATIONS_KNOWLEDGE_DIR are read by
+# bot.settings, and Engine.from_settings passes the chosen folders in.
+DEFAULT_RULES_DIR = shipped("rules")
+DEFAULT_KNOWLEDGE_DIR = shipped("knowledge")
 CATALOGUE_FILE = "catalogue.yaml"
 
 
@@ -137,7 +137,7 @@ def load_sources(knowledge_dir: Path) -> dict[str, Source]:
 
 def _load_catalogue(path: Path) -> dict[str, dict[str, Any]]:
     data = read_yaml(path)
-    models = {
+    models: dict[str, type[BaseModel]] = {
         "documents": DocumentInfo,
         "channels": ChannelInfo,
         "exclusions": ExclusionInfo,

@@ -272,7 +272,7 @@ ProcessCollector(registry=REGISTRY)
 PlatformCollector(registry=REGISTRY)
 
 VERDICTS = frozenset(
-    {"obligatoire", "pas_encore_en_vigueur", "exclu", "non_concerne", "non_liste", "ambigu", "hors_sujet"}
+    {"obligatoire", "pas_encore_en_vigueur", "exclu", "non_concerne", "non_liste", "a_verifier", "ambigu", "hors_sujet"}
 )
 _LABEL_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 # From a cached lookup (~0.1 ms) to a slow Telegram round trip (seconds).

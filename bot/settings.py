@@ -21,15 +21,21 @@ import ipaddress
 import os
 import re
 from collections.abc import Mapping
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from bot import exitcodes
+from bot.datadirs import shipped
 
 DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 PREFIXES = ("OBLIGATIONS_", "TELEGRAM_")
@@ -44,8 +50,8 @@ _TOKEN_FORMAT = re.compile(r"\d+:[A-Za-z0-9_-]{30,}")
 # What Telegram accepts as a webhook secret_token (Bot API, setWebhook).
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
-# True while load_settings() builds a Settings from an explicit mapping: the real environment is then not read.
-_ONLY_GIVEN_VALUES: ContextVar[bool] = ContextVar("_ONLY_GIVEN_VALUES", default=False)
+# The secrets that may instead be read from a file named by <NAME>_FILE.
+_SECRET_FILES = ("telegram_bot_token", "telegram_webhook_secret")
 
 
 class SettingsError(Exception):
@@ -105,7 +111,10 @@ def _read_secret_file(path: Path, variable: str) -> str:
 
 
 class Settings(BaseSettings):
-    """Every setting of every front end; field `foo_bar` is read from the variable `FOO_BAR`."""
+    """Every setting of every front end; field `foo_bar` is read from the variable `FOO_BAR`.
+
+    `Settings()` reads the process environment; load_settings() adds the check for unknown variables.
+    """
 
     model_config = SettingsConfigDict(
         env_prefix="",
@@ -143,9 +152,40 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # No .env file and no secrets_dir: the secret files are named explicitly by *_FILE variables.
-        if _ONLY_GIVEN_VALUES.get():
-            return (init_settings,)
         return (init_settings, env_settings)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_secret_files(cls, data: object) -> object:
+        """TELEGRAM_BOT_TOKEN_FILE / TELEGRAM_WEBHOOK_SECRET_FILE: the secret itself comes from the file."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        problems: list[str] = []
+        for name in _SECRET_FILES:
+            file_name = f"{name}_file"
+            path = data.get(file_name)
+            if path is None:
+                continue
+            if data.get(name) is not None:
+                problems.append(f"set {name.upper()} or {file_name.upper()}, not both")
+                continue
+            try:
+                data[name] = _read_secret_file(Path(path), file_name.upper())
+            except ValueError as exc:
+                problems.append(str(exc))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return data
+
+    @field_validator("telegram_bot_token", "telegram_webhook_secret", mode="before")
+    @classmethod
+    def _strip_secret(cls, value: object) -> object:
+        if isinstance(value, SecretStr):
+            value = value.get_secret_value()
+        if isinstance(value, str):
+            return value.strip() or None  # a token of spaces is no token
+        return value
 
     @field_validator("obligations_allowed_users", mode="before")
     @classmethod
@@ -213,27 +253,12 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _secrets(self) -> Settings:
+    def _secret_formats(self) -> Settings:
+        """Checked once the token may have come from a file, so both ways get the same messages."""
         problems: list[str] = []
-        for name, file_name in (
-            ("telegram_bot_token", "telegram_bot_token_file"),
-            ("telegram_webhook_secret", "telegram_webhook_secret_file"),
-        ):
-            direct: SecretStr | None = getattr(self, name)
-            path: Path | None = getattr(self, file_name)
-            if direct is not None and path is not None:
-                problems.append(f"set {name.upper()} or {file_name.upper()}, not both")
-            elif path is not None:
-                try:
-                    object.__setattr__(self, name, SecretStr(_read_secret_file(path, file_name.upper())))
-                except ValueError as exc:
-                    problems.append(str(exc))
-        token = self.telegram_bot_token
-        if token is not None:
-            value = token.get_secret_value().strip()
-            if not value:
-                object.__setattr__(self, "telegram_bot_token", None)
-            elif any(c.isspace() for c in value):
+        if self.telegram_bot_token is not None:
+            value = self.telegram_bot_token.get_secret_value()
+            if any(c.isspace() for c in value):
                 problems.append(
                     "TELEGRAM_BOT_TOKEN contains whitespace: it must be the token alone, as @BotFather gave it"
                 )
@@ -242,26 +267,27 @@ class Settings(BaseSettings):
                     "TELEGRAM_BOT_TOKEN is not a bot token: expected digits, a colon, then at least 30 letters, "
                     "digits, _ or - (copy it again from @BotFather)"
                 )
-            else:
-                object.__setattr__(self, "telegram_bot_token", SecretStr(value))
-        secret = self.telegram_webhook_secret
-        if secret is not None:
-            value = secret.get_secret_value().strip()
-            if not _WEBHOOK_SECRET.fullmatch(value):
-                problems.append("TELEGRAM_WEBHOOK_SECRET must be 1 to 256 characters among A-Z a-z 0-9 _ -")
-            else:
-                object.__setattr__(self, "telegram_webhook_secret", SecretStr(value))
+        secret = self.webhook_secret()
+        if secret is not None and not _WEBHOOK_SECRET.fullmatch(secret):
+            problems.append("TELEGRAM_WEBHOOK_SECRET must be 1 to 256 characters among A-Z a-z 0-9 _ -")
         if problems:
             raise ValueError("; ".join(problems))
         return self
 
+    def data_dirs(self) -> tuple[Path, Path]:
+        """(rules, knowledge): OBLIGATIONS_RULES_DIR / OBLIGATIONS_KNOWLEDGE_DIR, else the folders shipped with the package."""
+        return (
+            self.obligations_rules_dir or shipped("rules"),
+            self.obligations_knowledge_dir or shipped("knowledge"),
+        )
+
     def token(self) -> str:
         """The bot token, for PTB only; raises a clear error when none is configured."""
-        if self.telegram_bot_token is None or not self.telegram_bot_token.get_secret_value().strip():
+        if self.telegram_bot_token is None:
             raise SettingsError(
                 "TELEGRAM_BOT_TOKEN is not set (or TELEGRAM_BOT_TOKEN_FILE): create a bot with @BotFather and export its token"
             )
-        return self.telegram_bot_token.get_secret_value().strip()
+        return self.telegram_bot_token.get_secret_value()
 
     def webhook_secret(self) -> str | None:
         """The secret Telegram must send in X-Telegram-Bot-Api-Secret-Token, or None when not configured."""
@@ -295,28 +321,36 @@ def _unknown_variables(env: Mapping[str, str]) -> list[str]:
     return lines
 
 
+class _Variables(EnvSettingsSource):
+    """pydantic-settings' environment source, over a given mapping instead of os.environ.
+
+    The parsing of pydantic-settings (field names in any case, no JSON decoding of the user list), from
+    one mapping: load_settings() reads os.environ or the mapping it is given, never a mix of the two.
+    """
+
+    def __init__(self, settings_cls: type[BaseSettings], variables: Mapping[str, str]):
+        self._variables = variables
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        # Settings is case-insensitive and a blank value (an env file's `OBLIGATIONS_PORT=`) keeps the default.
+        return {key.lower(): value for key, value in self._variables.items() if value.strip()}
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read settings from `environ` (default: the process environment) and nothing else.
 
     Raises SettingsError with one line per problem, each naming the variable and never echoing a value.
     """
-    env = dict(os.environ if environ is None else environ)
-    problems = _unknown_variables(env)
-    values = {
-        key.lower(): value for key, value in env.items() if key.lower() in Settings.model_fields and value.strip() != ""
-    }
-    settings: Settings | None = None
-    only_given = _ONLY_GIVEN_VALUES.set(True)  # read `env` only, never the real environment behind the caller's back
+    variables = os.environ if environ is None else environ
+    problems = _unknown_variables(variables)
     try:
-        settings = Settings(**values)
+        settings = Settings(_build_sources=((_Variables(Settings, variables),), {}))
     except ValidationError as exc:
         for err in exc.errors(include_input=False, include_url=False):
-            name = str(err["loc"][0]).upper() if err["loc"] else "settings"
             msg = err["msg"].removeprefix("Value error, ")
-            problems.append(f"{msg}" if not err["loc"] else f"{name}: {msg}")
-    finally:
-        _ONLY_GIVEN_VALUES.reset(only_given)
+            problems.append(f"{str(err['loc'][0]).upper()}: {msg}" if err["loc"] else msg)
+        raise SettingsError("invalid settings: " + "; ".join(problems)) from None
     if problems:
         raise SettingsError("invalid settings: " + "; ".join(problems))
-    assert settings is not None
     return settings

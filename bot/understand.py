@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from typing import Any
 
 from bot.answer import Context
 from bot.dates import DateFound, find_date, unreadable_date
@@ -546,11 +547,11 @@ def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]
     if query.pick is not None and len(context.documents) > 1:
         if query.pick >= len(context.documents):
             return query
-        doc = context.documents[query.pick]
+        picked = context.documents[query.pick]
         return replace(
             query,
-            scores={doc: 1.0},
-            order={doc: 0},
+            scores={picked: 1.0},
+            order={picked: 0},
             channels=[context.channel] if context.channel else [],
             date=DateFound(context.date, "context", "day", context.date, context.date) if context.date else None,
             situations=list(context.situations),
@@ -571,7 +572,7 @@ def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]
     )
     if not says_something:
         return query  # "quel temps fait-il ?" after a question is not a follow-up
-    changes: dict = {}
+    changes: dict[str, Any] = {}
     if not has_document and not query.not_listed:
         if query.domain and context.nature:
             doc = _combo(context.nature, query.domain, None, catalogue)
@@ -583,7 +584,7 @@ def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]
             if doc:
                 changes["scores"] = {doc: 0.9}
                 changes["order"] = {doc: 0}
-        elif query.phase and _takes_phase(context.nature, catalogue):
+        elif query.phase and context.nature and _takes_phase(context.nature, catalogue):
             doc = _combo(context.nature, None, query.phase, catalogue)
             if doc:
                 changes["scores"] = {doc: 0.9}

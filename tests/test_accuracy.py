@@ -62,6 +62,7 @@ def test_labelled_sets_cover_every_verdict_and_english():
         "exclu",
         "non_concerne",
         "non_liste",
+        "a_verifier",
         "ambigu",
         "hors_sujet",
     }

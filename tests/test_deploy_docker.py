@@ -29,7 +29,7 @@ DOCKERFILE = DEPLOY / "Dockerfile"
 DOCKERIGNORE = DEPLOY / "Dockerfile.dockerignore"
 COMPOSE = DEPLOY / "compose.yaml"
 SITE = DEPLOY / "nginx" / "obligations.conf"
-APP_DIR = "/app"  # where the Dockerfile copies the repository
+HEALTHCHECK_IN_IMAGE = "/app/healthcheck.py"  # the one file the runtime stage takes from the checkout
 KNOWN_SETTINGS = {name.upper() for name in Settings.model_fields}
 
 
@@ -124,23 +124,36 @@ def test_entrypoint_is_the_obligations_console_script() -> None:
     assert parsed.command == "serve"
 
 
-def test_package_is_installed_editable_so_rules_and_knowledge_sit_next_to_bot() -> None:
+def test_package_is_installed_from_its_wheel_and_the_runtime_stage_has_no_source_tree() -> None:
     build_runs = " ".join(r for s in STAGES[:-1] for r in s.all("RUN"))
-    assert f"pip install --no-deps -e {APP_DIR}" in build_runs
-    assert any(args.split()[-1] == APP_DIR for args in FINAL.all("COPY")), "final stage copies /app"
+    assert "pip wheel --no-deps" in build_runs and "pip install --no-deps /tmp/wheels/" in build_runs
+    assert " -e " not in build_runs and "--editable" not in build_runs
+    # The runtime stage copies the virtualenv and the health-check script, nothing of the checkout.
+    copies = FINAL.all("COPY")
+    assert "--from=build /opt/venv /opt/venv" in copies
+    assert all(c.startswith("--from=build /opt/venv ") or c.split()[-1] == HEALTHCHECK_IN_IMAGE for c in copies), copies
     ignored = [
         p.strip().rstrip("/")
         for p in DOCKERIGNORE.read_text(encoding="utf-8").splitlines()
         if p.strip() and not p.startswith("#")
     ]
-    needed = ["bot/loading.py", "rules", "knowledge", "pyproject.toml", "deploy/healthcheck.py"]
-    for path in needed:
+    needed = ["setup.py", "MANIFEST.in", "README.md", "bot/datadirs.py", "rules", "knowledge", "pyproject.toml"]
+    for path in [*needed, "deploy/healthcheck.py"]:
         assert (REPO / path).exists(), path
         assert not any(fnmatch.fnmatch(path, pat) or path.startswith(pat + "/") or path == pat for pat in ignored), (
             f"{path} is excluded from the build context"
         )
     for path in [".venv", ".git", "tests"]:
         assert path in ignored
+
+
+def test_dockerfile_needs_no_registry_beyond_its_base_image() -> None:
+    """A `# syntax=` line makes BuildKit pull a frontend image; the base is a build argument."""
+    first = DOCKERFILE.read_text(encoding="utf-8").lstrip().splitlines()[0]
+    assert not re.match(r"#\s*syntax\s*=", first, re.IGNORECASE), first
+    assert "PYTHON_IMAGE" in ARGS
+    assert all(stage.base == ARGS["PYTHON_IMAGE"] for stage in STAGES)
+    assert SERVICES["app"]["build"]["args"]["PYTHON_IMAGE"] == "${PYTHON_IMAGE:-" + ARGS["PYTHON_IMAGE"] + "}"
 
 
 def _pins(path: Path) -> dict[str, str]:
@@ -231,9 +244,10 @@ def test_healthcheck_runs_the_shipped_script_on_the_served_path() -> None:
     [healthcheck] = FINAL.all("HEALTHCHECK")
     argv = _exec_form(healthcheck.split("CMD", 1)[1].strip())
     script = argv[-1]
-    assert script.startswith(APP_DIR + "/")
-    local = REPO / script.removeprefix(APP_DIR + "/")
-    assert local.is_file(), f"{script} does not exist in the repository"
+    assert script == HEALTHCHECK_IN_IMAGE
+    [source] = [c.split()[0] for c in FINAL.all("COPY") if c.split()[-1] == script]
+    local = REPO / source
+    assert local.is_file(), f"{script} is copied from {source}, which does not exist in the repository"
     text = local.read_text(encoding="utf-8")
     assert '"/healthz"' in text
     web = REPO / "bot" / "web"

@@ -32,7 +32,6 @@ FACTS = [
     ("cr-operatoire", D(2023, 12, 31), set(), set(), "34874-8"),
     ("prescription-biologie", D(2023, 12, 31), {"sejour_hospitalier"}, {"sejour_hospitalier"}, "PRESC-BIO"),
     ("demande-imagerie", D(2023, 12, 31), {"sejour_hospitalier"}, {"sejour_hospitalier"}, "55115-0"),
-    ("certificats-declarations", D(2023, 12, 31), set(), set(), "CERT_DECL"),
     ("courriers", D(2023, 12, 31), {"sejour_hospitalier"}, {"sejour_hospitalier"}, "96349-6"),
 ]
 
@@ -104,6 +103,8 @@ def test_every_citation_is_verbatim(engine):
     for v in rb.versions:
         for r in v.rows:
             cits += r.citations + [c.citation for c in r.channels] + [e.citation for e in r.exclusions]
+            cits += r.unsettled.citations if r.unsettled else []
+        cits += v.applies_from_citations
     assert len(cits) > 50
     for c in cits:
         assert fold(c.excerpt) in fold(rb.sources[c.source].text), c
@@ -111,6 +112,6 @@ def test_every_citation_is_verbatim(engine):
 
 def test_sources_have_kind_url_and_title(engine):
     kinds = {s.kind for s in engine.sources}
-    assert kinds == {"officiel", "reproduction", "presse"}
+    assert kinds == {"officiel", "reproduction", "communique", "presse"}
     for s in engine.sources:
         assert s.url.startswith("https://") and s.title and s.text

@@ -146,7 +146,7 @@ def _headline(a: Answer) -> Block:
 
 
 def _channels(a: Answer) -> list[Block]:
-    if not a.channels or a.verdict not in ("obligatoire", "pas_encore_en_vigueur", "exclu"):
+    if not a.channels or a.verdict not in ("obligatoire", "pas_encore_en_vigueur", "exclu", "a_verifier"):
         return []
     lang = a.lang
     out = [line(f"<b>{esc(section_title(a))}</b>")]
@@ -175,7 +175,7 @@ def _dates(a: Answer) -> list[Block]:
 
 
 def _exclusions(a: Answer) -> list[Block]:
-    if a.verdict not in ("obligatoire", "pas_encore_en_vigueur", "exclu"):
+    if a.verdict not in ("obligatoire", "pas_encore_en_vigueur", "exclu", "a_verifier") or not a.documents:
         return []
     lang = a.lang
     if not a.exclusions:

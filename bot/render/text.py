@@ -30,6 +30,12 @@ def headline(answer: Answer) -> str:
             quote=applying.quote if applying else "",
             label=applying.label if applying else "",
         )
+    if v == "non_liste" and answer.documents and title:
+        if answer.effective_date:
+            return W.text("non_liste_removed", lang, effective=effective, title=title)
+        return W.text("non_liste_document", lang, day=day, title=title)
+    if v == "a_verifier":
+        return W.text("a_verifier", lang, day=day, title=title)
     if v == "non_concerne":
         return W.text("non_concerne", lang, profession=answer.profession_label or answer.profession or "")
     if v == "ambigu" and len(answer.candidates) == 1:
@@ -46,7 +52,12 @@ def condition(channel: ChannelDuty) -> str:
     return f"« {channel.condition} »" if channel.condition else ""
 
 
-SECTIONS = {"obligatoire": "todo", "pas_encore_en_vigueur": "todo_if", "exclu": "todo_otherwise"}
+SECTIONS = {
+    "obligatoire": "todo",
+    "pas_encore_en_vigueur": "todo_if",
+    "exclu": "todo_otherwise",
+    "a_verifier": "todo_if_due",
+}
 
 
 def section_title(answer: Answer) -> str:
@@ -85,6 +96,10 @@ def render_text(answer: Answer) -> str:
             )
         else:
             out.append(W.text("no_exclusion", lang))
+    elif answer.verdict == "a_verifier" and answer.channels:
+        out.append("")
+        out.append(section_title(answer))
+        out.extend(channel_lines(answer))
     elif answer.verdict == "ambigu":
         out.extend(f"- {c.title} [{c.id}]" for c in answer.candidates)
     elif answer.verdict in ("hors_sujet", "non_liste"):

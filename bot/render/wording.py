@@ -70,6 +70,18 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Ce document ne figure pas dans la liste de l'arrêté du 26 avril 2022 : pas d'obligation de versement au DMP ni d'envoi par messagerie sécurisée à ce titre.",
         "en": "This document is not in the list of the arrêté of 26 April 2022: no duty to upload it to the DMP or send it by secure messaging on that basis.",
     },
+    "non_liste_removed": {
+        "fr": "Non : depuis le {effective}, ce document ne figure plus dans la liste : {title}.",
+        "en": "No: since {effective} this document is no longer on the list: {title}.",
+    },
+    "non_liste_document": {
+        "fr": "Non : au {day}, ce document ne figure pas dans la liste : {title}.",
+        "en": "No: on {day} this document is not on the list: {title}.",
+    },
+    "a_verifier": {
+        "fr": "À vérifier : les sources dont nous disposons ne permettent pas de trancher au {day} pour : {title}.",
+        "en": "To be checked: the sources we hold do not settle it on {day} for: {title}.",
+    },
     "ambigu": {
         "fr": "Je ne suis pas sûr du document dont vous parlez. Lequel ?",
         "en": "I am not sure which document you mean. Which one?",
@@ -90,6 +102,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "todo": {"fr": "À faire :", "en": "What to do:"},
     "todo_if": {"fr": "Ce qu'il faudra faire :", "en": "What will be required:"},
     "todo_otherwise": {"fr": "En dehors de ce cas :", "en": "Outside this case:"},
+    "todo_if_due": {
+        "fr": "Si l'obligation s'applique (selon l'arrêté de 2022) :",
+        "en": "If the obligation applies (as in the 2022 arrêté):",
+    },
     "recipients": {"fr": "— destinataires :", "en": "— recipients:"},
     "condition": {"fr": "condition", "en": "condition"},
     "not_verified": {"fr": "non vérifié", "en": "not verified"},
@@ -127,6 +143,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "L'exclusion des comptes rendus de génétique constitutionnelle n'apparaît qu'avec l'arrêté du 23 mai 2024 (appliqué ici à partir du {date}).",
         "en": "The exclusion of constitutional genetics reports only appears with the arrêté of 23 May 2024 (applied here from {date}).",
     },
+    "removed": {
+        "fr": "D'après les sources citées ci-dessous — {sources} —, la mise à jour de la liste ({version}) a supprimé ce document : il n'y figure plus à partir du {date}.",
+        "en": "According to the sources quoted below — {sources} —, the update of the list ({version}) removed this document: it is off the list from {date}.",
+    },
+    "was_due": {
+        "fr": "Il était obligatoire du {start} au {end}.",
+        "en": "It was mandatory from {start} to {end}.",
+    },
+    "removed_ahead": {
+        "fr": "D'après les sources citées ci-dessous — {sources} —, ce document sort de la liste le {date} (mise à jour de la liste).",
+        "en": "According to the sources quoted below — {sources} —, this document leaves the list on {date} (update of the list).",
+    },
+    "added_later": {
+        "fr": "La liste en vigueur à cette date ({list}) ne le comprend pas. D'après les sources citées ci-dessous — {sources} —, la mise à jour de la liste ({version}) l'a ajouté ensuite (texte appliqué ici à partir du {date}).",
+        "en": "The list in force on that date ({list}) does not include it. According to the sources quoted below — {sources} —, the update of the list ({version}) added it later (text applied here from {date}).",
+    },
     "starts_within": {
         "fr": "Attention : l'obligation commence le {date}, au cours de la période demandée.",
         "en": "Note: the obligation starts on {date}, within the period you asked about.",
@@ -153,6 +185,7 @@ TEXTS: dict[str, dict[str, str]] = {
 KINDS = {
     "officiel": {"fr": "texte officiel", "en": "official text"},
     "reproduction": {"fr": "reproduction du texte officiel", "en": "reproduction of the official text"},
+    "communique": {"fr": "communiqué officiel (reproduit)", "en": "official announcement (as reproduced)"},
     "presse": {"fr": "article de presse", "en": "press article"},
 }
 
@@ -160,6 +193,13 @@ KINDS = {
 def text(key: str, lang: str, **values: str) -> str:
     template = TEXTS[key]["en" if lang == "en" else "fr"]
     return template.format(**values) if values else template
+
+
+def join(items: list[str], lang: str) -> str:
+    """ "a, b et c" / "a, b and c"."""
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + (" and " if lang == "en" else " et ") + items[-1]
 
 
 def kind(value: str, lang: str) -> str:

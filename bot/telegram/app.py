@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -125,13 +126,13 @@ def build_application(
     if not updater:
         builder = builder.updater(None)
     application = builder.build()
-    kwargs = {} if monotonic is None else {"clock": monotonic}
+    tick = monotonic or time.monotonic
     application.bot_data["services"] = H.Services(
         engine=engine,
         settings=settings,
         clock=clock,
-        contexts=ContextStore(settings.obligations_context_ttl_seconds, **kwargs),
-        rate_limit=RateLimit(settings.obligations_rate_limit_per_minute, **kwargs),
+        contexts=ContextStore(settings.obligations_context_ttl_seconds, clock=tick),
+        rate_limit=RateLimit(settings.obligations_rate_limit_per_minute, clock=tick),
         allowed_users=frozenset(settings.obligations_allowed_users),
     )
     register_handlers(application)

@@ -55,7 +55,8 @@ class Services:
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    return context.application.bot_data["services"]
+    svc: Services = context.application.bot_data["services"]
+    return svc
 
 
 def update_kind(update: object) -> str:

@@ -10,6 +10,7 @@ sent, then the process exits 0.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import signal
 import sys
@@ -144,7 +145,7 @@ async def serve_polling(
     async with started(application):
         assert application.updater is not None
         await application.updater.start_polling(
-            timeout=poll_timeout,
+            timeout=dt.timedelta(seconds=poll_timeout),
             allowed_updates=list(ALLOWED_UPDATES),
             error_callback=_polling_error,
         )
@@ -160,7 +161,7 @@ async def _serve_webhook(application: Application, webhook_url: str, secret: str
     """Listen, register the webhook (retrying a few times), then serve until SIGTERM; exit 0 on a clean stop."""
     from urllib.parse import urlsplit
 
-    from bot.telegram.serving import listen_error, listen_socket, make_server
+    from bot.serving import listen_error, listen_socket, make_server
     from bot.telegram.webhook import webhook_app
 
     try:

@@ -22,6 +22,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.observability import log_event
+from bot.serving import healthz, metrics_endpoint
 from bot.settings import WEBHOOK_PATH, public_webhook_url
 from bot.telegram.lifecycle import running, started
 
@@ -87,11 +88,10 @@ def webhook_route(application: Application, secret: str | None, path: str = WEBH
 def webhook_app(application: Application, secret: str) -> Starlette:
     """The bot's own small server: the webhook route, GET /healthz and GET /metrics.
 
-    /healthz and /metrics are the helpdesk app's handlers (bot/web/api.py), so monitoring sees the same
+    /healthz and /metrics are the handlers the helpdesk app serves too (bot/serving.py), so monitoring sees the same
     JSON and the same metrics whichever command runs. The application must be bootstrapped
     (`bot.telegram.lifecycle.bootstrap`); it processes updates for the app's lifetime.
     """
-    from bot.web import api
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -101,8 +101,8 @@ def webhook_app(application: Application, secret: str) -> Starlette:
     app = Starlette(
         routes=[
             webhook_route(application, secret),
-            Route("/healthz", api.healthz, methods=["GET"]),
-            Route("/metrics", api.metrics_endpoint, methods=["GET"]),
+            Route("/healthz", healthz, methods=["GET"]),
+            Route("/metrics", metrics_endpoint, methods=["GET"]),
         ],
         lifespan=lifespan,
     )

@@ -1,4 +1,4 @@
-"""The JSON API: /api/ask, /api/documents, /healthz, /metrics.
+"""The JSON API: /api/ask, /api/documents (and /healthz, /metrics from bot.serving).
 
 Handlers do I/O only: validate parameters (`params`), call the engine off the event loop, and
 return its JSON unchanged, the same schema as `obligations ask --json`.
@@ -14,10 +14,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from bot.privacy import find_identifiers
+from bot.serving import NO_STORE, healthz, metrics_endpoint
 from bot.web import metrics
 from bot.web.params import ApiError, parse_date, parse_document, parse_lang, parse_question
 
-NO_STORE = {"cache-control": "no-store"}
 IDENTIFIERS_HEADER = "x-obligations-identifiers"
 # A question of this size is answered in about 0.1 ms: cheaper on the event loop than a hop to a
 # worker thread. Longer ones (up to 2000 characters, ~15 ms) go to a thread so they cannot stall it.
@@ -68,11 +68,4 @@ async def documents(request: Request) -> Response:
     return JSONResponse([s.to_json() for s in summaries])
 
 
-async def healthz(request: Request) -> Response:
-    """The app only exists once the rules loaded, so reaching this handler means they did."""
-    return JSONResponse({"status": "ok", "documents": len(request.app.state.document_ids)}, headers=NO_STORE)
-
-
-async def metrics_endpoint(request: Request) -> Response:
-    body, content_type = metrics.metrics_text()
-    return Response(body, media_type=content_type, headers=NO_STORE)
+__all__ = ["ask", "documents", "healthz", "metrics_endpoint", "error_response", "NO_STORE"]

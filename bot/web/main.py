@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     in the background (bot.web.telegram_bridge): the page and API serve even while Telegram is unreachable.
     """
     from bot.loading import RuleFileError
-    from bot.telegram.serving import listen_error, listen_socket, make_server
+    from bot.serving import listen_error, listen_socket, make_server
     from bot.web.app import create_app
 
     try:

@@ -65,7 +65,8 @@ def build_webhook_application(
 
 
 def webhook_route_for(application: Any, secret: str) -> BaseRoute:
-    return _import("bot.telegram.webhook", "webhook_route")(application, secret)
+    route: BaseRoute = _import("bot.telegram.webhook", "webhook_route")(application, secret)
+    return route
 
 
 async def _start_in_background(application: Any, webhook_url: str | None, secret: str | None) -> None:

@@ -1,4 +1,7 @@
-"""Run an ASGI app on uvicorn the way `obligations serve` and `obligations telegram --webhook-url` both need.
+"""Serving code both front ends use: uvicorn start-up, and the /healthz and /metrics handlers.
+
+`obligations serve` (bot.web) and `obligations telegram --webhook-url` (bot.telegram) both run an ASGI
+app; keeping what they share here means neither package imports the other's serving code.
 
 Two things uvicorn does not do for us: tell "port in use" apart from any other start-up failure (we
 bind the socket ourselves first, so that is exit 71 with the address in the message), and exit 0
@@ -12,6 +15,13 @@ import contextlib
 import socket
 from collections.abc import Iterator
 from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from bot.observability import metrics_text
+
+NO_STORE = {"cache-control": "no-store"}
 
 
 def listen_socket(host: str, port: int) -> socket.socket:
@@ -41,14 +51,14 @@ def make_server(app: Any, **config: Any) -> Any:
 
     class Server(uvicorn.Server):
         @contextlib.contextmanager
-        def capture_signals(self) -> Iterator[None]:  # type: ignore[override]
+        def capture_signals(self) -> Iterator[None]:
             with super().capture_signals():
                 try:
                     yield
                 finally:
                     getattr(self, "_captured_signals", []).clear()  # do not re-raise: a clean stop exits 0
 
-    settings = {
+    settings: dict[str, Any] = {
         "access_log": False,
         "log_config": None,
         "server_header": False,
@@ -57,3 +67,13 @@ def make_server(app: Any, **config: Any) -> Any:
     }
     settings.update(config)
     return Server(uvicorn.Config(app, **settings))
+
+
+async def healthz(request: Request) -> Response:
+    """The app only exists once the rules loaded, so reaching this handler means they did."""
+    return JSONResponse({"status": "ok", "documents": len(request.app.state.document_ids)}, headers=NO_STORE)
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    body, content_type = metrics_text()
+    return Response(body, media_type=content_type, headers=NO_STORE)
