@@ -100,6 +100,8 @@ class Answer(Value):
     verified: bool = True  # False where the row (its date) is carried over from an earlier text
     score: float = 0.0
     margin: float = 0.0
+    topic: str | None = None  # hors_sujet about the regulation: "list", "covered", "dmp_exists", "patient_rights"…
+    assumed: bool = False  # answered on one weak candidate: the answer says first which document it took
     context: Context = Field(default_factory=Context)
 
     def to_json(self) -> dict[str, Any]:

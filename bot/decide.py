@@ -72,7 +72,11 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
     best = ranked[0][1] if ranked else 0.0
     second = ranked[1][1] if len(ranked) > 1 else 0.0
 
-    # 0. Practice management, printers, billing: not about this regulation, whatever words it borrows.
+    # 0. A question about the regulation as a whole (the list, who is covered, the patient's rights,
+    #    sanctions…): not about one document, whatever document it names.
+    if query.topic and query.topic != "covered" and not query.forced:
+        return _base(question, query, day, rulebook, verdict="hors_sujet", caveats=caveats, topic=query.topic)
+    # Practice management, printers, billing: not about this regulation, whatever words it borrows.
     if (
         query.off_topic
         and not query.forced
@@ -104,6 +108,10 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
                 score=best,
                 margin=best - second,
             )
+
+    # "Un radiologue doit-il alimenter le DMP ?": who is covered, not a document.
+    if query.topic == "covered" and not query.forced:
+        return _base(question, query, day, rulebook, verdict="hors_sujet", caveats=caveats, topic=query.topic)
 
     # 2. No clear document.
     clear = [d for d, s in ranked if s >= CLEAR]

@@ -261,6 +261,7 @@ def load_lexicon(path: Path) -> Lexicon:
         "profession_domains": "hint",
         "profession_natures": "nature_hint",
         "situation_hints": "situation_hint",
+        "general_questions": "general",
     }
     for section, kind in grouped.items():
         for value, items in (data.get(section) or {}).items():
@@ -273,6 +274,7 @@ def load_lexicon(path: Path) -> Lexicon:
     add("verb", "verb", data.get("verbs") or [], "verbs")
     add("proxy", "proxy", data.get("proxy_markers") or [], "proxy_markers")
     add("greeting", "greeting", data.get("greetings") or [], "greetings")
+    add("vague", "vague", data.get("vague_documents") or [], "vague_documents")
     language = {
         lang: frozenset(fold(w) for w in words if isinstance(w, str)) for lang, words in data["language"].items()
     }

@@ -89,6 +89,7 @@ class Query:
     empty: bool
     date_unreadable: bool = False
     pick: int | None = None  # "2", "le premier": a choice among the candidates offered before
+    topic: str | None = None  # a question about the regulation, not one document of it ("quels documents ?")
     forced: bool = False
 
     def ranked(self) -> list[tuple[str, float]]:
@@ -422,9 +423,30 @@ def _is_letter(scores: dict[str, float], catalogue: dict[str, DocumentInfo]) -> 
     return scores[best] >= CLEAR and catalogue[best].nature in ("courrier", "lettre_liaison")
 
 
+def _general_topic(
+    matches: list[Match], profession: str | None, scores: dict[str, float], kinds: set[str]
+) -> str | None:
+    """What a question about the regulation as a whole is about: the list ("quels documents ?"), the patient's
+    rights, sanctions, funding… (from the lexicon), or who is covered ("un radiologue doit-il alimenter le DMP ?":
+    a profession and the DMP, no document)."""
+    general = next((m.value for m in matches if m.kind == "general"), None)
+    names_document = kinds & {"document", "nature", "domain", "not_listed", "uncertain", "nl_domain"} or scores
+    if general == "list" and any(
+        m.kind in ("document", "not_listed") or (m.kind == "nature" and m.weight >= CLEAR) for m in matches
+    ):
+        return None  # "le CR de VNG est-il dans la liste des documents ?" asks about one document
+    if general:
+        return general
+    if profession and not names_document and kinds & {"topic", "channel"}:
+        return "covered"
+    return None
+
+
 def _on_topic(matches: list[Match], kinds: set[str], lexicon: Lexicon) -> bool:
     """Words of documents or obligations; a medicine named alone is a clinical question, not ours."""
     bare_medicine = not kinds & {"topic", "channel", "nature"}
+    if kinds & {"topic", "channel"} and kinds & {"vague", "phase", "nature"}:
+        return True  # "le document de sortie, DMP ?": about the list, though no document is named
     return any(
         m.kind in ("nature", "domain", "document")
         and m.weight >= CLEAR
@@ -531,6 +553,7 @@ def understand(
         followup=bool(tokens) and any(tuple(tokens[: len(s)]) == s for s in FOLLOWUP_STARTS),
         truncated=truncated,
         empty=not tokens,
+        topic=_general_topic(matches, profession, scores, kinds),
     )
     if context is not None:
         query = follow_up(query, context, catalogue)

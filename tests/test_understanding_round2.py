@@ -100,3 +100,34 @@ def test_a_weak_domain_with_a_participle_is_only_a_candidate(engine):
 def test_constitutional_genetics_named_by_the_test(engine):
     a = ask(engine, "Recherche de mutations CFTR chez un couple en conseil génétique : CR au DMP ?")
     assert a.verdict == "exclu" and a.documents[0] == "cr-biologie"
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("Quels documents un laboratoire de biologie médicale doit-il verser au DMP ?", "list"),
+        ("Est-ce qu'un radiologue doit alimenter le DMP ?", "covered"),
+        ("A patient closed his Mon espace santé account; what happens to the reports already sent?", "dmp_exists"),
+        ("Le patient peut-il supprimer mon CR d'écho de son DMP ?", "patient_rights"),
+        ("What are the penalties if our lab doesn't feed the DMP?", "sanctions"),
+        ("Le forfait structure, combien je touche si j'alimente le DMP avec mes CR d'écho ?", "funding"),
+        ("Notre SIL envoie les CR en double dans le DMP, comment supprimer un doublon ?", "practice"),
+    ],
+)
+def test_questions_about_the_regulation_are_off_topic_with_a_pointer(engine, text, topic):
+    a = ask(engine, text)
+    assert a.verdict == "hors_sujet" and a.topic == topic and not a.documents
+
+
+def test_a_question_about_one_document_in_the_list_is_not_about_the_list(engine):
+    a = ask(engine, "Le compte rendu de vidéonystagmographie (VNG) est-il dans la liste des documents obligatoires ?")
+    assert a.verdict == "non_liste" and a.topic is None
+
+
+def test_a_profession_not_covered_is_not_off_topic(engine):
+    assert ask(engine, "Une infirmière doit-elle alimenter le DMP ?").verdict == "non_concerne"
+
+
+def test_a_vague_document_with_the_dmp_offers_the_list(engine):
+    a = ask(engine, "Le document qu'on remet au patient le jour de la sortie, il est obligatoire dans le DMP ?")
+    assert a.verdict == "ambigu" and "lettre-liaison-sortie" in a.documents
