@@ -90,6 +90,7 @@ class Query:
     date_unreadable: bool = False
     pick: int | None = None  # "2", "le premier": a choice among the candidates offered before
     topic: str | None = None  # a question about the regulation, not one document of it ("quels documents ?")
+    assumed: bool = False  # one weak candidate taken as the document asked: the answer says so first
     forced: bool = False
 
     def ranked(self) -> list[tuple[str, float]]:
@@ -557,7 +558,19 @@ def understand(
     )
     if context is not None:
         query = follow_up(query, context, catalogue)
-    return query
+    return _assume_lone_candidate(query)
+
+
+def _assume_lone_candidate(query: Query) -> Query:
+    """One document fits, weakly ("CR d'arthro", "arrêt de travail"): answer it, saying which document we took,
+    rather than ask a yes/no question. Several candidates, or none, are left to the decision."""
+    candidates = [d for d, s in query.scores.items() if s >= CANDIDATE]
+    if len(candidates) != 1 or query.scores[candidates[0]] >= CLEAR or query.not_listed or query.off_topic:
+        return query
+    if query.topic or not (query.about_obligations or query.nature):
+        return query
+    doc = candidates[0]
+    return replace(query, scores={**query.scores, doc: CLEAR}, assumed=True)
 
 
 def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]) -> Query:

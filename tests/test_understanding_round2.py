@@ -131,3 +131,37 @@ def test_a_profession_not_covered_is_not_off_topic(engine):
 def test_a_vague_document_with_the_dmp_offers_the_list(engine):
     a = ask(engine, "Le document qu'on remet au patient le jour de la sortie, il est obligatoire dans le DMP ?")
     assert a.verdict == "ambigu" and "lettre-liaison-sortie" in a.documents
+
+
+def test_one_weak_candidate_is_answered_with_the_assumption_first(engine):
+    from bot.render.html import answer_blocks
+    from bot.render.text import render_text
+
+    a = ask(engine, "En avril 2023, un avis d'arrêt de travail devait-il être mis dans le DMP ?")
+    assert a.verdict == "pas_encore_en_vigueur" and a.assumed and a.documents == ["certificats-declarations"]
+    assert render_text(a).startswith("Je comprends : certificats et déclarations")
+    assert "Je comprends" in str(answer_blocks(a)[0])
+    clear = ask(engine, "CRO au DMP ?")
+    assert not clear.assumed and not render_text(clear).startswith("Je comprends")
+
+
+def test_several_weak_candidates_are_still_asked(engine):
+    a = ask(engine, "IRM au DMP ?")
+    assert a.verdict == "ambigu" and not a.assumed
+
+
+@pytest.mark.parametrize(
+    ("text", "as_of"),
+    [
+        # a year that names a text, a ticket's date, an update: not the date asked
+        ("l'arrêté de 2022 couvre-t-il nos résultats de biologie ou c'est seulement celui de 2024 ?", DAY),
+        ("Does the 2022 order cover imaging reports?", DAY),
+        ("Ticket #3050 créé en juin 2022, relancé ce matin : les CR bio vont-ils au DMP ?", DAY),
+        # "depuis le …" states a premise: the question is about now
+        ("le CRO doit partir au DMP depuis le 31/12/2023, c'est bien ça ?", DAY),
+        # a date asked is still the date asked
+        ("Le CRO en juin 2023 ?", dt.date(2023, 6, 1)),
+    ],
+)
+def test_the_date_asked(engine, text, as_of):
+    assert ask(engine, text).date == as_of

@@ -84,6 +84,8 @@ def channel_lines(answer: Answer) -> list[str]:
 def render_text(answer: Answer) -> str:
     lang = answer.lang
     out = [headline(answer)]
+    if answer.assumed and answer.title:
+        out.insert(0, W.text("assumed", lang, title=answer.title))  # one weak reading: say which, first
     if answer.verdict in ("obligatoire", "pas_encore_en_vigueur", "exclu"):
         out.append("")
         out.append(section_title(answer))
