@@ -56,7 +56,7 @@ def _base(question: str, query: Query, day: dt.date, rulebook: Rulebook, **field
         if query.profession in rulebook.professions
         else None,
         context=_context(query, documents, rulebook) if documents else Context(lang=query.lang),
-        assumed=query.assumed and fields.get("verdict") not in ("ambigu", "hors_sujet", "non_liste"),
+        assumed=query.assumed and bool(documents) and fields.get("verdict") not in ("ambigu", "hors_sujet"),
         **fields,
     )
 
