@@ -262,6 +262,7 @@ def load_lexicon(path: Path) -> Lexicon:
         "profession_natures": "nature_hint",
         "situation_hints": "situation_hint",
         "general_questions": "general",
+        "situation_negators": "situation_negator",
     }
     for section, kind in grouped.items():
         for value, items in (data.get(section) or {}).items():

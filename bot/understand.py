@@ -192,6 +192,9 @@ def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tu
                 negated.append(m.value)
         elif m.value not in found:
             found.append(m.value)
+    for m in (m for m in matches if m.kind == "situation_negator"):
+        if m.value not in negated:  # "caryotype médullaire": not constitutional genetics
+            negated.append(m.value)
     return [s for s in found if s not in negated], negated
 
 
@@ -228,7 +231,7 @@ class Mentions:
     named: bool
 
     @classmethod
-    def of(cls, matches: list[Match]) -> Mentions:
+    def of(cls, matches: list[Match], tokens: list[str] | None = None) -> Mentions:
         phases = [m for m in matches if m.kind == "phase"]
         natures = [m for m in matches if m.kind == "nature"]
         domains = [m for m in matches if m.kind == "domain"]
@@ -241,11 +244,28 @@ class Mentions:
             domains=domains,
             implied={(m.start, m.end): m.value for m in matches if m.kind == "implied"},
             phase=phases[0].value if phases else None,
-            strong_phase=next((m.value for m in phases if m.weight >= CLEAR), None),
+            strong_phase=next(
+                (m.value for m in phases if m.weight >= CLEAR or _points_at_stay(m, matches, tokens or [])), None
+            ),
             hints=hints,
             nature_hints=[m for m in matches if m.kind == "nature_hint"],
             named=any(m.kind == "document" for m in matches),
         )
+
+
+SETTING_MARKS = frozenset({"pendant", "durant", "during", "cours", "lors", "dans", "in"})
+
+
+def _points_at_stay(phase: Match, matches: list[Match], tokens: list[str]) -> bool:
+    """ "adresser un patient en hospitalisation", "letter sending my patient to hospital": a weak word of admission
+    followed closely by a hospital is where the patient goes, so the phase is meant; "adressée pendant le séjour"
+    is where the letter is written."""
+    if phase.value != "entree":
+        return False
+    for m in matches:
+        if m.kind == "situation" and m.value == "sejour_hospitalier" and 0 <= m.start - phase.end <= 5:
+            return not SETTING_MARKS & set(tokens[phase.end : m.start])
+    return False
 
 
 def _named_documents(matches: list[Match], out: Scores) -> None:
@@ -405,7 +425,7 @@ def _find_documents(
     Returns (scores, first mention positions, whether a non-listed document was named instead).
     """
     out = Scores()
-    mentions = Mentions.of(matches)
+    mentions = Mentions.of(matches, tokens)
     kinds = {m.kind for m in matches}
     _named_documents(matches, out)
     things, not_listed = _not_listed_things(tokens, matches, lang)

@@ -165,3 +165,41 @@ def test_several_weak_candidates_are_still_asked(engine):
 )
 def test_the_date_asked(engine, text, as_of):
     assert ask(engine, text).date == as_of
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # a letter sending a patient into hospital is the lettre de liaison d'entrée, written outside the stay
+        (
+            "Un MG demande si la lettre qu'il rédige pour adresser un patient en hospitalisation doit aller au DMP.",
+            "obligatoire",
+            "lettre-liaison-entree",
+        ),
+        # written during the stay, it stays a letter produced during the stay
+        ("Lettre adressée pendant le séjour au médecin traitant : DMP ?", "exclu", "courriers"),
+        # after discharge, without admission, in consultation at the hospital: outside a stay
+        (
+            "A radiologist asks whether the report of an X-ray done in A&E for a patient sent home the same day "
+            "must go into the DMP.",
+            "obligatoire",
+            "cr-imagerie",
+        ),
+        (
+            "Un patient hospitalisé il y a 3 semaines revient en ville faire sa NFS chez nous : le CR au DMP ?",
+            "obligatoire",
+            "cr-biologie",
+        ),
+        # the discharge prescription is written during the stay
+        ("ordonnance de sortie → DMP ?", "exclu", "prescription-produits-sante"),
+        # somatic genetics is not constitutional genetics
+        (
+            "Does a somatic tumour NGS panel report fall under the DMP obligation, or is it excluded like germline?",
+            "obligatoire",
+            "cr-biologie",
+        ),
+    ],
+)
+def test_when_and_where_the_document_is_produced(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == (verdict, [document])
