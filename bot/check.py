@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from bot.domain import CHANNEL_IDS, Citation, Rulebook
+from bot.domain import CHANNEL_IDS, Citation, Row, Rulebook, RuleVersion
 from bot.loading import Problem
 
 _WS = re.compile(r"\s+")
@@ -171,7 +171,7 @@ def check_rulebook(rulebook: Rulebook) -> list[Problem]:
     return problems
 
 
-def _change_problems(rulebook: Rulebook, version, row, where: str) -> list[Problem]:
+def _change_problems(rulebook: Rulebook, version: RuleVersion, row: Row, where: str) -> list[Problem]:
     """A removal or an unsettled row rests on quotes too, and its dates on what they say."""
     problems: list[Problem] = []
     if row.removed:

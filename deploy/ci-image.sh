@@ -253,6 +253,8 @@ check=$(timeout 60 podman --runtime "$RUNTIME" run --rm "${ULIMITS[@]}" --read-o
     || die "check"
 say "check: $check"
 
-podman image prune -f >/dev/null 2>&1 || true   # the build stage's image, left dangling by each new build
+# Each build leaves the previous image and its build stage untagged: drop those older than a day, keep the
+# recent ones, which hold the layer cache of the next run (dependencies reinstalled only when pinned anew).
+podman image prune -f --filter until=24h >/dev/null 2>&1 || true
 size=$("$HOST_PYTHON" -c 'import json,sys; print(round(json.load(open(sys.argv[1]))[0]["Size"] / 1e6))' "$WORK/image.json")
 step "done: $IMAGE works (${size} MB), $((SECONDS - START)) s in all"
