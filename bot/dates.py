@@ -161,6 +161,14 @@ def _names_text(prefix: str, suffix: str = "") -> bool:
 
 
 def find_date(text: str, today: dt.date) -> DateFound | None:
+    """The date a question asks about; a phrase that comes to today ("depuis 2023 ?", "en 2026") is today."""
+    found = _find_date(text, today)
+    if found is not None and found.date == today:
+        return DateFound(today, "today", found.granularity, found.span_start, found.span_end)
+    return found
+
+
+def _find_date(text: str, today: dt.date) -> DateFound | None:
     s = fold_keep_dates(text)
     s = _mask_text_names(s)
     for m in ISO.finditer(s):

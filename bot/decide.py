@@ -28,7 +28,7 @@ def _add(quotes: list[Quote], quote: Quote) -> None:
         quotes.append(quote)
 
 
-def _context(query: Query, documents: list[str], rulebook: Rulebook) -> Context:
+def _context(query: Query, documents: list[str], rulebook: Rulebook, effective: dt.date | None = None) -> Context:
     info = rulebook.documents.get(documents[0]) if len(documents) == 1 else None
     return Context(
         documents=documents,
@@ -40,6 +40,7 @@ def _context(query: Query, documents: list[str], rulebook: Rulebook) -> Context:
         date=query.date.date if query.date else None,
         profession=query.profession,
         lang=query.lang,
+        effective=effective,
     )
 
 
@@ -55,7 +56,10 @@ def _base(question: str, query: Query, day: dt.date, rulebook: Rulebook, **field
         profession_label=rulebook.professions[query.profession].label(query.lang)
         if query.profession in rulebook.professions
         else None,
-        context=_context(query, documents, rulebook) if documents else Context(lang=query.lang),
+        context=_context(query, documents, rulebook, fields.get("effective_date"))
+        if documents
+        else Context(lang=query.lang),
+        date_asked=query.date is not None and query.date.phrase != "today",
         assumed=query.assumed and bool(documents) and fields.get("verdict") not in ("ambigu", "hors_sujet"),
         **fields,
     )

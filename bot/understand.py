@@ -91,6 +91,7 @@ class Query:
     pick: int | None = None  # "2", "le premier": a choice among the candidates offered before
     topic: str | None = None  # a question about the regulation, not one document of it ("quels documents ?")
     assumed: bool = False  # one weak candidate taken as the document asked: the answer says so first
+    before: bool = False  # "et avant ?": the message asks about the time before, and nothing else
     forced: bool = False
 
     def ranked(self) -> list[tuple[str, float]]:
@@ -486,6 +487,17 @@ def _clinical_value(tokens: list[str], matches: list[Match], lexicon: Lexicon) -
     return False
 
 
+BEFORE_WORDS = frozenset({"avant", "before", "auparavant", "earlier"})
+BEFORE_FILLER = frozenset(
+    {"et", "and", "what", "about", "how", "alors", "donc", "ca", "that", "c", "etait", "was", "it"}
+)
+
+
+def _asks_before(tokens: list[str]) -> bool:
+    """ "et avant ?", "what about before?": the time before the obligation, with nothing else asked."""
+    return bool(set(tokens) & BEFORE_WORDS) and all(t in BEFORE_WORDS or t in BEFORE_FILLER for t in tokens)
+
+
 def _pick(tokens: list[str]) -> int | None:
     """ "2", "le premier", "the second one": the index of a candidate, when that is all the message says."""
     picks = [ORDINALS[t] for t in tokens if t in ORDINALS]
@@ -575,6 +587,7 @@ def understand(
         truncated=truncated,
         empty=not tokens,
         topic=_general_topic(matches, profession, scores, kinds),
+        before=_asks_before(tokens),
     )
     if context is not None:
         query = follow_up(query, context, catalogue)
@@ -591,6 +604,12 @@ def _assume_lone_candidate(query: Query) -> Query:
         return query
     doc = candidates[0]
     return replace(query, scores={**query.scores, doc: CLEAR}, assumed=True)
+
+
+def _new_documents(query: Query, changes: dict[str, Any], context: Context) -> set[str]:
+    """Documents a follow-up asks about that the previous answer was not about ("et le CRO ?")."""
+    named = changes.get("scores") or {d: s for d, s in query.scores.items() if s >= CLEAR}
+    return set(named) - set(context.documents)
 
 
 def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]) -> Query:
@@ -650,7 +669,12 @@ def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]
             changes["order"] = {d: i for i, d in enumerate(context.documents)}
     if not query.channels and context.channel:
         changes["channels"] = [context.channel]
-    if query.date is None and context.date is not None:
+    if query.date is None and query.before and context.effective is not None:
+        # "et avant ?": the day before the obligation started
+        day = context.effective - dt.timedelta(days=1)
+        changes["date"] = DateFound(day, "before", "day", day, day)
+    elif query.date is None and context.date is not None and not _new_documents(query, changes, context):
+        # a date asked holds for the question it was asked about ("et au patient ?"), not for a new document
         changes["date"] = DateFound(context.date, "context", "day", context.date, context.date)
     if (
         not query.situations

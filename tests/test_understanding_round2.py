@@ -203,3 +203,25 @@ def test_the_date_asked(engine, text, as_of):
 def test_when_and_where_the_document_is_produced(engine, text, verdict, document):
     a = ask(engine, text)
     assert (a.verdict, a.documents[:1]) == (verdict, [document])
+
+
+def test_followups_about_the_patient_and_before(engine):
+    first = ask(engine, "CR bio au DMP ?")
+    for text in ("et le patient ?", "et la patiente ?"):
+        a = engine.answer(text, DAY, context=first)
+        assert a.documents == ["cr-biologie"] and a.channel_asked == "mss_patient", text
+    en = engine.answer("what about the patient?", DAY, context=ask(engine, "lab report in the DMP?"))
+    assert en.documents == ["cr-biologie"] and en.channel_asked == "mss_patient"
+    before = engine.answer("et avant ?", DAY, context=first)
+    assert before.verdict == "pas_encore_en_vigueur" and before.date == dt.date(2022, 12, 30)
+
+
+def test_a_date_asked_holds_for_its_question_not_for_a_new_document(engine):
+    first = ask(engine, "CR bio au DMP ?")
+    dated = engine.answer("et en 2023 ?", DAY, context=first)
+    assert dated.date == dt.date(2023, 1, 1)
+    assert dated.text.startswith("Au 1er janvier 2023 :")  # the first line says the answer is not about today
+    same = engine.answer("et au patient ?", DAY, context=dated)
+    assert same.date == dt.date(2023, 1, 1) and same.text.startswith("Au 1er janvier 2023 :")
+    other = engine.answer("et le CRO ?", DAY, context=same)
+    assert other.documents == ["cr-operatoire"] and other.date == DAY and not other.text.startswith("Au ")
