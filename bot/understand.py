@@ -142,6 +142,7 @@ def _nearest(target: Match, others: list[Match]) -> Match | None:
 
 RECIPIENT_MARKS = frozenset({"au", "aux", "a", "to", "chez"})
 OF = frozenset({"de", "d", "du", "des", "of", "for"})
+AGENT_MARKS = frozenset({"par", "by"})
 NATURE_NEGATIONS = frozenset({"non", "pas", "not"})
 GROUP_MARKS = frozenset({"nos", "notre", "our", "mes", "my"})  # "nos infirmiers…" asks for a team
 
@@ -281,7 +282,8 @@ def _named_documents(matches: list[Match], out: Scores) -> None:
 def _not_listed_things(tokens: list[str], matches: list[Match], lang: str) -> tuple[list[Match], bool]:
     """Step 2: things not in the list: a named document ("bilan de kiné"), or a kind of care ("ordo de kiné",
     but not "au kiné", a recipient). Returns them, and whether a non-listed document is named outright."""
-    recipient_marks = RECIPIENT_MARKS if lang == "fr" else RECIPIENT_MARKS - {"a"}
+    # "au kiné" is a recipient, "fait par l'IDE" an agent: neither is the kind of document asked about
+    recipient_marks = (RECIPIENT_MARKS if lang == "fr" else RECIPIENT_MARKS - {"a"}) | AGENT_MARKS
     care = [
         m for m in matches if m.kind == "nl_domain" and not recipient_marks & set(tokens[max(0, m.start - 2) : m.start])
     ]
@@ -324,7 +326,11 @@ def _pair_natures(
         if not objects:
             continue
         # nearest first; at equal distance the complement after the nature ("ordonnance du test de grossesse")
-        target = min(objects, key=lambda o: (abs(o.start - n.start), o.start < n.start, -o.weight))
+        # a weak domain word ("chirurgie") counts as three tokens further, as in `_nearest`
+        target = min(
+            objects,
+            key=lambda o: (abs(o.start - n.start) + (0 if o.weight >= CLEAR else 3), o.start < n.start, -o.weight),
+        )
         if target.kind not in ("domain", "hint"):
             result.paired.add(id(n))
             result.not_listed = True  # "ordonnance de transport": a document, but not a listed one

@@ -225,3 +225,30 @@ def test_a_date_asked_holds_for_its_question_not_for_a_new_document(engine):
     assert same.date == dt.date(2023, 1, 1) and same.text.startswith("Au 1er janvier 2023 :")
     other = engine.answer("et le CRO ?", DAY, context=same)
     assert other.documents == ["cr-operatoire"] and other.date == DAY and not other.text.startswith("Au ")
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # a participle does not beat a named document
+        ("Le compte rendu de la NFS prescrite par le cardiologue, DMP ?", "obligatoire", "cr-biologie"),
+        (
+            "Bilan prénatal prescrit par la sage-femme libérale : nos résultats doivent aller dans le DMP ?",
+            "obligatoire",
+            "cr-biologie",
+        ),
+        # a profession after « par » is who did it, not a kind of care
+        ("ECBU prélevé par l'infirmière de l'EHPAD : le CR va dans son DMP ?", "obligatoire", "cr-biologie"),
+        # a genetic test named alone is its report
+        ("Caryotype constitutionnel dans un bilan de fausses couches à répétition : DMP ?", "exclu", "cr-biologie"),
+        # a strong domain wins over a weak word nearer the nature
+        (
+            "Doppler veineux réalisé pendant une hospitalisation de jour en chirurgie vasculaire, CR à verser ?",
+            "exclu",
+            "cr-imagerie",
+        ),
+    ],
+)
+def test_named_things_beat_participles_and_agents(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == (verdict, [document])
