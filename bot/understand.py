@@ -326,10 +326,10 @@ def _pair_natures(
         if not objects:
             continue
         # nearest first; at equal distance the complement after the nature ("ordonnance du test de grossesse")
-        # a weak domain word ("chirurgie") counts as three tokens further, as in `_nearest`
+        # a weak domain word ("chirurgie") is taken only when no domain is named outright
         target = min(
             objects,
-            key=lambda o: (abs(o.start - n.start) + (0 if o.weight >= CLEAR else 3), o.start < n.start, -o.weight),
+            key=lambda o: (o.weight < CLEAR, abs(o.start - n.start), o.start < n.start, -o.weight),
         )
         if target.kind not in ("domain", "hint"):
             result.paired.add(id(n))
@@ -352,6 +352,11 @@ def _pair_natures(
     return result
 
 
+def _implied_at(implied: dict[tuple[int, int], str], d: Match) -> str | None:
+    """The nature a domain word implies ("exome" → its report), from an implied phrase over the same words."""
+    return next((v for (start, end), v in implied.items() if start <= d.start and d.end <= end), None)
+
+
 def _lone_domains(
     mentions: Mentions,
     pairing: Pairing,
@@ -371,7 +376,7 @@ def _lone_domains(
             continue  # a medicine named with no word of documents or obligations is a clinical question
         hint = None
         if not natures:
-            hint = mentions.implied.get((d.start, d.end)) or (
+            hint = _implied_at(mentions.implied, d) or (
                 mentions.nature_hints[0].value if mentions.nature_hints else None
             )
         if hint:
