@@ -147,7 +147,11 @@ _TEXT_PRONOUN = re.compile(
     r"\b(celui|celle|ceux|that|the one|mise a jour|update|reforme|reform)( (du|de|d|of|from|en|in))? $"
 )
 # "Ticket #3050 créé en juin 2022", "mail du 12/02/2023": when a message was written, not the date asked.
-_MESSAGE_DATE = re.compile(r"\b(ticket|tickets|mail|email|message|demande n)\b[^.?!:;]{0,30}$")
+_MESSAGE_DATE = re.compile(
+    r"\b(ticket|mail|email|message)( n)?( ?#? ?\d+)?"
+    r"( (cree|creee|ouvert|ouverte|recu|envoye|rouvert|relance|opened|created|sent|received))?"
+    r"( (du|de|le|en|dated|from|of|on|in))* ?$"
+)
 
 
 def _names_text(prefix: str, suffix: str = "") -> bool:
