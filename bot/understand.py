@@ -558,7 +558,9 @@ def understand(
     tokens = lexicon.tokens(text)
     matches = lexicon.match(tokens)
     lang = detect_language(tokens, lexicon)
-    matches = [m for m in matches if m.lang in (None, lang)]
+    # a word of the language asked; an off-topic word only as typed (a typo correction onto "cost" or "payer"
+    # turns "cover" or "négatif" into a question about billing)
+    matches = [m for m in matches if m.lang in (None, lang) and not (m.kind in ("general", "off_topic") and m.fuzzy)]
     profession, used = _asker_profession(tokens, matches, lexicon)
     if used and _acts_for_doctor(tokens, min(used), lexicon) and not _contains_any(tokens, lexicon.self_markers):
         profession = None  # "Assistante médicale du Dr X : le CR…": the doctor's question

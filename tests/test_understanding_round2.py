@@ -252,3 +252,23 @@ def test_a_date_asked_holds_for_its_question_not_for_a_new_document(engine):
 def test_named_things_beat_participles_and_agents(engine, text, verdict, document):
     a = ask(engine, text)
     assert (a.verdict, a.documents[:1]) == (verdict, [document])
+
+
+def test_a_typo_correction_never_makes_a_question_off_topic(engine):
+    a = ask(engine, "Did the 2022 order already cover imaging reports in March 2023? asks a radiology group")
+    assert (a.verdict, a.documents[:1], a.date) == ("obligatoire", ["cr-imagerie"], dt.date(2023, 3, 1))
+
+
+def test_the_letter_pointed_at_is_the_subject(engine):
+    a = ask(
+        engine,
+        "Biologiste : quand j'écris au MT pour signaler un résultat critique, ce courrier doit-il partir par MSS ?",
+    )
+    assert a.documents[:1] == ["courriers"]
+
+
+def test_a_technician_asking_for_the_lab_asks_the_labs_question(engine):
+    a = ask(
+        engine, "Technicienne, je pose la question pour le labo : le LBM doit-il envoyer les CR au médecin traitant ?"
+    )
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["cr-biologie"])
