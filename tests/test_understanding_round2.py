@@ -272,3 +272,16 @@ def test_a_technician_asking_for_the_lab_asks_the_labs_question(engine):
         engine, "Technicienne, je pose la question pour le labo : le LBM doit-il envoyer les CR au médecin traitant ?"
     )
     assert (a.verdict, a.documents[:1]) == ("obligatoire", ["cr-biologie"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Vaccine prescriptions: mandatory in the DMP for a paediatric practice?",
+        "IVT d'aflibercept au cabinet : la prescription du produit, obligation de la partager ?",
+        "The audiology centre asks me to send hearing aid prescriptions via secure messaging: is that mandatory?",
+    ],
+)
+def test_health_products_named_by_specialists(engine, text):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["prescription-produits-sante"])
