@@ -475,6 +475,20 @@ def _general_topic(
     return None
 
 
+DEMONSTRATIVES = frozenset({"ce", "cet", "cette", "ces", "this", "that", "these", "those"})
+
+
+def _pointed_at(tokens: list[str], matches: list[Match]) -> bool:
+    """ "… j'écris un courrier. Ce courrier est-il obligatoire ?": a document pointed at is the subject, whatever
+    non-listed thing was named before it."""
+    return any(
+        m.kind in ("document", "nature")
+        and m.weight >= CLEAR
+        and (tokens[m.start] in DEMONSTRATIVES or (m.start > 0 and tokens[m.start - 1] in DEMONSTRATIVES))
+        for m in matches
+    )
+
+
 def _on_topic(matches: list[Match], kinds: set[str], lexicon: Lexicon) -> bool:
     """Words of documents or obligations; a medicine named alone is a clinical question, not ours."""
     bare_medicine = not kinds & {"topic", "channel", "nature"}
@@ -591,7 +605,9 @@ def understand(
         pick=_pick(tokens),
         profession=profession,
         not_listed=strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches),
-        not_listed_at=min((m.start for m in matches if m.kind == "not_listed" and m.weight >= CLEAR), default=None),
+        not_listed_at=None
+        if _pointed_at(tokens, matches)
+        else min((m.start for m in matches if m.kind == "not_listed" and m.weight >= CLEAR), default=None),
         greeting="greeting" in kinds,
         on_topic=_on_topic(matches, kinds, lexicon),
         off_topic="off_topic" in kinds or _clinical_value(tokens, matches, lexicon),

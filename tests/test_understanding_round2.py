@@ -285,3 +285,11 @@ def test_a_technician_asking_for_the_lab_asks_the_labs_question(engine):
 def test_health_products_named_by_specialists(engine, text):
     a = ask(engine, text)
     assert (a.verdict, a.documents[:1]) == ("obligatoire", ["prescription-produits-sante"])
+
+
+def test_a_document_pointed_at_is_the_subject_after_a_non_listed_one(engine):
+    a = ask(
+        engine, "Je reçois les résultats d'anapath et j'écris au médecin traitant. Ce courrier est-il obligatoire ?"
+    )
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["courriers"])
+    assert ask(engine, "Les photos peropératoires avec le CRO, au DMP ?").verdict == "non_liste"
