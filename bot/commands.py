@@ -6,11 +6,13 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import exitcodes
 from bot.loading import RuleFileError
+from bot.redaction import redact_for_stderr
 
 if TYPE_CHECKING:
     from bot.engine import Engine
@@ -36,10 +38,10 @@ def run(command: str, args: argparse.Namespace) -> int:
             return cmd_check()
         engine = _engine()
     except RuleFileError as exc:
-        print(f"obligations: invalid rule data: {exc}", file=sys.stderr)
+        print(redact_for_stderr(f"obligations: invalid rule data: {exc}"), file=sys.stderr)
         return exitcodes.DATA
     except SettingsError as exc:
-        print(f"obligations: {exc}", file=sys.stderr)
+        print(redact_for_stderr(f"obligations: {exc}"), file=sys.stderr)
         return exc.exit_code
     today = getattr(args, "date", None) or dt.date.today()
     if command == "ask":
@@ -74,20 +76,44 @@ def cmd_ask(engine: Engine, args: argparse.Namespace, today: dt.date) -> int:
 
 
 def _ask_jsonl(engine: Engine, path: str, today: dt.date) -> int:
-    stream = sys.stdin if path == "-" else None
+    """One JSON answer a line for one question a line, whatever the bytes and the locale.
+
+    Input is read as bytes and each line decoded as UTF-8 with replacement (a stray Latin-1 byte in a
+    spreadsheet export must not end the batch); output is UTF-8 written to the binary stdout, so neither
+    a C locale nor a strict UTF-8 one changes what comes out: one line of valid UTF-8 JSON per line in.
+    """
     try:
-        if stream is None:
-            stream = open(path, encoding="utf-8", errors="replace")
+        stream = sys.stdin.buffer if path == "-" else open(path, "rb")
     except OSError as exc:
         print(f"obligations ask: cannot read {path}: {exc.strerror}", file=sys.stderr)
         return 1
+    write = _json_line_writer(sys.stdout)
     with stream:
-        for line in stream:
-            question = line.rstrip("\n")  # a blank line gets an answer too: output lines match input lines
+        for raw in stream:
+            # A blank line gets an answer too: output lines match input lines.
+            question = raw.removesuffix(b"\n").removesuffix(b"\r").decode("utf-8", errors="replace")
             answer = engine.answer(question, today)
-            sys.stdout.write(json.dumps(answer.to_json(), ensure_ascii=False) + "\n")
-            sys.stdout.flush()
+            write(answer.to_json())
     return 0
+
+
+def _json_line_writer(out: TextIO) -> Callable[[Any], None]:
+    """Write-and-flush one JSON line as UTF-8 bytes to `out`'s binary buffer (ASCII escapes where there is none)."""
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:  # a text-only stream (a test's StringIO): \u escapes are encodable in any locale
+
+        def write_text(data: Any) -> None:
+            out.write(json.dumps(data, ensure_ascii=True) + "\n")
+            out.flush()
+
+        return write_text
+    out.flush()  # anything already written as text goes first
+
+    def write_bytes(data: Any) -> None:
+        buffer.write((json.dumps(data, ensure_ascii=False) + "\n").encode("utf-8", errors="replace"))
+        buffer.flush()
+
+    return write_bytes
 
 
 def cmd_list(engine: Engine, today: dt.date, as_json: bool) -> int:
@@ -124,7 +150,7 @@ def cmd_check() -> int:
         knowledge = load_settings().obligations_knowledge_dir or DEFAULT_KNOWLEDGE_DIR
         problems = check_rulebook(engine.rulebook) + check_lexicon(Path(knowledge) / "lexicon.yaml", engine.rulebook)
     except RuleFileError as exc:
-        print(f"obligations check: {exc}", file=sys.stderr)
+        print(redact_for_stderr(f"obligations check: {exc}"), file=sys.stderr)
         return 1
     for p in problems:
         print(f"obligations check: {p}", file=sys.stderr)

@@ -312,19 +312,20 @@ def run(args: argparse.Namespace | None = None, stdin: TextIO | None = None) -> 
     """0 at the end of input or on :quitter; 2 if the rules do not load; 78 on bad settings."""
     from bot import exitcodes
     from bot.loading import RuleFileError
+    from bot.redaction import redact_for_stderr
 
     stdin = stdin or sys.stdin
     try:
         settings = load_settings()
     except SettingsError as exc:
-        print(f"obligations console: {exc}", file=sys.stderr)
+        print(redact_for_stderr(f"obligations console: {exc}"), file=sys.stderr)
         return exc.exit_code
     try:
         from bot.engine import Engine
 
         engine = Engine.from_settings(settings)
     except RuleFileError as exc:
-        print(f"obligations console: the rules did not load: {exc}", file=sys.stderr)
+        print(redact_for_stderr(f"obligations console: the rules did not load: {exc}"), file=sys.stderr)
         return exitcodes.DATA
     session = Session(engine, lambda text: print(text, flush=True), Feedback.from_settings(settings))
     if stdin.isatty() and sys.stdout.isatty():

@@ -6,8 +6,9 @@ Why it looks like this:
   document ids, scores, latencies, error classes), never message text. `log_event` drops fields whose
   name says they hold text, and long strings, rather than trust every caller.
 - httpx logs every request URL at INFO, and Telegram URLs contain the bot token
-  (`https://api.telegram.org/bot<TOKEN>/getUpdates`): every record passes through a redaction filter,
-  and the HTTP client loggers are kept at WARNING.
+  (`https://api.telegram.org/bot<TOKEN>/getUpdates`): every line our handler writes is redacted
+  (bot.redaction: tokens, URL passwords, the configured secrets), and the HTTP client loggers are kept
+  at WARNING.
 - uvicorn's access log prints the query string, where a GET form would put the question: the
   access records keep the path only.
 - Metrics live on a dedicated CollectorRegistry so tests and multiple apps in one process never
@@ -36,14 +37,18 @@ from prometheus_client import (
     generate_latest,
 )
 
+from bot.redaction import redact
+
 __all__ = [
     "JsonFormatter",
     "REGISTRY",
     "RedactingFilter",
+    "RedactingFormatter",
     "configure_logging",
     "log_event",
     "metrics_text",
     "record_answer",
+    "record_connection_closed",
     "record_telegram_error",
     "redact",
 ]
@@ -72,9 +77,6 @@ TEXT_FIELDS = frozenset(
 MAX_FIELD_CHARS = 120  # longer strings are more likely prose than an id: dropped
 MAX_EXCEPTION_CHARS = 300
 
-# A bot token (digits ':' 30+ url-safe chars), bare or inside a Bot API URL path.
-_TOKEN_RE = re.compile(r"(?<![A-Za-z0-9_-])\d{3,}:[A-Za-z0-9_-]{30,}")
-_BOT_URL_RE = re.compile(r"(/bot)\d+:[^/\s\"'?#]+")
 _RESERVED = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {
     "message",
     "asctime",
@@ -83,17 +85,11 @@ _RESERVED = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {
 }
 
 
-def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    """`text` with bot tokens, Bot API URL paths and the given secret values replaced by `<redacted>`."""
-    for secret in secrets:
-        if secret:
-            text = text.replace(secret, "<redacted>")
-    text = _BOT_URL_RE.sub(r"\1<redacted>", text)
-    return _TOKEN_RE.sub("<redacted>", text)
-
-
 class RedactingFilter(logging.Filter):
-    """Rewrites each record's message so no token reaches any handler; attach it to handlers."""
+    """Rewrites each record's message and traceback so no secret reaches a handler's other filters.
+
+    The last word is RedactingFormatter's: it redacts the finished line, event fields included.
+    """
 
     def __init__(self, secrets: Iterable[str] = ()):
         super().__init__()
@@ -184,6 +180,19 @@ class TextFormatter(logging.Formatter):
         return line
 
 
+class RedactingFormatter(logging.Formatter):
+    """Wraps a formatter and redacts the line it produces: whatever a record carries (message, event
+    fields, traceback), no token, URL password or configured secret leaves through this handler."""
+
+    def __init__(self, inner: logging.Formatter, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self.inner = inner
+        self.secrets = tuple(s for s in secrets if s)
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(self.inner.format(record), self.secrets)
+
+
 _HANDLER_NAME = "obligations"
 # Libraries whose INFO lines are noise or carry URLs with the token.
 _QUIET = {
@@ -213,7 +222,8 @@ def configure_logging(
             root.removeHandler(old)
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     handler.set_name(_HANDLER_NAME)
-    handler.setFormatter(JsonFormatter() if fmt == "json" else TextFormatter())
+    secrets = tuple(s for s in secrets if s)
+    handler.setFormatter(RedactingFormatter(JsonFormatter() if fmt == "json" else TextFormatter(), secrets))
     handler.addFilter(RedactingFilter(secrets))
     root.addHandler(handler)
     root.setLevel(level.upper() if isinstance(level, str) else level)
@@ -314,6 +324,12 @@ TELEGRAM_ERRORS = Counter(
     ["kind"],
     registry=REGISTRY,
 )
+HTTP_CONNECTIONS_CLOSED = Counter(
+    "obligations_http_connections_closed",
+    "Client connections the server closed itself, by reason (header_timeout, body_timeout, evicted at the cap, busy).",
+    ["reason"],
+    registry=REGISTRY,
+)
 BUILD_INFO = Gauge(
     "obligations_build_info", "Always 1; the version label says what runs.", ["version"], registry=REGISTRY
 )
@@ -350,6 +366,11 @@ def record_telegram_error(kind: str | BaseException) -> None:
     """Count one Telegram error; pass the exception or its class name."""
     name = type(kind).__name__ if isinstance(kind, BaseException) else kind
     TELEGRAM_ERRORS.labels(kind=_label(name)).inc()
+
+
+def record_connection_closed(reason: str) -> None:
+    """Count one connection closed by the server's limits (bot.connections)."""
+    HTTP_CONNECTIONS_CLOSED.labels(reason=_label(reason)).inc()
 
 
 def metrics_text() -> tuple[bytes, str]:

@@ -11,6 +11,7 @@ it and systemd would log a failure).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from bot.connections import ServerLimits, Throttle, descriptor_cap, guarded_protocol, loop_exception_handler
 from bot.observability import metrics_text
 
 NO_STORE = {"cache-control": "no-store"}
@@ -45,11 +47,21 @@ def listen_error(host: str, port: int, exc: OSError) -> str:
     return f"cannot listen on {host}:{port}: {reason}"
 
 
-def make_server(app: Any, **config: Any) -> Any:
-    """A uvicorn Server for `app` that exits cleanly on SIGTERM/SIGINT; no access log (questions are in ?q=)."""
+def make_server(app: Any, limits: ServerLimits | None = None, **config: Any) -> Any:
+    """A uvicorn Server for `app` that exits cleanly on SIGTERM/SIGINT; no access log (questions are in ?q=).
+
+    `limits` (default: from the descriptor limit, default deadlines) bound every connection: see bot.connections.
+    """
     import uvicorn
 
+    limits = limits or ServerLimits(max_connections=descriptor_cap())
+    throttle = Throttle()
+
     class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            asyncio.get_running_loop().set_exception_handler(loop_exception_handler(throttle))
+            await super().startup(sockets=sockets)
+
         @contextlib.contextmanager
         def capture_signals(self) -> Iterator[None]:
             with super().capture_signals():
@@ -64,6 +76,8 @@ def make_server(app: Any, **config: Any) -> Any:
         "server_header": False,
         "lifespan": "on",
         "proxy_headers": False,
+        "http": guarded_protocol(limits, throttle),
+        "timeout_keep_alive": limits.keepalive_timeout,
     }
     settings.update(config)
     return Server(uvicorn.Config(app, **settings))

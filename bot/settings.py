@@ -36,6 +36,7 @@ from pydantic_settings import (
 
 from bot import exitcodes
 from bot.datadirs import shipped
+from bot.redaction import redact
 
 DEFAULT_TELEGRAM_BASE_URL = "https://api.telegram.org/bot"
 PREFIXES = ("OBLIGATIONS_", "TELEGRAM_")
@@ -86,13 +87,14 @@ def public_webhook_url(url: str) -> str:
             f"must be a public https:// URL (Telegram only posts to HTTPS; http:// is for 127.0.0.1 and localhost), "
             f"e.g. https://bot.example.org{WEBHOOK_PATH}"
         )
+    host = parts.netloc.rpartition("@")[2]  # never echo user:password@
     if parts.query or parts.fragment:
-        raise ValueError(f"must not have a query string or fragment, e.g. https://{parts.netloc}{WEBHOOK_PATH}")
+        raise ValueError(f"must not have a query string or fragment, e.g. https://{host}{WEBHOOK_PATH}")
     if parts.path in ("", "/"):
         parts = parts._replace(path=WEBHOOK_PATH)
     elif parts.path.rstrip("/") != WEBHOOK_PATH:
         raise ValueError(
-            f"the webhook is served at {WEBHOOK_PATH}, not {parts.path}: use https://{parts.netloc}{WEBHOOK_PATH} "
+            f"the webhook is served at {WEBHOOK_PATH}, not {redact(parts.path)}: use https://{host}{WEBHOOK_PATH} "
             "(or the host alone)"
         )
     return urlunsplit(parts._replace(path=WEBHOOK_PATH))
@@ -137,6 +139,11 @@ class Settings(BaseSettings):
     obligations_context_ttl_seconds: int = Field(default=1800, ge=10, le=86_400)
     obligations_host: str = "127.0.0.1"
     obligations_port: int = Field(default=8080, ge=1, le=65_535)
+    # HTTP server limits (bot/connections.py): the cap defaults to what the descriptor limit allows.
+    obligations_max_connections: int | None = Field(default=None, ge=1, le=1_000_000)
+    obligations_header_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    obligations_body_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    obligations_keepalive_timeout_seconds: float = Field(default=5.0, gt=0, le=300)
     obligations_log_level: str = "INFO"
     obligations_log_format: Literal["json", "text"] = "json"
     obligations_rules_dir: Path | None = None

@@ -146,3 +146,10 @@ def test_polling_unit_polls_even_if_the_shared_env_file_names_a_webhook() -> Non
     assert "TELEGRAM_WEBHOOK_URL" in unset
     web = _directives(DEPLOY / "systemd" / "obligations-web.service")
     assert "Service.UnsetEnvironment" not in web
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda p: p.name)
+def test_unit_raises_the_descriptor_limit_above_the_default_1024(unit: Path) -> None:
+    """The server caps its connections below RLIMIT_NOFILE (bot/connections.py); 1,024 would leave ~900."""
+    [limit] = _directives(unit)["Service.LimitNOFILE"]
+    assert int(limit) >= 8192

@@ -195,6 +195,21 @@ def test_enter_asks_at_once_and_escape_clears(visit):
     assert page.evaluate("document.activeElement.id") == "q"
 
 
+def test_a_question_the_sources_do_not_settle_shows_its_own_label_and_colour(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    page.locator("#q").fill("ordo de kiné dans le DMP ?")
+    verdict = page.locator("#verdict")
+    expect(verdict).to_have_text("À vérifier")
+    expect(verdict).to_have_class("verdict verdict-a_verifier")
+    colour = verdict.evaluate("el => getComputedStyle(el).backgroundColor")
+    page.locator("#q").fill("bilan de kiné dans le DMP ?")
+    expect(verdict).to_have_text("Non listé par l'arrêté")
+    assert verdict.evaluate("el => getComputedStyle(el).backgroundColor") != colour
+    assert visit.errors == []
+
+
 def test_the_date_picker_answers_as_of_that_day(visit):
     from playwright.sync_api import expect
 

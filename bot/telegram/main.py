@@ -21,6 +21,7 @@ from telegram.ext import Application
 
 from bot import exitcodes
 from bot.observability import configure_logging, log_event
+from bot.redaction import redact_for_stderr
 from bot.settings import SettingsError, load_settings, public_webhook_url
 from bot.telegram.app import build_application, quiet_libraries
 from bot.telegram.lifecycle import ALLOWED_UPDATES, FOREGROUND, RetryPolicy, StartupFailure, bootstrap, started
@@ -34,7 +35,7 @@ POLL_TIMEOUT = 30  # seconds Telegram holds a getUpdates open (long polling)
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"obligations telegram: error: {message}", file=sys.stderr)
+    print(f"obligations telegram: error: {redact_for_stderr(message)}", file=sys.stderr)
     return code
 
 
@@ -91,7 +92,10 @@ def run(args: Any) -> int:
         if webhook:
             listen = getattr(args, "listen", None) or "127.0.0.1"
             port = getattr(args, "port", None) or 8080
-            return asyncio.run(_serve_webhook(application, webhook[0], webhook[1], listen, port))
+            from bot.connections import ServerLimits
+
+            limits = ServerLimits.from_settings(settings)
+            return asyncio.run(_serve_webhook(application, webhook[0], webhook[1], listen, port, limits))
         return asyncio.run(serve_polling(application))
     except KeyboardInterrupt:
         return exitcodes.OK
@@ -161,7 +165,9 @@ async def serve_polling(
     return 0
 
 
-async def _serve_webhook(application: Application, webhook_url: str, secret: str, listen: str, port: int) -> int:
+async def _serve_webhook(
+    application: Application, webhook_url: str, secret: str, listen: str, port: int, limits: Any = None
+) -> int:
     """Listen, register the webhook (retrying a few times), then serve until SIGTERM; exit 0 on a clean stop."""
     from urllib.parse import urlsplit
 
@@ -176,7 +182,7 @@ async def _serve_webhook(application: Application, webhook_url: str, secret: str
         code = await _bootstrap(application, webhook_url, secret)
         if code is not None:
             return code
-        server = make_server(webhook_app(application, secret), host=listen, port=port)
+        server = make_server(webhook_app(application, secret), limits, host=listen, port=port)
         log_event(
             log,
             "telegram_started",

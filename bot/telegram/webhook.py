@@ -15,7 +15,7 @@ import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from telegram import Update
@@ -31,6 +31,7 @@ __all__ = ["WEBHOOK_PATH", "SECRET_HEADER", "MAX_BODY", "public_webhook_url", "w
 log = logging.getLogger("bot.telegram.webhook")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1_000_000  # an update is a few kB; refuse anything absurd before reading it all
+CLIENT_GONE = 499  # nginx's status for "client closed the request": logged, never sent
 
 
 class _TooLarge(Exception):
@@ -72,6 +73,9 @@ def webhook_route(application: Application, secret: str | None, path: str = WEBH
         except _TooLarge:
             log_event(log, "telegram_webhook_refused", logging.WARNING, reason="too_large")
             return PlainTextResponse("too large", status_code=413)
+        except ClientDisconnect:  # the sender went away, or its body stalled past the deadline: not our error
+            log_event(log, "telegram_webhook_client_gone", logging.INFO, reason="disconnected_mid_body")
+            return Response(status_code=CLIENT_GONE)
         try:
             update = Update.de_json(json.loads(body), application.bot)
         except Exception:

@@ -31,7 +31,9 @@ def _configure_logging(settings: Any) -> None:
 
 
 def _fail(message: str, code: int = exitcodes.CONFIG) -> int:
-    print(f"obligations serve: error: {message}", file=sys.stderr)
+    from bot.redaction import redact_for_stderr
+
+    print(f"obligations serve: error: {redact_for_stderr(message)}", file=sys.stderr)
     return code
 
 
@@ -102,7 +104,9 @@ def run(args: argparse.Namespace) -> int:
         webhook_secret=webhook[1] if webhook else None,
         webhook_url=webhook[0] if webhook else None,
     )
-    server = make_server(app, host=host, port=port)
+    from bot.connections import ServerLimits
+
+    server = make_server(app, ServerLimits.from_settings(settings), host=host, port=port)
     from bot.observability import log_event
 
     log_event(log, "web_starting", host=host, port=port, telegram_webhook=telegram_application is not None)

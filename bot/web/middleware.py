@@ -13,6 +13,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.observability import log_event
@@ -42,6 +43,7 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
     (b"cross-origin-opener-policy", b"same-origin"),
 )
+CLIENT_GONE = 499  # nginx's status for "client closed the request": logged, never sent
 INTERNAL_ERROR_BODY = json.dumps(
     {"error": "internal_error", "message": "the server failed to answer; the error was logged without the question"}
 ).encode()
@@ -99,6 +101,9 @@ class AccessLogMiddleware:
 
         try:
             await self.app(scope, receive, send_tracking)
+        except ClientDisconnect:  # the client left (or stalled) mid-body: nothing to answer, nothing broken
+            log_event(access_log, "client_disconnected", logging.INFO, where="request_body")
+            status = status or CLIENT_GONE
         except Exception as exc:
             log_event(error_log, "unhandled_exception", logging.ERROR, exc_type=type(exc).__name__, where=_where(exc))
             if status == 0:
