@@ -69,6 +69,8 @@ class Lexicon:
     clinical_domains: frozenset[str] = frozenset()
     measured_domains: frozenset[str] = frozenset()
     asker_after: frozenset[str] = frozenset()
+    acting_for_doctor: list[tuple[str, ...]] = field(default_factory=list)  # staff whose question is the doctor's
+    self_markers: list[tuple[str, ...]] = field(default_factory=list)  # "moi personnellement": about the asker
     vocabulary: list[str] = field(default_factory=list)
     _index_full: dict[str, list[Entry]] = field(default_factory=dict)
     _index_content: dict[str, list[Entry]] = field(default_factory=dict)
@@ -299,6 +301,8 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         "profession_domains": "hint",
         "profession_natures": "nature_hint",
         "situation_hints": "situation_hint",
+        "general_questions": "general",
+        "situation_negators": "situation_negator",
     }
     for section, kind in grouped.items():
         for value, items in (data.get(section) or {}).items():
@@ -311,6 +315,7 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
     add("verb", "verb", data.get("verbs") or [], "verbs")
     add("proxy", "proxy", data.get("proxy_markers") or [], "proxy_markers")
     add("greeting", "greeting", data.get("greetings") or [], "greetings")
+    add("vague", "vague", data.get("vague_documents") or [], "vague_documents")
     language = {
         lang: frozenset(fold(w) for w in words if isinstance(w, str)) for lang, words in data["language"].items()
     }
@@ -327,6 +332,8 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
             domain: tuple(fold(x) for x in endings) for domain, endings in (data.get("domain_endings") or {}).items()
         },
         asker_after=frozenset(fold(w) for w in data.get("asker_after") or []),
+        acting_for_doctor=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("acting_for_doctor") or []],
+        self_markers=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("self_markers") or []],
         ending_natures={str(k): str(v) for k, v in (data.get("ending_natures") or {}).items()},
         clinical_domains=frozenset(str(d) for d in data.get("clinical_domains") or []),
         measured_domains=frozenset(str(d) for d in data.get("measured_domains") or []),

@@ -226,6 +226,8 @@ def _caveats(a: Answer) -> list[Block]:
 def answer_blocks(a: Answer) -> list[Block]:
     """Verdict first; then what to do, the date, exclusions, the quotes, caveats, and the answer's date."""
     blocks = [_headline(a)]
+    if a.assumed and a.title:  # one weak reading: say which document first (Telegram and page)
+        blocks.insert(0, line(esc(W.text("assumed", a.lang, title=a.title))))
     blocks += _candidates(a) + _examples(a)
     blocks += _channels(a) + _dates(a) + _exclusions(a)
     blocks += _citations(a) + _caveats(a)

@@ -10,6 +10,14 @@ from bot.render import wording as W
 
 
 def headline(answer: Answer) -> str:
+    """The first line; when the answer is for a date asked (not today), it starts with that date."""
+    line = _verdict_line(answer)
+    if answer.date_asked and answer.verdict in ("obligatoire", "exclu", "non_liste", "non_concerne"):
+        return W.text("as_of_day", answer.lang, day=W.date(answer.date, answer.lang)) + " " + line
+    return line
+
+
+def _verdict_line(answer: Answer) -> str:
     lang = answer.lang
     day = W.date(answer.date, lang)
     effective = W.date(answer.effective_date, lang) if answer.effective_date else ""
@@ -84,6 +92,8 @@ def channel_lines(answer: Answer) -> list[str]:
 def render_text(answer: Answer) -> str:
     lang = answer.lang
     out = [headline(answer)]
+    if answer.assumed and answer.title:
+        out.insert(0, W.text("assumed", lang, title=answer.title))  # one weak reading: say which, first
     if answer.verdict in ("obligatoire", "pas_encore_en_vigueur", "exclu"):
         out.append("")
         out.append(section_title(answer))

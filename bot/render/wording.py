@@ -127,6 +127,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Le champ des professions est connu par un article de presse (la notice du Journal officiel n'a pas pu être consultée).",
         "en": "Who is covered is known from a press article (the Journal officiel notice could not be consulted).",
     },
+    "as_of_day": {
+        "fr": "Au {day} :",
+        "en": "As of {day}:",
+    },
+    "assumed": {
+        "fr": "Je comprends : {title}.",
+        "en": "I take it you mean: {title}.",
+    },
     "also_asked": {
         "fr": "Votre question cite aussi : {title}. Posez-la séparément pour une réponse sur ce document.",
         "en": "Your question also mentions: {title}. Ask about it separately for an answer on that document.",

@@ -156,7 +156,7 @@ class RetryingRateLimiter(AIORateLimiter):
             retry_after = exc.retry_after
             seconds = retry_after.total_seconds() if hasattr(retry_after, "total_seconds") else float(retry_after)
             delay = max(delay, seconds)
-        return delay
+        return float(delay)
 
     async def _closed_within(self, seconds: float) -> bool:
         """Sleep `seconds`, or less if `close()` is called meanwhile; whether it was."""

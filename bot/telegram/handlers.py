@@ -30,6 +30,7 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
 from bot.answer import Answer
+from bot.engine import Engine
 from bot.feedback.service import Feedback
 from bot.observability import log_event, record_answer, record_telegram_error
 from bot.privacy import find_identifiers
@@ -221,7 +222,7 @@ def _log_answer(kind: str, answer: Answer, seconds: float, **extra: Any) -> None
 INLINE_QUESTION_CHARS = 300
 
 
-async def answer_off_loop(engine: Any, text: str, day: dt.date, context: Any) -> Answer:
+async def answer_off_loop(engine: Engine, text: str, day: dt.date, context: Any) -> Answer:
     if len(text) <= INLINE_QUESTION_CHARS:
         return engine.answer(text, day, context=context)
     return await asyncio.to_thread(engine.answer, text, day, context=context)

@@ -180,7 +180,7 @@ async def serve_polling(
         log_event(log, "telegram_stopped", mode="polling", during="start-up")
         return exitcodes.OK
     if code is not None:
-        return code
+        return int(code)
     async with started(application):
         assert application.updater is not None
         await application.updater.start_polling(
@@ -220,7 +220,7 @@ async def _serve_webhook(
             await shutdown(application)
             return exitcodes.OK
         if code is not None:
-            return code
+            return int(code)
         server = make_server(webhook_app(application, secret), limits, host=listen, port=port)
         log_event(
             log,
