@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 from bot.domain import CHANNEL_IDS, Citation, Row, Rulebook, RuleVersion
-from bot.loading import Problem
+from bot.lexicon_check import id_problems, naming_problems
+from bot.loading import Problem, read_yaml_lines
 
 _WS = re.compile(r"\s+")
 _MONTHS = [
@@ -43,6 +45,12 @@ def quoted_dates(text: str) -> set[dt.date]:
 
 def fold(text: str) -> str:
     return _WS.sub(" ", text).strip()
+
+
+def check_lexicon(path: Path, rulebook: Rulebook) -> list[Problem]:
+    """The lexicon against the catalogue: sections, ids, phrases with two meanings, names in both languages."""
+    data, lines = read_yaml_lines(path)
+    return id_problems(data, lines, path, rulebook) + naming_problems(data, lines, path, rulebook)
 
 
 def citation_problem(rulebook: Rulebook, citation: Citation) -> str | None:

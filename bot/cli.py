@@ -1,4 +1,4 @@
-"""The `obligations` command: ask, list, show, check, eval, and the front ends (telegram, serve, console).
+"""The `obligations` command: ask, list, show, check, eval, reports, and the front ends (telegram, serve, console).
 
 Only argument parsing and printing live here; every answer comes from `bot.engine`.
 """
@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--webhook-url", help="also serve the Telegram webhook in this process")
 
     sub.add_parser("console", help="an interactive prompt")
+
+    from bot.feedback.cli import add_parser as add_reports_parser
+
+    add_reports_parser(sub, _date)
     return parser
 
 
@@ -85,6 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.console import run as run_console
 
         return run_console(args)
+    if command == "reports":
+        from bot.feedback.cli import run as run_reports
+
+        return run_reports(args)
     from bot import commands
 
     return commands.run(command, args)

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import exitcodes
@@ -140,14 +141,17 @@ def cmd_show(engine: Engine, document: str, today: dt.date, as_json: bool) -> in
 
 
 def cmd_check() -> int:
-    from bot.check import check_rulebook
+    from bot.check import check_lexicon, check_rulebook
+    from bot.loading import DEFAULT_KNOWLEDGE_DIR
+    from bot.settings import load_settings
 
     try:
         engine = _engine()
+        knowledge = load_settings().obligations_knowledge_dir or DEFAULT_KNOWLEDGE_DIR
+        problems = check_rulebook(engine.rulebook) + check_lexicon(Path(knowledge) / "lexicon.yaml", engine.rulebook)
     except RuleFileError as exc:
         print(redact_for_stderr(f"obligations check: {exc}"), file=sys.stderr)
         return 1
-    problems = check_rulebook(engine.rulebook)
     for p in problems:
         print(f"obligations check: {p}", file=sys.stderr)
     if problems:

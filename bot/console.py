@@ -16,6 +16,9 @@ from collections.abc import Callable
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.feedback import texts as FT
+from bot.feedback.facts import AnswerFacts
+from bot.feedback.service import MAX_QUESTION_CHARS, Feedback
 from bot.render import text as render
 from bot.render import wording as W
 from bot.settings import SettingsError, load_settings
@@ -64,6 +67,9 @@ Posez une question en français ou en anglais, par exemple :
 Commandes :
   :date 2023-06-01   répondre à cette date      :date   revenir à aujourd'hui
   :liste             tous les documents          :aide   cette aide
+  :faux              la réponse n'est pas juste  :juste  elle l'est
+  :signaler [texte]  envoyer la dernière question à l'équipe (identifiants masqués),
+                     avec, si vous voulez, la bonne réponse
   :quitter           sortir (ou Ctrl-D)
 Après une question ambiguë, tapez le numéro du document voulu.
 L'historique reste en mémoire : rien n'est écrit sur le disque."""
@@ -156,12 +162,15 @@ def format_catalogue(summaries: list[Any], day: dt.date) -> str:
 class Session:
     """The state of one console session: the answer date and the previous answer (for follow-ups)."""
 
-    def __init__(self, engine: Any, out: Callable[[str], None]) -> None:
+    def __init__(self, engine: Any, out: Callable[[str], None], feedback: Feedback | None = None) -> None:
         self.engine = engine
         self.out = out
+        self.feedback = feedback if feedback is not None else Feedback.disabled()
         self.date: dt.date | None = None
         self.previous: Any = None
         self.last_question: str | None = None
+        self.facts: AnswerFacts | None = None  # of the last answer, for :faux / :juste / :signaler
+        self.voted = False
 
     def day(self) -> dt.date:
         return self.date or today()
@@ -185,9 +194,44 @@ class Session:
         context = self.previous if document is None else None
         answer = self.engine.answer(question[:2000], today=self.day(), context=context, document=document)
         self.previous = answer
+        self.facts = AnswerFacts.of(answer, self.day())
+        self.voted = False
         if document is None:
             self.last_question = question
         self.out(format_answer(answer))
+
+    def vote(self, up: bool) -> None:
+        """:juste / :faux: count the vote once per answer; after :faux, say what :signaler would send."""
+        if self.facts is None:
+            self.out(FT.text("no_answer", self.facts_lang()))
+            return
+        lang = self.facts.lang
+        if self.voted:
+            self.out(FT.text("already_voted", lang))
+            return
+        self.voted = True
+        self.feedback.vote(up, self.facts, "console")
+        if up:
+            self.out(FT.text("thanks_up", lang))
+        else:
+            explain = FT.text("explain", lang, days=self.feedback.retention_days)
+            self.out(FT.text("thanks_down", lang) + "\n" + _wrap(explain, "") + "\n" + FT.text("ask_console", lang))
+
+    def report(self, comment: str) -> None:
+        """:signaler: the last question, masked, with the answer's facts; the user typed it, so it is consent."""
+        if self.facts is None or not self.last_question:
+            self.out(FT.text("no_answer", self.facts_lang()))
+            return
+        lang = self.facts.lang
+        outcome = self.feedback.report("console", self.last_question, comment, self.facts, "console")
+        if outcome.stored:
+            key = "stored_masked" if outcome.masked else "stored"
+            self.out(FT.text(key, lang, id=outcome.number, kinds=FT.kinds_label(outcome.masked, lang)))
+        else:
+            self.out(FT.text(outcome.outcome, lang, chars=MAX_QUESTION_CHARS, limit=self.feedback.cap.limit))
+
+    def facts_lang(self) -> str:
+        return self.facts.lang if self.facts is not None else "fr"
 
     def command(self, line: str) -> bool:
         name, _, rest = line[1:].partition(" ")
@@ -197,6 +241,12 @@ class Session:
             return False
         if name in {"aide", "help", "h", "?"}:
             self.out(HELP)
+        elif name in {"faux", "wrong"}:
+            self.vote(False)
+        elif name in {"juste", "right"}:
+            self.vote(True)
+        elif name in {"signaler", "report"}:
+            self.report(rest)
         elif name in {"liste", "list", "l"}:
             self.out(format_catalogue(self.engine.catalogue(self.day()), self.day()))
         elif name == "date":
@@ -277,7 +327,7 @@ def run(args: argparse.Namespace | None = None, stdin: TextIO | None = None) -> 
     except RuleFileError as exc:
         print(redact_for_stderr(f"obligations console: the rules did not load: {exc}"), file=sys.stderr)
         return exitcodes.DATA
-    session = Session(engine, lambda text: print(text, flush=True))
+    session = Session(engine, lambda text: print(text, flush=True), Feedback.from_settings(settings))
     if stdin.isatty() and sys.stdout.isatty():
         return _interactive(session, stdin)
     return _batch(session, stdin)

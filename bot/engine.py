@@ -34,7 +34,7 @@ class Engine:
     def load(cls, rules_dir: Path | str | None = None, knowledge_dir: Path | str | None = None) -> Engine:
         knowledge = Path(knowledge_dir or DEFAULT_KNOWLEDGE_DIR)
         rulebook = load_rulebook(rules_dir or DEFAULT_RULES_DIR, knowledge)
-        return cls(rulebook, load_lexicon(knowledge / "lexicon.yaml"))
+        return cls(rulebook, load_lexicon(knowledge / "lexicon.yaml", rulebook))
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Engine:

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from bot.loading import RuleFileError, read_yaml
+from bot.loading import RuleFileError, read_yaml_lines
 from bot.normalise import fold, tokenise
+
+if TYPE_CHECKING:
+    from bot.domain import Rulebook
 
 SPECIFIC_KINDS = frozenset({"document", "uncertain", "not_listed", "off_topic", "verb", "proxy"})
 
@@ -218,8 +221,15 @@ def _str_list(data: Any, path: Path, where: str) -> list[Any]:
     return data
 
 
-def load_lexicon(path: Path) -> Lexicon:
-    data = read_yaml(path)
+def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
+    """Compile the lexicon; with the rulebook, first refuse sections and ids the catalogue does not know
+    (the file and line are in the error), so a broken lexicon stops start-up, not the first question."""
+    data, lines = read_yaml_lines(path)
+    if rulebook is not None:
+        from bot.lexicon_check import id_problems
+
+        for problem in id_problems(data, lines, path, rulebook)[:1]:
+            raise RuleFileError(problem.file, problem.message, problem.document, problem.field, problem.line)
     for key in (
         "documents",
         "natures",

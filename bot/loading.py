@@ -34,12 +34,20 @@ CATALOGUE_FILE = "catalogue.yaml"
 class RuleFileError(Exception):
     """A rule or knowledge file is unreadable or invalid; says where."""
 
-    def __init__(self, file: Path | str, message: str, document: str | None = None, field: str | None = None):
+    def __init__(
+        self,
+        file: Path | str,
+        message: str,
+        document: str | None = None,
+        field: str | None = None,
+        line: int | None = None,
+    ):
         self.file = str(file)
         self.document = document
         self.field = field
         self.message = message
-        where = [self.file]
+        self.line = line
+        where = [f"{self.file}:{line}" if line else self.file]
         if document:
             where.append(f"document {document}")
         if field:
@@ -55,13 +63,35 @@ class Problem:
     message: str
     document: str | None = None
     field: str | None = None
+    line: int | None = None
 
     def __str__(self) -> str:
-        return str(RuleFileError(self.file, self.message, self.document, self.field))
+        return str(RuleFileError(self.file, self.message, self.document, self.field, self.line))
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so pydantic (not PyYAML) judges them and names the field."""
+    """SafeLoader that leaves dates as text, so pydantic (not PyYAML) judges them and names the field,
+    and refuses a key given twice in one mapping (PyYAML would keep the last one silently)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, yaml.Mark] = {}
+        for key_node, _value in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            try:
+                first = seen.get(key)
+            except TypeError:
+                continue  # an unhashable key: the base class says so
+            if first is not None:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"duplicate key {key!r} (first given at line {first.line + 1})",
+                    key_node.start_mark,
+                )
+            seen[key] = key_node.start_mark
+        return super().construct_mapping(node, deep=deep)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -71,6 +101,12 @@ _Loader.yaml_implicit_resolvers = {
 
 
 def read_yaml(path: Path) -> Any:
+    return read_yaml_lines(path)[0]
+
+
+def read_yaml_lines(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
+    """The file's top mapping, and the line of each key of its first two levels ((section,), (section, key)),
+    so that a problem found later can still say where it is."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -78,15 +114,27 @@ def read_yaml(path: Path) -> Any:
     except OSError as exc:
         raise RuleFileError(path, f"cannot be read ({exc.strerror})") from None
     try:
-        data = yaml.load(text, Loader=_Loader)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise RuleFileError(path, f"invalid YAML{where}: {problem}") from None
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise RuleFileError(path, "expected a mapping at the top of the file")
-    return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}
+    lines: dict[tuple[str, ...], int] = {}
+    for key_node, value_node in node.value:
+        section = str(key_node.value)
+        lines[(section,)] = key_node.start_mark.line + 1
+        if isinstance(value_node, yaml.MappingNode):
+            for sub_key, _ in value_node.value:
+                lines[(section, str(sub_key.value))] = sub_key.start_mark.line + 1
+    return {k: v for k, v in data.items() if not (isinstance(k, str) and k.startswith("x-"))}, lines
 
 
 def _locate(data: Any, loc: tuple[Any, ...]) -> tuple[str | None, str]:

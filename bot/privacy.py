@@ -70,25 +70,58 @@ def _mask(text: str, pattern: re.Pattern[str]) -> tuple[str, bool]:
     return pattern.sub(blank, text), found
 
 
+# Order matters: each match is masked before the next kind is looked for (an e-mail's digits are no phone).
+_PATTERNS: tuple[tuple[str, tuple[re.Pattern[str], ...]], ...] = (
+    (EMAIL, (_EMAIL_RE,)),
+    (INS, (_INS_RE,)),
+    (NIR, (_NIR_RE, _NIR_SPACED_RE)),
+    (BIRTH_DATE, (_DOB_MARKER_RE, _NAMED_DATE_RE)),
+    (PHONE, (_PHONE_RE,)),
+)
+# A civil title and a capitalised name ("Mme Dupont"): masked in a stored report, never a warning on its own.
+_TITLED_NAME_RE = re.compile(rf"\b{_TITLE}\s+{_NAME}(?:[ \-]{_NAME}){{0,2}}")
+MASKS: dict[str, str] = {
+    NIR: "[NIR]",
+    INS: "[INS]",
+    BIRTH_DATE: "[date de naissance]",
+    PHONE: "[téléphone]",
+    EMAIL: "[e-mail]",
+    "name": "[nom]",
+}
+
+
 def find_identifiers(text: str) -> tuple[str, ...]:
     """The kinds of patient identifiers present in `text` (subset of KINDS, in KINDS order)."""
     if not text:
         return ()
     found: set[str] = set()
     rest = text
-    # Order matters: each match is masked before the next kind is looked for (an e-mail's digits are no phone).
-    for kind, patterns in (
-        (EMAIL, (_EMAIL_RE,)),
-        (INS, (_INS_RE,)),
-        (NIR, (_NIR_RE, _NIR_SPACED_RE)),
-        (BIRTH_DATE, (_DOB_MARKER_RE, _NAMED_DATE_RE)),
-        (PHONE, (_PHONE_RE,)),
-    ):
+    for kind, patterns in _PATTERNS:
         for pattern in patterns:
             rest, hit = _mask(rest, pattern)
             if hit:
                 found.add(kind)
     return tuple(kind for kind in KINDS if kind in found)
+
+
+def mask_identifiers(text: str) -> tuple[str, tuple[str, ...]]:
+    """`text` with every identifier `find_identifiers` sees replaced by a bracketed kind ("[NIR]"), and
+    the kinds masked. Also masks a civil title with a name ("Mme Dupont" → "[nom]").
+
+    For the one place text is ever written (a report the user chose to send): what was masked is gone,
+    not kept aside. Same patterns and order as `find_identifiers`, so a warned-about kind is masked.
+    """
+    if not text:
+        return text, ()
+    found: set[str] = set()
+    rest = text
+    for kind, patterns in _PATTERNS:
+        for pattern in patterns:
+            rest, count = pattern.subn(MASKS[kind], rest)
+            if count:
+                found.add(kind)
+    rest = _TITLED_NAME_RE.sub(MASKS["name"], rest)
+    return rest, tuple(kind for kind in KINDS if kind in found)
 
 
 def has_identifiers(text: str) -> bool:

@@ -148,6 +148,11 @@ class Settings(BaseSettings):
     obligations_log_format: Literal["json", "text"] = "json"
     obligations_rules_dir: Path | None = None
     obligations_knowledge_dir: Path | None = None
+    # Feedback and consented reports (bot/feedback): the SQLite file (default: bot.feedback.store.default_path()),
+    # how long reports and vote counts are kept, and how many reports one user may send a day.
+    obligations_reports_db: Path | None = None
+    obligations_reports_retention_days: int = Field(default=90, ge=1, le=3650)
+    obligations_reports_per_user_per_day: int = Field(default=5, ge=1, le=1000)
 
     @classmethod
     def settings_customise_sources(

@@ -399,7 +399,8 @@ class FakeBotAPI:
             "from": BOT_USER,
             "text": str(params.get("text", "…")),
         }
-        if isinstance(params.get("reply_markup"), dict):
+        # Telegram returns inline keyboards with the message, not ForceReply or reply keyboards.
+        if isinstance(params.get("reply_markup"), dict) and "inline_keyboard" in params["reply_markup"]:
             message["reply_markup"] = params["reply_markup"]
         return message
 

@@ -294,9 +294,11 @@ def test_dates_are_read_or_said_unread(engine, today, question, day, caveat):
     assert any("pas un jour du calendrier" in c or "not a calendar day" in c for c in a.caveats) is caveat
 
 
-def test_care_prescriptions_are_not_listed_but_recipients_are_not_care(engine, today):
-    assert engine.answer("ordonnance d'infirmier au DMP ?", today).verdict == "non_liste"
-    assert engine.answer("ordo de kiné pour une lombalgie au DMP ?", today).verdict == "non_liste"
+def test_care_prescriptions_are_to_be_checked_but_recipients_are_not_care(engine, today):
+    # « prescriptions hors produits de santé », added by the 2024 text as announced: à vérifier
+    for question in ("ordonnance d'infirmier au DMP ?", "ordo de kiné pour une lombalgie au DMP ?"):
+        a = engine.answer(question, today)
+        assert (a.verdict, a.documents) == ("a_verifier", ["prescription-hors-produits-sante"]), question
     a = engine.answer("ordonnance de médicaments à envoyer à l'infirmière ?", today)
     assert a.verdict == "obligatoire" and a.documents == ["prescription-produits-sante"]
 

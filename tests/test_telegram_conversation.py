@@ -95,10 +95,12 @@ async def test_an_ambiguous_question_offers_buttons_and_a_press_answers_for_that
 ) -> None:
     api.send_text(13, "compte rendu dans le DMP ?")
     [call] = await api.wait_calls("sendMessage", chat_id=13)
-    buttons = [b for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+    *candidate_rows, votes = call.params["reply_markup"]["inline_keyboard"]
+    buttons = [b for row in candidate_rows for b in row]
     assert any("opératoire" in b["text"] for b in buttons)
     for b in buttons:
         assert b["callback_data"].startswith("doc:") and len(b["callback_data"].encode()) <= 64
+    assert [b["text"] for b in votes] == ["👍", "👎 Pas juste"]
     data = next(b["callback_data"] for b in buttons if "opératoire" in b["text"])
     api.press(13, message_id=1, data=data)
     [edit] = await api.wait_calls("editMessageText", chat_id=13)

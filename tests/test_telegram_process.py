@@ -242,7 +242,7 @@ def test_webhook_mode_serves_the_route_and_exits_0_on_sigterm() -> None:
             api.wait_until(lambda: bool(api.sent(81)), 10, "the answer")
             # The same /healthz and /metrics as `obligations serve`, so monitoring does not depend on the mode.
             health = httpx.get(f"http://127.0.0.1:{port}/healthz")
-            assert health.status_code == 200 and health.json() == {"status": "ok", "documents": 10}
+            assert health.status_code == 200 and health.json() == {"status": "ok", "documents": 11}
             metrics = httpx.get(f"http://127.0.0.1:{port}/metrics")
             assert metrics.status_code == 200
             assert 'obligations_questions_total{frontend="telegram",verdict="obligatoire"} 1.0' in metrics.text

@@ -130,11 +130,14 @@ async def test_unknown_routes_and_wrong_methods_are_json(client):
     assert (await client.delete("/api/documents")).status_code == 405
 
 
-async def test_documents_lists_the_ten_documents_with_dates_and_channels(client):
+async def test_documents_lists_the_documents_of_the_day_with_dates_and_channels(client):
     response = await client.get("/api/documents", params={"date": DAY})
     assert response.status_code == 200
     documents = response.json()
-    assert [d["id"] for d in documents] == CATALOGUE_IDS
+    # the certificates left the list on 27 May 2024
+    assert [d["id"] for d in documents] == [i for i in CATALOGUE_IDS if i != "certificats-declarations"]
+    before = (await client.get("/api/documents", params={"date": "2024-05-26"})).json()
+    assert "certificats-declarations" in [d["id"] for d in before]
     cro = next(d for d in documents if d["id"] == "cr-operatoire")
     assert cro["effective_date"] == "2023-12-31"
     assert set(cro["channels"]) == {"dmp", "mss_professionnels", "mss_patient"}

@@ -18,6 +18,8 @@ def render_catalogue(rows: list[DocumentSummary], rulebook: Rulebook, day: dt.da
             if r.in_force
             else ("pas encore" if lang == "fr" else "not yet")
         )
+        if r.status == "a_verifier":
+            state = "à vérifier" if lang == "fr" else "to be checked"
         channels = ", ".join(rulebook.channels[c].label(lang) for c in r.channels)
         line = f"- {r.id}: {r.title} — {W.date(r.effective_date, lang)} ({state}); {channels}"
         if r.exclusions:

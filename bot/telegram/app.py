@@ -25,8 +25,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot.feedback.service import Feedback
 from bot.telegram import handlers as H
 from bot.telegram.delivery import RetryingRateLimiter
+from bot.telegram.feedback import FeedbackLedger
 from bot.telegram.processor import PerChatUpdateProcessor
 from bot.telegram.state import ContextStore, RateLimit
 from bot.telegram.texts import COMMANDS
@@ -105,11 +107,13 @@ def build_application(
     monotonic: Callable[[], float] | None = None,
     updater: bool = True,
     rate_limiter: Any = None,
+    feedback: Any = None,
 ) -> Application:
     """The bot, ready for `run_polling`, a webhook, or `async with application:`.
 
     `clock` gives "today" for answers (tests pin it); `monotonic` drives context expiry and the
-    rate limit; `updater=False` for webhook-only use inside another server.
+    rate limit; `updater=False` for webhook-only use inside another server. `feedback` (a
+    bot.feedback.service.Feedback) records votes and reports; by default, from the settings.
     """
     quiet_libraries()
     base_url = settings.telegram_api_base_url
@@ -134,6 +138,8 @@ def build_application(
         contexts=ContextStore(settings.obligations_context_ttl_seconds, clock=tick),
         rate_limit=RateLimit(settings.obligations_rate_limit_per_minute, clock=tick),
         allowed_users=frozenset(settings.obligations_allowed_users),
+        feedback=feedback if feedback is not None else Feedback.from_settings(settings),
+        ledger=FeedbackLedger(tick),
     )
     register_handlers(application)
     return application

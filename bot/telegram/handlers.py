@@ -29,10 +29,12 @@ from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
 from bot.answer import Answer
+from bot.feedback.service import Feedback
 from bot.observability import log_event, record_answer, record_telegram_error
 from bot.privacy import find_identifiers
 from bot.render.html import esc, render_catalogue_html, render_html, render_sources_html
 from bot.render.text import headline
+from bot.telegram import feedback as FB
 from bot.telegram import texts as T
 from bot.telegram.state import ContextStore, RateLimit
 
@@ -52,6 +54,8 @@ class Services:
     contexts: ContextStore
     rate_limit: RateLimit
     allowed_users: frozenset[int] = field(default_factory=frozenset)
+    feedback: Feedback = field(default_factory=Feedback.disabled)
+    ledger: FB.FeedbackLedger = field(default_factory=FB.FeedbackLedger)
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
@@ -156,12 +160,15 @@ async def _refuse(update: Update, text: str, show: bool) -> None:
 
 
 # ------------------------------------------------------------------------------------ answering
-def keyboard_for(answer: Answer, nonce: int) -> InlineKeyboardMarkup | None:
-    """One button per candidate when the question is ambiguous; callback data `doc:<id>:<nonce>`."""
-    if answer.verdict != "ambigu" or not answer.candidates:
-        return None
-    rows = [[InlineKeyboardButton(_short(c.title), callback_data=f"doc:{c.id}:{nonce}")] for c in answer.candidates]
-    return InlineKeyboardMarkup(rows)
+def keyboard_for(answer: Answer, nonce: int, vote_token: int | None = None) -> InlineKeyboardMarkup | None:
+    """One button per candidate when the question is ambiguous (callback data `doc:<id>:<nonce>`), then
+    👍 / 👎 under every answer that has a `vote_token` (bot.telegram.feedback)."""
+    rows = []
+    if answer.verdict == "ambigu":
+        rows = [[InlineKeyboardButton(_short(c.title), callback_data=f"doc:{c.id}:{nonce}")] for c in answer.candidates]
+    if vote_token is not None:
+        rows.append(FB.vote_row(vote_token, answer.lang))
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def _short(title: str, limit: int = 60) -> str:
@@ -212,7 +219,8 @@ async def answer_question(message: Message, text: str, svc: Services, kind: str)
     started = time.perf_counter()
     identifiers = find_identifiers(text)
     remembered = svc.contexts.get(chat_id)
-    answer = svc.engine.answer(text, svc.clock(), context=remembered.context if remembered else None)
+    today = svc.clock()
+    answer = svc.engine.answer(text, today, context=remembered.context if remembered else None)
     chunks = render_html(answer)
     if answer.verdict != "hors_sujet":
         nonce = svc.contexts.put(chat_id, answer.context)
@@ -222,7 +230,8 @@ async def answer_question(message: Message, text: str, svc: Services, kind: str)
         warning = T.text("patient_data", answer.lang, kinds=esc(T.kinds_label(identifiers, answer.lang)))
         chunks = [warning] + chunks
     seconds = time.perf_counter() - started
-    await send_chunks(message, chunks, keyboard_for(answer, nonce))
+    vote = FB.remember(svc.ledger, chat_id, answer, today)
+    await send_chunks(message, chunks, keyboard_for(answer, nonce, vote))
     _log_answer(
         kind,
         answer,
@@ -236,6 +245,8 @@ async def answer_question(message: Message, text: str, svc: Services, kind: str)
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A question typed in a private chat, or addressed to the bot in a group."""
     message = update.message
+    if await FB.maybe_report(message, services(context), _lang(update)):
+        return  # a reply to our 👎 prompt: a report, not a question
     text = question_text(message)
     if not text:
         return await on_start(update, context)
@@ -282,6 +293,9 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer(T.text("stale_button", lang))
         return
     chat_id = message.chat_id
+    if data.startswith(FB.PREFIX):
+        await FB.on_vote(update, svc, lang)
+        return
     if data.startswith("ask:"):
         examples = T.EXAMPLES[lang]
         index = data[4:]
@@ -308,16 +322,21 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             pass  # already without buttons
         return
     started = time.perf_counter()
-    answer = svc.engine.answer("", svc.clock(), context=remembered.context, document=parts[1])
+    today = svc.clock()
+    answer = svc.engine.answer("", today, context=remembered.context, document=parts[1])
     svc.contexts.put(chat_id, answer.context)
     chunks = render_html(answer)
     seconds = time.perf_counter() - started
+    votes = keyboard_for(answer, 0, FB.remember(svc.ledger, chat_id, answer, today))
     await query.answer()
     await query.edit_message_text(
-        chunks[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=None
+        chunks[0],
+        parse_mode=ParseMode.HTML,
+        link_preview_options=NO_PREVIEW,
+        reply_markup=votes if len(chunks) == 1 else None,
     )
     if len(chunks) > 1:
-        await send_chunks(message, chunks[1:])
+        await send_chunks(message, chunks[1:], votes)
     _log_answer("callback_query", answer, seconds, chat_type=message.chat.type)
 
 
@@ -381,10 +400,13 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     started = time.perf_counter()
     from bot.answer import Context
 
-    answer = svc.engine.answer("", svc.clock(), context=Context(lang=lang), document=doc)
-    nonce = svc.contexts.put(update.effective_message.chat_id, answer.context)
+    today = svc.clock()
+    answer = svc.engine.answer("", today, context=Context(lang=lang), document=doc)
+    chat_id = update.effective_message.chat_id
+    nonce = svc.contexts.put(chat_id, answer.context)
     seconds = time.perf_counter() - started
-    await send_chunks(update.effective_message, render_html(answer), keyboard_for(answer, nonce))
+    vote = FB.remember(svc.ledger, chat_id, answer, today)
+    await send_chunks(update.effective_message, render_html(answer), keyboard_for(answer, nonce, vote))
     _log_answer("command", answer, seconds, command="document")
 
 

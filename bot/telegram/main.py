@@ -83,7 +83,11 @@ def run(args: Any) -> int:
         engine = Engine.from_settings(settings)
     except Exception as exc:  # RuleFileError and friends say which file and field
         return _fail(f"cannot load the rules: {exc}", exitcodes.DATA)
-    application = build_application(settings, engine, updater=webhook is None)
+    from bot.feedback.service import Feedback
+
+    feedback = Feedback.from_settings(settings)
+    feedback.start()  # migrate the reports database; if it cannot be used, reports are refused, answers go on
+    application = build_application(settings, engine, updater=webhook is None, feedback=feedback)
     try:
         if webhook:
             listen = getattr(args, "listen", None) or "127.0.0.1"

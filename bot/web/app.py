@@ -18,7 +18,8 @@ from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from bot.web import api, telegram_bridge
+from bot.feedback.service import Feedback
+from bot.web import api, feedback_api, telegram_bridge
 from bot.web.middleware import INTERNAL_ERROR_BODY, AccessLogMiddleware, SecurityHeadersMiddleware, known_paths
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -48,17 +49,22 @@ def create_app(
     telegram_application: Any = None,
     webhook_secret: str | None = None,
     webhook_url: str | None = None,
+    feedback: Feedback | None = None,
 ) -> Starlette:
     """The helpdesk app around a loaded `Engine`.
 
     With `telegram_application` (a PTB Application built by `bot.telegram.main.build_application`),
     POST /telegram/webhook is mounted and the application runs for the app's lifetime; with
-    `webhook_url` too, the webhook is registered with Telegram at start-up.
+    `webhook_url` too, the webhook is registered with Telegram at start-up. `feedback` records the
+    page's votes and reports; without it, votes are counted in /metrics only and reports refused.
     """
     routes: list[BaseRoute] = [
         Route("/", index, methods=["GET"]),
         Route("/api/ask", api.ask, methods=["GET"]),
         Route("/api/documents", api.documents, methods=["GET"]),
+        Route("/api/feedback", feedback_api.vote, methods=["POST"]),
+        Route("/api/feedback/texts", feedback_api.texts, methods=["GET"]),
+        Route("/api/report", feedback_api.report, methods=["POST"]),
         Route("/healthz", api.healthz, methods=["GET"]),
         Route("/metrics", api.metrics_endpoint, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
@@ -92,4 +98,6 @@ def create_app(
     )
     app.state.engine = engine
     app.state.document_ids = frozenset(engine.rulebook.documents)
+    app.state.rule_versions = frozenset(v.id for v in engine.rulebook.versions)
+    app.state.feedback = feedback if feedback is not None else Feedback.disabled()
     return app

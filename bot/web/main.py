@@ -68,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
     except RuleFileError as exc:
         return _fail(f"the rules did not load: {exc}", exitcodes.DATA)
 
+    from bot.feedback.service import Feedback
+
+    feedback = Feedback.from_settings(settings)
+    feedback.start()  # migrate the reports database; if it cannot be used, reports are refused, answers go on
     fatal: list[Exception] = []
     server: Any = None
 
@@ -82,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         from bot.web.telegram_bridge import WebhookUnavailable, build_webhook_application
 
         try:
-            telegram_application = build_webhook_application(settings, engine, on_fatal=on_fatal)
+            telegram_application = build_webhook_application(settings, engine, on_fatal=on_fatal, feedback=feedback)
         except SettingsError as exc:
             return _fail(str(exc), exc.exit_code)
         except WebhookUnavailable as exc:
@@ -95,6 +99,7 @@ def run(args: argparse.Namespace) -> int:
 
     app = create_app(
         engine,
+        feedback=feedback,
         telegram_application=telegram_application,
         webhook_secret=webhook[1] if webhook else None,
         webhook_url=webhook[0] if webhook else None,

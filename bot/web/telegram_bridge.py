@@ -50,7 +50,7 @@ def _import(module: str, name: str) -> Any:
 
 
 def build_webhook_application(
-    settings: Any, engine: Any, *, on_fatal: Callable[[Exception], None] | None = None
+    settings: Any, engine: Any, *, on_fatal: Callable[[Exception], None] | None = None, feedback: Any = None
 ) -> Any:
     """The PTB application, without an updater: updates arrive through our route, not getUpdates.
 
@@ -58,7 +58,7 @@ def build_webhook_application(
     whose `exit_code` and one-line message are safe to print).
     """
     build_application: Callable[..., Any] = _import("bot.telegram.app", "build_application")
-    application = build_application(settings, engine, updater=False)
+    application = build_application(settings, engine, updater=False, feedback=feedback)
     if on_fatal is not None:
         application.bot_data[_ON_FATAL] = on_fatal
     return application

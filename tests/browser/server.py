@@ -37,14 +37,16 @@ def child_env(**extra: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def running_server(timeout: float = 20.0, extra_args: tuple[str, ...] = ()) -> Iterator[str]:
+def running_server(
+    timeout: float = 20.0, extra_args: tuple[str, ...] = (), env: dict[str, str] | None = None
+) -> Iterator[str]:
     """Yield the base URL (http://127.0.0.1:PORT) of a running server; SIGTERM it on exit."""
     port = free_port()
     log = tempfile.TemporaryFile(mode="w+")  # a file, not a pipe: a full pipe would block the server
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port), *extra_args],
         cwd=REPO,
-        env=child_env(),
+        env=child_env(**(env or {})),
         stdout=subprocess.DEVNULL,
         stderr=log,
     )

@@ -295,6 +295,7 @@
       setStatus("");
       showPrivacy(response.headers.get("x-obligations-identifiers"));
       renderAnswer(data);
+      announce({ answer: data, question, document: documentId || null });
     } catch (error) {
       if (seq !== state.seq || (error && error.name === "AbortError")) return;
       showError("network");
@@ -309,7 +310,13 @@
     els.status.classList.remove("error");
   }
 
+  // feedback.js puts 👍 / 👎 under each answer: it learns of answers through this event only.
+  function announce(detail) {
+    document.dispatchEvent(new CustomEvent("obligations:answer", { detail }));
+  }
+
   function showError(code) {
+    announce(null);
     const errors = UI[state.lang].errors;
     state.error = code && code in errors ? code : "other";
     els.status.textContent = errors[code] || errors.other;
@@ -333,6 +340,7 @@
   }
 
   function clearAnswer() {
+    announce(null);
     state.answer = null;
     state.picked = null;
     els.answer.hidden = true;
