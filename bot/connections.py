@@ -113,10 +113,9 @@ def loop_exception_handler(throttle: Throttle) -> Any:
 
     def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         exc = context.get("exception")
-        message = str(context.get("message", ""))
-        if "accept" in message or (isinstance(exc, OSError) and "accept" in repr(context.get("socket", ""))):
-            errno_name = type(exc).__name__ if exc is None or not isinstance(exc, OSError) else _errno(exc)
-            throttle("accept", "accept_failed", logging.WARNING, error=errno_name)
+        if "accept" in str(context.get("message", "")):  # asyncio: "socket.accept() out of system resource"
+            error = _errno(exc) if isinstance(exc, OSError) else type(exc).__name__
+            throttle("accept", "accept_failed", logging.WARNING, error=error)
             return
         loop.default_exception_handler(context)
 
