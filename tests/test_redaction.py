@@ -27,13 +27,8 @@ TOKEN = "7345901234:AAH-redaction-test-token_0123456789abcdef"
 TOKEN_ID, TOKEN_SECRET = TOKEN.split(":")
 PASSWORD = "pw-Hunter2-never-shown"
 WEBHOOK_SECRET = "whsec-redaction-test-0123456789"
-# Values an operator could paste into any setting by mistake.
-HOSTILE_VALUES = (
-    TOKEN,
-    f"https://admin:{PASSWORD}@bot.example.org/{TOKEN}",
-    f"http://127.0.0.1:9/bot{TOKEN}/getMe",
-    f"https://bot.example.org/{TOKEN_ID}%3A{TOKEN_SECRET}",
-)
+# Values an operator could paste into any setting by mistake (other shapes: the redact() cases below).
+HOSTILE_VALUES = (TOKEN, f"https://admin:{PASSWORD}@bot.example.org/bot{TOKEN}/getMe")
 
 
 def _leaks(text: str) -> list[str]:
