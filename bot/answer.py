@@ -108,6 +108,7 @@ class Context(Value):
     date: dt.date | None = None
     profession: str | None = None
     lang: str = "fr"
+    effective: dt.date | None = None  # when the document's obligation starts ("et avant ?" asks the day before)
 
 
 class Answer(Value):
@@ -134,6 +135,9 @@ class Answer(Value):
     verified: bool = True  # False where the row (its date) is carried over from an earlier text
     score: float = 0.0
     margin: float = 0.0
+    topic: str | None = None  # hors_sujet about the regulation: "list", "covered", "dmp_exists", "patient_rights"…
+    date_asked: bool = False  # the answer is for a date the question asked (or its follow-up kept), not today
+    assumed: bool = False  # answered on one weak candidate: the answer says first which document it took
     context: Context = Field(default_factory=Context)
 
     def to_json(self) -> dict[str, Any]:

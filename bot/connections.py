@@ -26,7 +26,7 @@ from typing import Any
 
 from bot.observability import log_event, record_connection_closed
 
-__all__ = ["ServerLimits", "descriptor_cap", "guarded_protocol", "loop_exception_handler", "Throttle"]
+__all__ = ["ServerLimits", "accept_batch", "descriptor_cap", "guarded_protocol", "loop_exception_handler", "Throttle"]
 
 log = logging.getLogger("bot.serving")
 
@@ -41,12 +41,28 @@ _BUSY_RESPONSE = (
 _TIMEOUT_BODY = b"request body not received in time\n"
 
 
-def descriptor_cap() -> int:
-    """The most client connections this process can hold: the soft RLIMIT_NOFILE minus a reserve (1/8, at least 64)."""
+def _reserve() -> tuple[int, int]:
     soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY or soft <= 0:
         soft = _UNLIMITED_FALLBACK
-    return max(8, soft - max(MIN_RESERVED_DESCRIPTORS, soft // 8))
+    return soft, max(MIN_RESERVED_DESCRIPTORS, soft // 8)
+
+
+def descriptor_cap() -> int:
+    """The most client connections this process can hold: the soft RLIMIT_NOFILE minus a reserve (1/8, at least 64)."""
+    soft, reserve = _reserve()
+    return max(8, soft - reserve)
+
+
+def accept_batch() -> int:
+    """The listen backlog, which is also how many connections asyncio accepts in one go.
+
+    A connection closed to make room (or refused) frees its descriptor only on the next loop turn, so
+    one batch can briefly hold cap + batch descriptors: the batch must fit in the reserve, or accept
+    fails with EMFILE and asyncio stops accepting for a whole second.
+    """
+    _soft, reserve = _reserve()
+    return max(8, min(2048, reserve // 4))
 
 
 @dataclass(frozen=True)
@@ -97,10 +113,9 @@ def loop_exception_handler(throttle: Throttle) -> Any:
 
     def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         exc = context.get("exception")
-        message = str(context.get("message", ""))
-        if "accept" in message or (isinstance(exc, OSError) and "accept" in repr(context.get("socket", ""))):
-            errno_name = type(exc).__name__ if exc is None or not isinstance(exc, OSError) else _errno(exc)
-            throttle("accept", "accept_failed", logging.WARNING, error=errno_name)
+        if "accept" in str(context.get("message", "")):  # asyncio: "socket.accept() out of system resource"
+            error = _errno(exc) if isinstance(exc, OSError) else type(exc).__name__
+            throttle("accept", "accept_failed", logging.WARNING, error=error)
             return
         loop.default_exception_handler(context)
 

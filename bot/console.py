@@ -50,7 +50,7 @@ def _date_text(day: Any) -> str:
 def format_answer(a: Any) -> str:
     """The answer shape every front end follows (bot.render.shape), up to the fold: line 1, what to do,
     the exclusion, the one primary quote with its source, the caveats. No blank line inside an answer."""
-    lines = [shape.headline(a)]
+    lines = [shape.assumed_line(a), shape.headline(a)] if shape.assumed_line(a) else [shape.headline(a)]
     if a.verdict == "ambigu":
         lines.extend(f"  {n}. {c.title}" for n, c in enumerate(a.candidates, 1))
         lines.append("  " + W.text("console.pick", a.lang))

@@ -27,7 +27,7 @@ def _add(quotes: list[Quote], quote: Quote) -> None:
         quotes.append(quote)
 
 
-def _context(query: Query, documents: list[str], rulebook: Rulebook) -> Context:
+def _context(query: Query, documents: list[str], rulebook: Rulebook, effective: dt.date | None = None) -> Context:
     info = rulebook.documents.get(documents[0]) if len(documents) == 1 else None
     return Context(
         documents=documents,
@@ -39,6 +39,7 @@ def _context(query: Query, documents: list[str], rulebook: Rulebook) -> Context:
         date=query.date.date if query.date else None,
         profession=query.profession,
         lang=query.lang,
+        effective=effective,
     )
 
 
@@ -54,7 +55,11 @@ def _base(question: str, query: Query, day: dt.date, rulebook: Rulebook, **field
         profession_label=rulebook.professions[query.profession].label(query.lang)
         if query.profession in rulebook.professions
         else None,
-        context=_context(query, documents, rulebook) if documents else Context(lang=query.lang),
+        context=_context(query, documents, rulebook, fields.get("effective_date"))
+        if documents
+        else Context(lang=query.lang),
+        date_asked=query.date is not None and query.date.phrase != "today",
+        assumed=query.assumed and bool(documents) and fields.get("verdict") not in ("ambigu", "hors_sujet"),
         **fields,
     )
 
@@ -71,7 +76,11 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
     best = ranked[0][1] if ranked else 0.0
     second = ranked[1][1] if len(ranked) > 1 else 0.0
 
-    # 0. Practice management, printers, billing: not about this regulation, whatever words it borrows.
+    # 0. A question about the regulation as a whole (the list, who is covered, the patient's rights,
+    #    sanctions…): not about one document, whatever document it names.
+    if query.topic and query.topic != "covered" and not query.forced:
+        return _base(question, query, day, rulebook, verdict="hors_sujet", notes=caveats, topic=query.topic)
+    # Practice management, printers, billing: not about this regulation, whatever words it borrows.
     if (
         query.off_topic
         and not query.forced
@@ -103,6 +112,10 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
                 score=best,
                 margin=best - second,
             )
+
+    # "Un radiologue doit-il alimenter le DMP ?": who is covered, not a document.
+    if query.topic == "covered" and not query.forced:
+        return _base(question, query, day, rulebook, verdict="hors_sujet", notes=caveats, topic=query.topic)
 
     # 2. No clear document.
     clear = [d for d, s in ranked if s >= CLEAR]

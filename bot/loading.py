@@ -202,9 +202,7 @@ def _load_catalogue(path: Path) -> dict[str, dict[str, Any]]:
                 out[section][key] = model.model_validate({"id": key, **(value or {})})
             except ValidationError as exc:
                 err = _validation_error(path, data, exc, (section, key))
-                raise RuleFileError(
-                    path, err.message, key if section == "documents" else None, f"{section}.{key}.{err.field}"
-                ) from None
+                raise RuleFileError(path, err.message, key if section == "documents" else None, err.field) from None
     return out
 
 

@@ -20,7 +20,14 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from bot.connections import ServerLimits, Throttle, descriptor_cap, guarded_protocol, loop_exception_handler
+from bot.connections import (
+    ServerLimits,
+    Throttle,
+    accept_batch,
+    descriptor_cap,
+    guarded_protocol,
+    loop_exception_handler,
+)
 from bot.observability import metrics_text
 
 NO_STORE = {"cache-control": "no-store"}
@@ -78,6 +85,7 @@ def make_server(app: Any, limits: ServerLimits | None = None, **config: Any) -> 
         "proxy_headers": False,
         "http": guarded_protocol(limits, throttle),
         "timeout_keep_alive": limits.keepalive_timeout,
+        "backlog": accept_batch(),
     }
     settings.update(config)
     return Server(uvicorn.Config(app, **settings))

@@ -175,8 +175,8 @@ TEXTS: dict[str, dict[str, str]] = {
     "caveats": {"fr": "À noter :", "en": "Note:"},
     # caveats
     "truncated": {
-        "fr": "Message très long : seuls ses 2000 premiers caractères ont été lus.",
-        "en": "Very long message: only its first 2000 characters were read.",
+        "fr": "Message très long : seul son début a été lu.",
+        "en": "Very long message: only its beginning was read.",
     },
     "covered_are": {
         "fr": "Sont visés : {who}.",
@@ -185,6 +185,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "covers_from_press": {
         "fr": "Le champ des professions est connu par un article de presse (la notice du Journal officiel n'a pas pu être consultée).",
         "en": "Who is covered is known from a press article (the Journal officiel notice could not be consulted).",
+    },
+    "assumed": {
+        "fr": "Je comprends : {title}.",
+        "en": "I take it you mean: {title}.",
     },
     "also_asked": {
         "fr": "Votre question cite aussi : {title}. Posez-la séparément pour une réponse sur ce document.",

@@ -38,11 +38,14 @@ def _batch() -> tuple[bytes, list[bool]]:
 
 def _env(locale: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"PYTHONIOENCODING", "PYTHONUTF8", "LANG", "LC_CTYPE"}}
+    locale, _, io_encoding = locale.partition("+")
     env["LC_ALL"] = locale
+    if io_encoding:  # a strict UTF-8 locale (en_US.UTF-8) where none is installed: Python's strict stdio
+        env["PYTHONIOENCODING"] = io_encoding
     return env
 
 
-@pytest.mark.parametrize("locale", ["C", "C.UTF-8"])
+@pytest.mark.parametrize("locale", ["C", "C.UTF-8", "C.UTF-8+utf-8:strict"])
 @pytest.mark.parametrize("source", ["stdin", "file"])
 def test_any_bytes_give_one_valid_utf8_json_line_per_line(locale: str, source: str, tmp_path) -> None:
     body, bad = _batch()

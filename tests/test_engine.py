@@ -323,10 +323,10 @@ def test_verified_dmp_column_of_a_partly_seen_row(engine, today):
     assert by_id["dmp"].verified is True and by_id["mss_patient"].verified is False
 
 
-def test_one_candidate_is_put_as_a_question(engine, today):
+def test_one_weak_candidate_is_answered_with_the_assumption_stated(engine, today):
     a = engine.answer("arrêt de travail dans le DMP ?", today)
-    assert a.verdict == "ambigu" and len(a.candidates) == 1
-    assert "S'agit-il de celui-ci" in a.text
+    assert a.verdict != "ambigu" and a.assumed and a.documents == ["certificats-declarations"]
+    assert a.text.startswith("Je comprends : certificats et déclarations")
 
 
 def test_a_number_picks_a_candidate(engine, today):

@@ -145,3 +145,20 @@ def test_an_impossible_date_names_the_field_without_a_traceback(data):
     with pytest.raises(RuleFileError) as err:
         load_rulebook(rules, knowledge)
     assert err.value.document == "cr-operatoire" and err.value.field == "rows.3.effective_date"
+
+
+def test_an_unknown_exclusion_id_in_a_row_is_refused_with_the_document_and_field(data):
+    rules, knowledge = data
+    edit(rules / "arrete-2024-05-23.yaml", "      - id: genetique_constitutionnelle", "      - id: genetique")
+    with pytest.raises(RuleFileError) as err:
+        load_rulebook(rules, knowledge)
+    assert err.value.document == "cr-biologie" and err.value.field == "rows.0.exclusions.1.id"
+    assert "unknown exclusion id 'genetique'" in str(err.value)
+
+
+def test_a_bad_exclusion_kind_in_the_catalogue_names_the_field_once(data):
+    rules, knowledge = data
+    edit(rules / "catalogue.yaml", "    kind: setting", "    kind: place")
+    with pytest.raises(RuleFileError) as err:
+        load_rulebook(rules, knowledge)
+    assert err.value.field == "exclusions.sejour_hospitalier.kind"

@@ -207,6 +207,8 @@ def _secondary(a: Answer) -> list[Block]:
 def answer_blocks(a: Answer) -> list[Block]:
     """The answer shape (bot.render.shape): line 1, what to do, the exclusion, one quote, caveats; then the fold."""
     blocks = [_headline(a)]
+    if a.assumed and a.title:  # one weak reading: say which document first (Telegram and page)
+        blocks.insert(0, line(esc(W.text("assumed", a.lang, title=a.title))))
     blocks += _candidates(a) + _examples(a)
     blocks += _channels(a) + _exclusion(a)
     blocks += _primary(a) + _caveats(a)

@@ -208,3 +208,8 @@ def caveats(answer: Answer) -> tuple[list[str], list[str]]:
     shown = [c for n, c in zip(answer.notes, sentences, strict=True) if n.code not in W.ABOUT_SOURCES]
     folded = [c for n, c in zip(answer.notes, sentences, strict=True) if n.code in W.ABOUT_SOURCES]
     return shown, folded
+
+
+def assumed_line(answer: Answer) -> str:
+    """« Je comprends : compte rendu opératoire. » before line 1, when the engine took one weak reading."""
+    return W.text("assumed", answer.lang, title=answer.title) if answer.assumed and answer.title else ""

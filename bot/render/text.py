@@ -40,6 +40,8 @@ def _secondary_lines(answer: Answer) -> list[str]:
 def render_text(answer: Answer) -> str:
     lang = answer.lang
     out = [headline(answer)]
+    if shape.assumed_line(answer):
+        out.insert(0, shape.assumed_line(answer))  # one weak reading: say which, first
     channels = shape.channel_lines(answer)
     if channels:
         out.append(shape.todo_title(answer))

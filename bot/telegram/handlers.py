@@ -6,6 +6,7 @@ field, no stored state); what we remember per chat is the engine's `Context`, fo
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import time
@@ -30,6 +31,7 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
 from bot.answer import Answer, Context
 from bot.dates import find_date
+from bot.engine import Engine
 from bot.feedback.service import Feedback
 from bot.normalise import fold_keep_dates
 from bot.observability import log_event, record_answer, record_telegram_error
@@ -221,13 +223,25 @@ def _log_answer(kind: str, answer: Answer, seconds: float, **extra: Any) -> None
     )
 
 
+# Up to this many characters a question costs well under a millisecond: cheaper on the event loop than a
+# hop to a thread. Longer ones (a few ms, bounded: bot.understand.MAX_TOKENS) go to a worker thread, so
+# a user pasting long texts cannot hold up other chats (the per-chat processor keeps each chat in order).
+INLINE_QUESTION_CHARS = 300
+
+
+async def answer_off_loop(engine: Engine, text: str, day: dt.date, context: Any) -> Answer:
+    if len(text) <= INLINE_QUESTION_CHARS:
+        return engine.answer(text, day, context=context)
+    return await asyncio.to_thread(engine.answer, text, day, context=context)
+
+
 async def answer_question(message: Message, text: str, svc: Services, kind: str) -> None:
     chat_id = message.chat_id
     started = time.perf_counter()
     identifiers = find_identifiers(text)
     remembered = svc.contexts.get(chat_id)
     today = svc.clock()
-    answer = svc.engine.answer(text, today, context=remembered.context if remembered else None)
+    answer = await answer_off_loop(svc.engine, text, today, remembered.context if remembered else None)
     chunks = render_html(answer)
     if answer.verdict != "hors_sujet":
         nonce = svc.contexts.put(chat_id, answer.context)
