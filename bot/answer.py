@@ -50,14 +50,45 @@ class ExclusionNote(Value):
     applies: bool = False
 
 
+class Cell(Value):
+    """One cell of an annex row under its column heading: `text` word for word, `shown` as displayed (« X » → « oui »)."""
+
+    heading: str
+    text: str
+    shown: str
+
+
 class Quote(Value):
-    """A verbatim excerpt with where it comes from; never paraphrased."""
+    """A verbatim excerpt with where it comes from; never paraphrased.
+
+    `primary`, `short_title` and `cells` (an annex row under its headings) are presentation, filled by
+    `bot.render.present`: the page shows what Telegram and the console show."""
 
     source: str
     title: str
     kind: str
     url: str
     text: str
+    short_title: str = ""
+    primary: bool = False
+    cells: list[Cell] = Field(default_factory=list)
+
+
+class Note(Value):
+    """A caveat as the engine decides it: a code and its parameters, never a sentence.
+
+    `bot.wording.note` turns it into a sentence in the answer's language (dates are ISO here, written out
+    there); every front end reads the same catalogue. Parameters hold the data's own words (titles, labels,
+    the quoted text), already in the answer's language."""
+
+    code: str
+    params: dict[str, str] = Field(default_factory=dict)
+
+    @classmethod
+    def of(cls, code: str, **params: object) -> Note:
+        return cls(
+            code=code, params={k: v.isoformat() if isinstance(v, dt.date) else str(v) for k, v in params.items()}
+        )
 
 
 class Candidate(Value):
@@ -77,6 +108,7 @@ class Context(Value):
     date: dt.date | None = None
     profession: str | None = None
     lang: str = "fr"
+    effective: dt.date | None = None  # when the document's obligation starts ("et avant ?" asks the day before)
 
 
 class Answer(Value):
@@ -85,12 +117,15 @@ class Answer(Value):
     verdict: Verdict
     documents: list[str] = Field(default_factory=list)
     date: dt.date
+    today: dt.date | None = None  # the day the question was asked; `date` differs when a date was asked
     effective_date: dt.date | None = None
     channels: list[ChannelDuty] = Field(default_factory=list)
     exclusions: list[ExclusionNote] = Field(default_factory=list)
     citations: list[Quote] = Field(default_factory=list)
-    caveats: list[str] = Field(default_factory=list)
+    caveats: list[str] = Field(default_factory=list)  # the notes as sentences in `lang` (bot.render.present)
+    notes: list[Note] = Field(default_factory=list)  # the caveats as codes with parameters, from `decide`
     text: str = ""
+    headline: str = ""  # line 1 of every rendering: the verdict, the document, the date when not today
     title: str | None = None
     candidates: list[Candidate] = Field(default_factory=list)
     channel_asked: str | None = None
@@ -100,6 +135,9 @@ class Answer(Value):
     verified: bool = True  # False where the row (its date) is carried over from an earlier text
     score: float = 0.0
     margin: float = 0.0
+    topic: str | None = None  # hors_sujet about the regulation: "list", "covered", "dmp_exists", "patient_rights"…
+    date_asked: bool = False  # the answer is for a date the question asked (or its follow-up kept), not today
+    assumed: bool = False  # answered on one weak candidate: the answer says first which document it took
     context: Context = Field(default_factory=Context)
 
     def to_json(self) -> dict[str, Any]:

@@ -25,6 +25,7 @@ class DocumentSummary(BaseModel):
     in_force: bool
     channels: list[str]
     exclusions: list[str]
+    exclusion_labels: list[str] = []  # our short names of the exclusions, in the language asked
     type_code: str
     type_code_display: str
     verified: bool
@@ -54,6 +55,7 @@ def summarise(rulebook: Rulebook, day: dt.date, lang: str = "fr") -> list[Docume
                 in_force=in_force and day >= row.effective_date,
                 channels=[c.channel for c in row.channels],
                 exclusions=[e.id for e in row.exclusions],
+                exclusion_labels=[rulebook.exclusions[e.id].label(lang) for e in row.exclusions],
                 type_code=info.type_code,
                 type_code_display=info.type_code_display,
                 verified=row.verified,

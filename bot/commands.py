@@ -67,7 +67,7 @@ def cmd_ask(engine: Engine, args: argparse.Namespace, today: dt.date) -> int:
             file=sys.stderr,
         )
         return exitcodes.USAGE
-    answer = engine.answer(args.question, today)
+    answer = engine.answer(args.question, today, asked_on=dt.date.today())
     if args.json:
         _print_json(answer.to_json())
     else:
@@ -92,7 +92,7 @@ def _ask_jsonl(engine: Engine, path: str, today: dt.date) -> int:
         for raw in stream:
             # A blank line gets an answer too: output lines match input lines.
             question = raw.removesuffix(b"\n").removesuffix(b"\r").decode("utf-8", errors="replace")
-            answer = engine.answer(question, today)
+            answer = engine.answer(question, today, asked_on=dt.date.today())
             write(answer.to_json())
     return 0
 
@@ -132,7 +132,7 @@ def cmd_show(engine: Engine, document: str, today: dt.date, as_json: bool) -> in
         known = ", ".join(engine.rulebook.documents)
         print(f"obligations show: unknown document {document!r}; known ids: {known}", file=sys.stderr)
         return exitcodes.USAGE
-    answer = engine.show(document, today)
+    answer = engine.show(document, today, asked_on=dt.date.today())
     if as_json:
         _print_json(answer.to_json())
     else:

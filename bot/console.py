@@ -16,63 +16,16 @@ from collections.abc import Callable
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot import wording as W
 from bot.feedback import texts as FT
 from bot.feedback.facts import AnswerFacts
 from bot.feedback.service import MAX_QUESTION_CHARS, Feedback
-from bot.render import text as render
-from bot.render import wording as W
+from bot.render import shape
 from bot.settings import SettingsError, load_settings
 
 WIDTH = 100
 
-LABELS: dict[str, dict[str, str]] = {
-    "fr": {
-        "obligatoire": "OBLIGATOIRE",
-        "pas_encore_en_vigueur": "PAS ENCORE EN VIGUEUR",
-        "exclu": "EXCLU",
-        "non_concerne": "NON CONCERNÉ",
-        "non_liste": "NON LISTÉ",
-        "a_verifier": "À VÉRIFIER",
-        "ambigu": "QUEL DOCUMENT ?",
-        "hors_sujet": "HORS SUJET",
-        "since": "obligatoire depuis le {date}",
-        "from": "obligatoire à partir du {date}",
-        "as_of": "réponse au {date}",
-        "applies": "s'applique à la question",
-        "pick": "Tapez le numéro du document.",
-        "source": "Source : ",
-    },
-    "en": {
-        "obligatoire": "REQUIRED",
-        "pas_encore_en_vigueur": "NOT YET IN FORCE",
-        "exclu": "EXCLUDED",
-        "non_concerne": "NOT CONCERNED",
-        "non_liste": "NOT LISTED",
-        "a_verifier": "TO BE CHECKED",
-        "ambigu": "WHICH DOCUMENT?",
-        "hors_sujet": "OFF TOPIC",
-        "since": "required since {date}",
-        "from": "required from {date}",
-        "as_of": "answer as of {date}",
-        "applies": "applies to the question",
-        "pick": "Type the number of the document.",
-        "source": "Source: ",
-    },
-}
-
-HELP = """\
-Posez une question en français ou en anglais, par exemple :
-  compte rendu de biologie dans le DMP ?
-  et au patient ?            (une question de suite garde le document précédent)
-Commandes :
-  :date 2023-06-01   répondre à cette date      :date   revenir à aujourd'hui
-  :liste             tous les documents          :aide   cette aide
-  :faux              la réponse n'est pas juste  :juste  elle l'est
-  :signaler [texte]  envoyer la dernière question à l'équipe (identifiants masqués),
-                     avec, si vous voulez, la bonne réponse
-  :quitter           sortir (ou Ctrl-D)
-Après une question ambiguë, tapez le numéro du document voulu.
-L'historique reste en mémoire : rien n'est écrit sur le disque."""
+HELP = W.console("help")
 
 
 def today() -> dt.date:
@@ -94,49 +47,27 @@ def _date_text(day: Any) -> str:
     return day.strftime("%d/%m/%Y") if isinstance(day, dt.date) else str(day)
 
 
-def _exclusions_line(a: Any, t: dict[str, str]) -> str:
-    """Every exclusion of the row, as the page and Telegram list them; the one the question falls under is marked."""
-    if not a.exclusions:
-        return W.text("no_exclusion", a.lang)
-    names = [x.label + (f" ({t['applies']})" if x.applies else "") for x in a.exclusions]
-    return W.text("exclusions", a.lang) + " " + " ; ".join(names)
-
-
 def format_answer(a: Any) -> str:
-    """A few lines: verdict and title, dates, what to do on each channel and for whom, the row's
-    exclusions, the first quote and its link. The channel lines and their heading are the plain-text
-    renderer's (bot/render/text.py), so the console says what the page, Telegram and `ask` say."""
-    t = LABELS["en" if a.lang == "en" else "fr"]
-    head = t.get(a.verdict, a.verdict.upper())
-    lines = [f"{head} — {a.title}" if a.title else head]
+    """The answer shape every front end follows (bot.render.shape), up to the fold: line 1, what to do,
+    the exclusion, the one primary quote with its source, the caveats. No blank line inside an answer."""
+    lines = [shape.assumed_line(a), shape.headline(a)] if shape.assumed_line(a) else [shape.headline(a)]
     if a.verdict == "ambigu":
         lines.extend(f"  {n}. {c.title}" for n, c in enumerate(a.candidates, 1))
-        lines.append("  " + t["pick"])
+        lines.append("  " + W.text("console.pick", a.lang))
         return "\n".join(lines)
-    if a.verdict in {"non_liste", "hors_sujet", "non_concerne"} or not a.documents:
-        first = (a.text or "").strip().split("\n\n", 1)[0]
-        if first:
-            lines.append(_wrap(first))
-        if a.verdict == "non_liste" and a.documents:  # removed or added later: say by whom, and since when
-            lines.extend(_wrap(f"! {caveat}") for caveat in a.caveats)
-        return "\n".join(lines)
-    dates = []
-    if a.effective_date:
-        dates.append(
-            (t["since"] if a.effective_date <= a.date else t["from"]).format(date=_date_text(a.effective_date))
-        )
-    dates.append(t["as_of"].format(date=_date_text(a.date)))
-    lines.append("  " + " · ".join(dates))
-    if a.channels:
-        lines.append("  " + render.section_title(a))
-        lines.extend(_wrap(line, hang="  ") for line in render.channel_lines(a))
-    lines.append(_wrap(_exclusions_line(a, t)))
-    if a.citations:
-        quote = a.citations[0]
-        lines.append(_wrap(f"« {quote.text.strip()} »"))
-        lines.append(f"  {t['source']}{quote.title} — {quote.url}")
+    channels = shape.channel_lines(a)
+    if channels:
+        lines.append("  " + shape.todo_title(a))
+        lines.extend(_wrap(("→ " if asked else "- ") + text, hang="  ") for asked, text in channels)
+    exclusion = shape.exclusion_line(a)
+    if exclusion:
+        lines.append(_wrap(exclusion))
+    primary, _ = shape.quotes(a)
+    if primary is not None:
+        lines.append(_wrap(shape.quote_text(primary, a.lang)))
+        lines.append(f"  — {shape.source_line(primary, a.lang)} {primary.url}")
     for caveat in a.caveats:
-        lines.append(_wrap(f"! {caveat}"))
+        lines.append(_wrap(f"! {caveat}", hang="  "))
     return "\n".join(lines)
 
 
@@ -151,7 +82,7 @@ def _channel_names(summary: Any) -> str:
 
 
 def format_catalogue(summaries: list[Any], day: dt.date) -> str:
-    lines = [f"Documents au {_date_text(day)} :"]
+    lines = [W.console("list_head", date=_date_text(day))]
     for s in summaries:
         title = s.title
         effective = _date_text(s.effective_date) if s.effective_date else "—"
@@ -192,7 +123,9 @@ class Session:
 
     def ask(self, question: str, document: str | None = None) -> None:
         context = self.previous if document is None else None
-        answer = self.engine.answer(question[:2000], today=self.day(), context=context, document=document)
+        answer = self.engine.answer(
+            question[:2000], today=self.day(), context=context, document=document, asked_on=today()
+        )
         self.previous = answer
         self.facts = AnswerFacts.of(answer, self.day())
         self.voted = False
@@ -252,16 +185,16 @@ class Session:
         elif name == "date":
             if not rest:
                 self.date = None
-                self.out(f"Date : aujourd'hui ({_date_text(today())}).")
+                self.out(W.console("date_today", date=_date_text(today())))
             else:
                 try:
                     self.date = dt.date.fromisoformat(rest)
                 except ValueError:
-                    self.out(f"Date invalide : {rest!r} (attendu AAAA-MM-JJ, par exemple 2023-06-01).")
+                    self.out(W.console("date_bad", value=repr(rest)))
                 else:
-                    self.out(f"Date : {_date_text(self.date)}.")
+                    self.out(W.console("date_set", date=_date_text(self.date)))
         else:
-            self.out(f"Commande inconnue : :{name}. Tapez :aide.")
+            self.out(W.console("unknown_command", name=name))
         return True
 
 
@@ -278,7 +211,7 @@ def _setup_readline() -> None:
 
 def _interactive(session: Session, stdin: TextIO) -> int:
     _setup_readline()
-    print("Obligations DMP et messagerie sécurisée — :aide pour l'aide, :quitter ou Ctrl-D pour sortir.")
+    print(W.console("banner"))
     while True:
         prompt = f"[{session.date.isoformat()}] ? " if session.date else "? "
         try:

@@ -62,7 +62,8 @@ _YEAR = r"((?:19|20)\d\d)"
 _BEFORE = r"(avant|before|jusqu a|until|prior to)"
 _AFTER = r"(apres|after)"
 _END = r"(fin|end of|end|late)"
-_START = r"(debut|start of|beginning of|early|depuis|since|a partir de|from|des)"
+_START = r"(debut|start of|beginning of|early|a partir de|from|des)"
+_SINCE = r"(depuis|since)"
 _MID = r"(mi|mid|milieu|middle of)"
 
 ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
@@ -97,7 +98,14 @@ def _safe(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-_QUALIFIERS = (("before", _BEFORE), ("after", _AFTER), ("end", _END), ("start", _START), ("mid", _MID))
+_QUALIFIERS = (
+    ("before", _BEFORE),
+    ("after", _AFTER),
+    ("end", _END),
+    ("since", _SINCE),
+    ("start", _START),
+    ("mid", _MID),
+)
 _QUALIFIER_AT_END = [(name, re.compile(group + r" (?:le |l |the |en |in )?$")) for name, group in _QUALIFIERS]
 
 
@@ -110,15 +118,17 @@ def _qualifier(prefix: str) -> str | None:
     return None
 
 
-def _apply(q: str | None, first: dt.date, last: dt.date, default: dt.date) -> dt.date:
+def _apply(q: str | None, first: dt.date, last: dt.date, default: dt.date, today: dt.date | None = None) -> dt.date:
+    if q == "since" and today is not None and first <= today:
+        return today  # "le CRO doit partir au DMP depuis le 31/12/2023 ?": the date is a premise, the question is now
+    if q in ("start", "since"):
+        return first
     if q == "before":
         return first - dt.timedelta(days=1)
     if q == "after":
         return last + dt.timedelta(days=1)
     if q == "end":
         return last
-    if q == "start":
-        return first
     if q == "mid":
         return first + (last - first) / 2
     return default
@@ -130,18 +140,46 @@ _NAMES_A_TEXT = re.compile(
 )
 
 
-def _names_text(prefix: str) -> bool:
-    return bool(_NAMES_A_TEXT.search(prefix[-40:]))
+# "the 2022 order", "la version 2024 du décret": in English (and in « version 2024 ») the year comes first.
+_TEXT_AFTER = re.compile(r"^ (arrete|decret|order|decree|update|text|version|list|rules|mise a jour|reform)\b")
+# "celui de 2024" after a text named, "la mise à jour de 2024": a text again.
+_TEXT_PRONOUN = re.compile(
+    r"\b(celui|celle|ceux|that|the one|mise a jour|update|reforme|reform)( (du|de|d|of|from|en|in))? $"
+)
+# "Ticket #3050 créé en juin 2022", "mail du 12/02/2023": when a message was written, not the date asked.
+_MESSAGE_DATE = re.compile(
+    r"\b(ticket|mail|email|message)( n)?( ?#? ?\d+)?"
+    r"( (cree|creee|ouvert|ouverte|recu|envoye|rouvert|relance|opened|created|sent|received))?"
+    r"( (du|de|le|en|dated|from|of|on|in))* ?$"
+)
+
+
+def _names_text(prefix: str, suffix: str = "") -> bool:
+    tail = prefix[-40:]
+    return bool(
+        _NAMES_A_TEXT.search(tail)
+        or _TEXT_PRONOUN.search(tail)
+        or _MESSAGE_DATE.search(tail)
+        or _TEXT_AFTER.search(suffix[:20])
+    )
 
 
 def find_date(text: str, today: dt.date) -> DateFound | None:
+    """The date a question asks about; a phrase that comes to today ("depuis 2023 ?", "en 2026") is today."""
+    found = _find_date(text, today)
+    if found is not None and found.date == today:
+        return DateFound(today, "today", found.granularity, found.span_start, found.span_end)
+    return found
+
+
+def _find_date(text: str, today: dt.date) -> DateFound | None:
     s = fold_keep_dates(text)
     s = _mask_text_names(s)
     for m in ISO.finditer(s):
         d = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if d:
             q = _qualifier(s[: m.start()])
-            return DateFound(_apply(q, d, d, d), m.group(0), "day", d, d)
+            return DateFound(_apply(q, d, d, d, today), m.group(0), "day", d, d)
     for m in NUMERIC.finditer(s):
         year = int(m.group(3))
         if year < 100:
@@ -150,31 +188,31 @@ def find_date(text: str, today: dt.date) -> DateFound | None:
         d = _safe(year, two, one) or (_safe(year, one, two) if two > 12 else None)  # 03/15/2023 can only be US
         if d and 1990 <= year <= 2099:
             q = _qualifier(s[: m.start()])
-            return DateFound(_apply(q, d, d, d), m.group(0), "day", d, d)
+            return DateFound(_apply(q, d, d, d, today), m.group(0), "day", d, d)
     for m in DAY_MONTH_YEAR.finditer(s):
         day = 1 if m.group(1) == "1er" else int(m.group(1))
         d = _safe(int(m.group(3)), MONTHS[m.group(2)], day)
         if d:
             q = _qualifier(s[: m.start()])
-            return DateFound(_apply(q, d, d, d), m.group(0), "day", d, d)
+            return DateFound(_apply(q, d, d, d, today), m.group(0), "day", d, d)
     for m in MONTH_DAY_YEAR.finditer(s):
         d = _safe(int(m.group(3)), MONTHS[m.group(1)], int(m.group(2)))
         if d:
             q = _qualifier(s[: m.start()])
-            return DateFound(_apply(q, d, d, d), m.group(0), "day", d, d)
+            return DateFound(_apply(q, d, d, d, today), m.group(0), "day", d, d)
     for m in SEMESTER.finditer(s):
         year = int(m.group(2))
         first = dt.date(year, 1, 1) if m.group(1) in {"1er", "1", "premier", "first"} else dt.date(year, 7, 1)
         last = dt.date(year, 6, 30) if first.month == 1 else dt.date(year, 12, 31)
         q = _qualifier(s[: m.start()])
-        return DateFound(_apply(q, first, last, first), m.group(0), "month", first, last)
+        return DateFound(_apply(q, first, last, first, today), m.group(0), "month", first, last)
     for m in NUMERIC_MONTH.finditer(s):
         month, year = int(m.group(1)), int(m.group(2))
         if 1 <= month <= 12:
             first = dt.date(year, month, 1)
             last = dt.date(year, month, calendar.monthrange(year, month)[1])
             q = _qualifier(s[: m.start()])
-            return DateFound(_apply(q, first, last, first), m.group(0), "month", first, last)
+            return DateFound(_apply(q, first, last, first, today), m.group(0), "month", first, last)
     for m in MONTH_YEAR.finditer(s):
         year, month = int(m.group(2)), MONTHS[m.group(1)]
         if m.group(1) in {"mar", "may", "jan", "dec", "sep", "oct", "nov"} and not re.search(
@@ -184,7 +222,7 @@ def find_date(text: str, today: dt.date) -> DateFound | None:
         first = dt.date(year, month, 1)
         last = dt.date(year, month, calendar.monthrange(year, month)[1])
         q = _qualifier(s[: m.start()])
-        return DateFound(_apply(q, first, last, first), m.group(0), "month", first, last)
+        return DateFound(_apply(q, first, last, first, today), m.group(0), "month", first, last)
     for m in YEAR.finditer(s):
         year = int(m.group(1))
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -192,7 +230,7 @@ def find_date(text: str, today: dt.date) -> DateFound | None:
         if q is None and not 2015 <= year <= 2035 and not _YEAR_CONTEXT.search(s[: m.start()]):
             continue  # "pour 2000 patients" is a number, not a year
         default = today if year == today.year else first
-        return DateFound(_apply(q, first, last, default), m.group(0), "year", first, last)
+        return DateFound(_apply(q, first, last, default, today), m.group(0), "year", first, last)
     if LAST_YEAR.search(s):
         first = dt.date(today.year - 1, 1, 1)
         return DateFound(first, "last year", "year", first, dt.date(today.year - 1, 12, 31))
@@ -208,7 +246,10 @@ def _mask_text_names(s: str) -> str:
     """Blank out dates that name a legal text, keeping positions of everything else."""
     patterns = [ISO, NUMERIC, DAY_MONTH_YEAR, MONTH_DAY_YEAR, MONTH_YEAR, YEAR]
     for pattern in patterns:
-        s = pattern.sub(lambda m: " " * len(m.group(0)) if _names_text(m.string[: m.start()]) else m.group(0), s)
+        s = pattern.sub(
+            lambda m: " " * len(m.group(0)) if _names_text(m.string[: m.start()], m.string[m.end() :]) else m.group(0),
+            s,
+        )
     return s
 
 

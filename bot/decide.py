@@ -10,9 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from bot.answer import Answer, Candidate, ChannelDuty, Context, ExclusionNote, Quote
+from bot.answer import Answer, Candidate, ChannelDuty, Context, ExclusionNote, Note, Quote
 from bot.domain import Citation, Row, Rulebook, RuleVersion
-from bot.render import wording as W
 from bot.understand import CANDIDATE, CLEAR, Query
 
 MARGIN = 0.15  # two documents closer than this: ask, don't guess
@@ -28,7 +27,7 @@ def _add(quotes: list[Quote], quote: Quote) -> None:
         quotes.append(quote)
 
 
-def _context(query: Query, documents: list[str], rulebook: Rulebook) -> Context:
+def _context(query: Query, documents: list[str], rulebook: Rulebook, effective: dt.date | None = None) -> Context:
     info = rulebook.documents.get(documents[0]) if len(documents) == 1 else None
     return Context(
         documents=documents,
@@ -40,6 +39,7 @@ def _context(query: Query, documents: list[str], rulebook: Rulebook) -> Context:
         date=query.date.date if query.date else None,
         profession=query.profession,
         lang=query.lang,
+        effective=effective,
     )
 
 
@@ -55,7 +55,11 @@ def _base(question: str, query: Query, day: dt.date, rulebook: Rulebook, **field
         profession_label=rulebook.professions[query.profession].label(query.lang)
         if query.profession in rulebook.professions
         else None,
-        context=_context(query, documents, rulebook) if documents else Context(lang=query.lang),
+        context=_context(query, documents, rulebook, fields.get("effective_date"))
+        if documents
+        else Context(lang=query.lang),
+        date_asked=query.date is not None and query.date.phrase != "today",
+        assumed=query.assumed and bool(documents) and fields.get("verdict") not in ("ambigu", "hors_sujet"),
         **fields,
     )
 
@@ -63,23 +67,27 @@ def _base(question: str, query: Query, day: dt.date, rulebook: Rulebook, **field
 def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> Answer:
     day = query.date.date if query.date else today
     lang = query.lang
-    caveats: list[str] = []
+    caveats: list[Note] = []
     if query.truncated:
-        caveats.append(W.text("truncated", lang))
+        caveats.append(Note.of("truncated"))
     if query.date_unreadable and query.date is None:
-        caveats.append(W.text("date_unreadable", lang, day=W.date(day, lang)))
+        caveats.append(Note.of("date_unreadable", day=day))
     ranked = query.ranked()
     best = ranked[0][1] if ranked else 0.0
     second = ranked[1][1] if len(ranked) > 1 else 0.0
 
-    # 0. Practice management, printers, billing: not about this regulation, whatever words it borrows.
+    # 0. A question about the regulation as a whole (the list, who is covered, the patient's rights,
+    #    sanctions…): not about one document, whatever document it names.
+    if query.topic and query.topic != "covered" and not query.forced:
+        return _base(question, query, day, rulebook, verdict="hors_sujet", notes=caveats, topic=query.topic)
+    # Practice management, printers, billing: not about this regulation, whatever words it borrows.
     if (
         query.off_topic
         and not query.forced
         and not (query.not_listed and query.about_obligations)
         and (best < CLEAR or not query.about_obligations)
     ):
-        return _base(question, query, day, rulebook, verdict="hors_sujet", caveats=caveats)
+        return _base(question, query, day, rulebook, verdict="hors_sujet", notes=caveats)
 
     # 1. Profession not covered by the text that would apply.
     if query.profession:
@@ -89,7 +97,7 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
             quotes = [_quote(rulebook, version.covers_citation)] if version.covers_citation else []
             covered = [rulebook.professions[p].label(lang) for p in version.covers]
             if quotes and quotes[0].kind == "presse":
-                caveats.append(W.text("covers_from_press", lang))
+                caveats.append(Note.of("covers_from_press"))
             return _base(
                 question,
                 query,
@@ -98,22 +106,26 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
                 verdict="non_concerne",
                 documents=[doc] if doc else [],
                 citations=quotes,
-                caveats=caveats + [W.text("covered_are", lang, who=", ".join(covered))],
+                notes=caveats + [Note.of("covered_are", who=", ".join(covered))],
                 title=rulebook.documents[doc].title(lang) if doc else None,
                 version=version.id,
                 score=best,
                 margin=best - second,
             )
 
+    # "Un radiologue doit-il alimenter le DMP ?": who is covered, not a document.
+    if query.topic == "covered" and not query.forced:
+        return _base(question, query, day, rulebook, verdict="hors_sujet", notes=caveats, topic=query.topic)
+
     # 2. No clear document.
     clear = [d for d, s in ranked if s >= CLEAR]
     if not clear or (len(ranked) > 1 and best - second < MARGIN and second < CLEAR):
         candidates = [d for d, s in ranked if s >= CANDIDATE]
         if query.not_listed and not clear:
-            return _base(question, query, day, rulebook, verdict="non_liste", caveats=caveats, score=0.0)
+            return _base(question, query, day, rulebook, verdict="non_liste", notes=caveats, score=0.0)
         if not candidates:
             if query.empty or not query.on_topic:
-                return _base(question, query, day, rulebook, verdict="hors_sujet", caveats=caveats)
+                return _base(question, query, day, rulebook, verdict="hors_sujet", notes=caveats)
             candidates = list(rulebook.documents)
         return _base(
             question,
@@ -123,7 +135,7 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
             verdict="ambigu",
             documents=candidates,
             candidates=[Candidate(id=d, title=rulebook.documents[d].title(lang)) for d in candidates],
-            caveats=caveats,
+            notes=caveats,
             score=best,
             margin=best - second,
         )
@@ -132,29 +144,31 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
     doc = clear[0]
     if query.not_listed_at is not None and query.not_listed_at < query.order.get(doc, 99) and not query.forced:
         # "intraoperative photos — with the op note?": the question is about what it names first
-        caveats.append(W.text("also_asked", lang, title=rulebook.documents[doc].title(lang)))
-        return _base(question, query, day, rulebook, verdict="non_liste", caveats=caveats)
+        caveats.append(Note.of("also_asked", title=rulebook.documents[doc].title(lang)))
+        return _base(question, query, day, rulebook, verdict="non_liste", notes=caveats)
     for other in clear[1:]:
-        caveats.append(W.text("also_asked", lang, title=rulebook.documents[other].title(lang)))
+        caveats.append(Note.of("also_asked", title=rulebook.documents[other].title(lang)))
     return _verdict_for(question, query, doc, day, rulebook, caveats, best, best - second)
 
 
-def _kinds(rulebook: Rulebook, citations: list[Citation], lang: str) -> str:
-    """ "un article de presse et un communiqué officiel (reproduit)": what the quoted sources are."""
+def _kinds(rulebook: Rulebook, citations: list[Citation]) -> str:
+    """ "presse,communique": the kinds of the quoted sources, in order (the renderer names them)."""
     kinds: list[str] = []
     for cit in citations:
-        label = W.kind(rulebook.sources[cit.source].kind, lang)
-        if label not in kinds:
-            kinds.append(label)
-    return W.join(kinds, lang)
+        kind = rulebook.sources[cit.source].kind
+        if kind not in kinds:
+            kinds.append(kind)
+    return ",".join(kinds)
 
 
-def _version_date(version: RuleVersion, rulebook: Rulebook, lang: str, caveats: list[str], quotes: list[Quote]) -> None:
+def _version_date(
+    version: RuleVersion, rulebook: Rulebook, lang: str, caveats: list[Note], quotes: list[Quote]
+) -> None:
     """Why a text is applied from the date we use, with what that rests on."""
     note = (
-        version.applies_from_note(lang)
+        Note.of("version_date_note", text=version.applies_from_note(lang))
         if version.applies_from_note
-        else W.text("version_date_unverified", lang, title=version.title, date=W.date(version.applies_from, lang))
+        else Note.of("version_date_unverified", title=version.title, date=version.applies_from)
     )
     if note not in caveats:
         caveats.append(note)
@@ -176,7 +190,7 @@ def _not_listed_yet(
     rulebook: Rulebook,
     version: RuleVersion,
     row: Row,
-    caveats: list[str],
+    caveats: list[Note],
     score: float,
     margin: float,
 ) -> Answer:
@@ -187,13 +201,12 @@ def _not_listed_yet(
         _add(quotes, _quote(rulebook, cit))
     listing = _main_version(rulebook, day)
     caveats.append(
-        W.text(
+        Note.of(
             "added_later",
-            lang,
             list=listing.title,
-            sources=_kinds(rulebook, row.citations, lang),
+            sources=_kinds(rulebook, row.citations),
             version=version.title,
-            date=W.date(version.applies_from, lang),
+            date=version.applies_from,
         )
     )
     _version_date(version, rulebook, lang, caveats, quotes)
@@ -206,7 +219,7 @@ def _not_listed_yet(
         documents=[doc],
         title=rulebook.documents[doc].title(lang),
         citations=quotes,
-        caveats=caveats,
+        notes=caveats,
         version=listing.id,
         score=score,
         margin=margin,
@@ -221,7 +234,7 @@ def _removed(
     rulebook: Rulebook,
     version: RuleVersion,
     row: Row,
-    caveats: list[str],
+    caveats: list[Note],
     score: float,
     margin: float,
 ) -> Answer:
@@ -234,19 +247,18 @@ def _removed(
     due = before[1].effective_date if before else None
     last_day = row.effective_date - dt.timedelta(days=1)
     caveats.append(
-        W.text(
+        Note.of(
             "removed",
-            lang,
-            sources=_kinds(rulebook, row.citations, lang),
+            sources=_kinds(rulebook, row.citations),
             version=version.title,
-            date=W.date(row.effective_date, lang),
+            date=row.effective_date,
         )
     )
     if due and due <= last_day:
-        caveats.append(W.text("was_due", lang, start=W.date(due, lang), end=W.date(last_day, lang)))
+        caveats.append(Note.of("was_due", start=due, end=last_day))
     _version_date(version, rulebook, lang, caveats, quotes)
     if row.caveat:
-        caveats.append(row.caveat(lang))
+        caveats.append(Note.of("row_caveat", text=row.caveat(lang)))
     return _base(
         question,
         query,
@@ -257,7 +269,7 @@ def _removed(
         title=rulebook.documents[doc].title(lang),
         effective_date=row.effective_date,
         citations=quotes,
-        caveats=caveats,
+        notes=caveats,
         version=version.id,
         verified=row.verified,
         score=score,
@@ -278,7 +290,7 @@ def _verdict_for(
     doc: str,
     day: dt.date,
     rulebook: Rulebook,
-    caveats: list[str],
+    caveats: list[Note],
     score: float,
     margin: float,
 ) -> Answer:
@@ -313,41 +325,39 @@ def _verdict_for(
     applying = [e for e in exclusions if e.applies]
 
     if row.condition:
-        caveats.append(W.text("document_condition", lang, title=info.title(lang), condition=row.condition))
+        caveats.append(Note.of("document_condition", title=info.title(lang), condition=row.condition))
     if open_question and unsettled:
-        caveats.append(unsettled.note(lang))
+        caveats.append(Note.of("unsettled_note", text=unsettled.note(lang)))
     elif not row.verified and row.caveat:
-        caveats.append(row.caveat(lang))
+        caveats.append(Note.of("row_caveat", text=row.caveat(lang)))
     for ch in row.channels:
         if ch.note and (not asked or ch.channel in query.channels):
-            caveats.append(ch.note(lang))
+            caveats.append(Note.of("channel_note", text=ch.note(lang)))
     if not version.applies_from_verified and version.applies_from <= day and _matters(version, day, query, rulebook):
         _version_date(version, rulebook, lang, caveats, quotes)
     ahead = rulebook.next_change(doc, day)
     if ahead and any(r.removed for r in ahead.rows if r.document == doc):
         removal = next(r for r in ahead.rows if r.document == doc)
         caveats.append(
-            W.text(
+            Note.of(
                 "removed_ahead",
-                lang,
-                sources=_kinds(rulebook, removal.citations, lang),
-                date=W.date(removal.effective_date, lang),
+                sources=_kinds(rulebook, removal.citations),
+                date=removal.effective_date,
             )
         )
         for cit in removal.citations:
             _add(quotes, _quote(rulebook, cit))
     for ex in exclusions:
         if ex.id in query.situation_hints:
-            caveats.append(W.text("situation_maybe", lang, quote=ex.quote))
+            caveats.append(Note.of("situation_maybe", quote=ex.quote))
     for ex in exclusions:
         if ex.id in query.situations and query.outside_hospital and _is_setting(rulebook, ex.id):
-            caveats.append(W.text("hospital_and_outside", lang, quote=ex.quote))
+            caveats.append(Note.of("hospital_and_outside", quote=ex.quote))
     for situation in query.situations:
         if situation not in {e.id for e in exclusions}:
             caveats.append(
-                W.text(
+                Note.of(
                     "situation_not_excluding",
-                    lang,
                     title=info.title(lang),
                     situation=rulebook.exclusions[situation].label(lang),
                 )
@@ -355,14 +365,14 @@ def _verdict_for(
     later = rulebook.next_change(doc, day)
     if later and any(s not in {e.id for e in exclusions} and s in _exclusions_of(later, doc) for s in query.situations):
         # the situation asked about is excluded only by a later text (constitutional genetics, 2024)
-        caveats.append(W.text("genetics_later", lang, date=W.date(later.applies_from, lang)))
+        caveats.append(Note.of("genetics_later", date=later.applies_from))
     if (
         query.date
         and query.date.granularity != "day"
         and query.date.span_start <= row.effective_date <= query.date.span_end
         and day < row.effective_date
     ):
-        caveats.append(W.text("starts_within", lang, date=W.date(row.effective_date, lang)))
+        caveats.append(Note.of("starts_within", date=row.effective_date))
 
     common = dict(
         documents=[doc],
@@ -377,13 +387,13 @@ def _verdict_for(
     )
     if not in_force or day < row.effective_date:
         return _base(
-            question, query, day, rulebook, verdict="pas_encore_en_vigueur", citations=quotes, caveats=caveats, **common
+            question, query, day, rulebook, verdict="pas_encore_en_vigueur", citations=quotes, notes=caveats, **common
         )
     if applying:
         for exclusion in row.exclusions:
             if exclusion.id in {e.id for e in applying}:
                 _add(quotes, _quote(rulebook, exclusion.citation))
-        return _base(question, query, day, rulebook, verdict="exclu", citations=quotes, caveats=caveats, **common)
+        return _base(question, query, day, rulebook, verdict="exclu", citations=quotes, notes=caveats, **common)
     if unsettled:
         for cit in unsettled.citations:
             _add(quotes, _quote(rulebook, cit))
@@ -392,11 +402,11 @@ def _verdict_for(
             _version_date(version, rulebook, lang, caveats, quotes)
             common["effective_date"] = None
             return _base(
-                question, query, day, rulebook, verdict="a_verifier", citations=quotes, caveats=caveats, **common
+                question, query, day, rulebook, verdict="a_verifier", citations=quotes, notes=caveats, **common
             )
         if unsettled.settled_note:
-            caveats.append(unsettled.settled_note(lang))
-    return _base(question, query, day, rulebook, verdict="obligatoire", citations=quotes, caveats=caveats, **common)
+            caveats.append(Note.of("settled_note", text=unsettled.settled_note(lang)))
+    return _base(question, query, day, rulebook, verdict="obligatoire", citations=quotes, notes=caveats, **common)
 
 
 def _matters(version: RuleVersion, day: dt.date, query: Query, rulebook: Rulebook) -> bool:

@@ -7,6 +7,9 @@ name, a non-listed document) consumes the generic words inside it, so "bilan de 
 
 from __future__ import annotations
 
+import functools
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +23,8 @@ from bot.normalise import fold, tokenise
 if TYPE_CHECKING:
     from bot.domain import Rulebook
 
+# Typo look-ups per message: a real question has a handful of unknown words, a pasted text hundreds.
+MAX_TYPO_LOOKUPS = 24
 SPECIFIC_KINDS = frozenset({"document", "uncertain", "not_listed", "off_topic", "verb", "proxy"})
 
 
@@ -64,6 +69,8 @@ class Lexicon:
     clinical_domains: frozenset[str] = frozenset()
     measured_domains: frozenset[str] = frozenset()
     asker_after: frozenset[str] = frozenset()
+    acting_for_doctor: list[tuple[str, ...]] = field(default_factory=list)  # staff whose question is the doctor's
+    self_markers: list[tuple[str, ...]] = field(default_factory=list)  # "moi personnellement": about the asker
     vocabulary: list[str] = field(default_factory=list)
     _index_full: dict[str, list[Entry]] = field(default_factory=dict)
     _index_content: dict[str, list[Entry]] = field(default_factory=dict)
@@ -101,10 +108,14 @@ class Lexicon:
 
     def correct(self, token: str) -> str | None:
         """The lexicon word this token is a typo of, or None."""
+        return self._closest(token) if self._may_be_typo(token) else None
+
+    def _may_be_typo(self, token: str) -> bool:
         if len(token) < 4 or not token.isalpha() or token in self._vocab_set or self.is_plain(token):
-            return None
-        if stem(token) in self._stems:
-            return None  # a plural of a lexicon word: matched as such, not a typo
+            return False
+        return stem(token) not in self._stems  # a plural of a lexicon word: matched as such, not a typo
+
+    def _closest(self, token: str) -> str | None:
         limit = 1 if len(token) <= 8 else 2
         found = process.extract(token, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit, limit=3)
         for word, _dist, _ in sorted(found, key=lambda f: f[1]):
@@ -116,8 +127,12 @@ class Lexicon:
     def match(self, tokens: list[str]) -> list[Match]:
         corrected: list[str] = []
         fuzzy_flags: list[bool] = []
+        lookups = MAX_TYPO_LOOKUPS  # each costs ~50 µs: a message of unknown words must not cost 250 of them
         for tok in tokens:
-            fix = self.correct(tok)
+            fix = None
+            if lookups and self._may_be_typo(tok):
+                lookups -= 1
+                fix = self._closest(tok)
             corrected.append(fix or tok)
             fuzzy_flags.append(fix is not None)
         content_pos = [i for i, t in enumerate(corrected) if t not in self.stopwords]
@@ -157,35 +172,52 @@ class Lexicon:
 
     @staticmethod
     def _resolve(found: list[Match]) -> list[Match]:
-        """Drop generic matches inside specific ones, and shorter matches inside longer ones of the same kind."""
-        specific = [m for m in found if m.kind in SPECIFIC_KINDS]
-        kept: list[Match] = []
+        """Drop generic matches inside specific ones, and shorter matches inside longer ones of the same kind.
+
+        Each test is a containment query against an index of spans (`_Spans`), so a message of n tokens
+        costs O(n log n), not O(n²): a long message of repeated words must not stall the bot.
+        """
+        specific = _Spans(m for m in found if m.kind in SPECIFIC_KINDS)
+        families: dict[str, list[Match]] = {}
         for m in found:
-            if m.kind not in SPECIFIC_KINDS and any(s.start <= m.start and m.end <= s.end for s in specific):
-                continue
-            if any(
-                o is not m
-                and _same_family(o.kind, m.kind)
-                and o.start <= m.start
-                and m.end <= o.end
-                and o.length > m.length
-                for o in found
-            ):
-                continue
-            kept.append(m)
-        # a specific phrase inside a longer specific phrase of another kind (e.g. a document inside a not-listed name)
+            families.setdefault(_family(m.kind), []).append(m)
+        by_family = {name: _Spans(ms) for name, ms in families.items()}
         kept = [
             m
-            for m in kept
-            if not (
-                m.kind in SPECIFIC_KINDS
-                and any(
-                    o.kind in SPECIFIC_KINDS and o.start <= m.start and m.end <= o.end and o.length > m.length
-                    for o in kept
-                )
-            )
+            for m in found
+            if not (m.kind not in SPECIFIC_KINDS and specific.covers(m.start, m.end))
+            and not by_family[_family(m.kind)].covers(m.start, m.end, strictly=True)
+        ]
+        # a specific phrase inside a longer specific phrase of another kind (e.g. a document inside a not-listed name)
+        kept_specific = _Spans(m for m in kept if m.kind in SPECIFIC_KINDS)
+        kept = [
+            m for m in kept if not (m.kind in SPECIFIC_KINDS and kept_specific.covers(m.start, m.end, strictly=True))
         ]
         return sorted(set(kept), key=lambda m: (m.start, -m.length))
+
+
+class _Spans:
+    """Token spans [start, end), indexed to answer "does one of them contain [start, end)?" in O(log n)."""
+
+    def __init__(self, matches: Iterable[Match]) -> None:
+        spans = sorted((m.start, m.end) for m in matches)
+        self._starts = [s for s, _ in spans]
+        self._reach: list[int] = []  # furthest end among spans[0..i]
+        furthest = -1
+        for _, end in spans:
+            furthest = max(furthest, end)
+            self._reach.append(furthest)
+        self._end_at: dict[int, int] = {}  # furthest end among spans starting exactly here
+        for start, end in spans:
+            self._end_at[start] = max(self._end_at.get(start, end), end)
+
+    def covers(self, start: int, end: int, *, strictly: bool = False) -> bool:
+        """A span contains [start, end); `strictly`: and is longer (a span equal to it does not count)."""
+        before = bisect_left(self._starts, start)  # spans starting before `start`
+        if before and self._reach[before - 1] >= end:
+            return True
+        here = self._end_at.get(start)
+        return here is not None and (here > end if strictly else here >= end)
 
 
 def stem(token: str) -> str:
@@ -195,10 +227,10 @@ def stem(token: str) -> str:
     return token
 
 
-def _same_family(a: str, b: str) -> bool:
-    if a in SPECIFIC_KINDS and b in SPECIFIC_KINDS:
-        return True
-    return a.split(":")[0] == b.split(":")[0]
+@functools.cache
+def _family(kind: str) -> str:
+    """Matches of one family compete: every specific kind together, otherwise the kind before any ':'."""
+    return "specific" if kind in SPECIFIC_KINDS else kind.split(":")[0]
 
 
 def _phrase(item: Any, path: Path, where: str) -> tuple[str, float, str | None]:
@@ -269,6 +301,8 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         "profession_domains": "hint",
         "profession_natures": "nature_hint",
         "situation_hints": "situation_hint",
+        "general_questions": "general",
+        "situation_negators": "situation_negator",
     }
     for section, kind in grouped.items():
         for value, items in (data.get(section) or {}).items():
@@ -281,6 +315,7 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
     add("verb", "verb", data.get("verbs") or [], "verbs")
     add("proxy", "proxy", data.get("proxy_markers") or [], "proxy_markers")
     add("greeting", "greeting", data.get("greetings") or [], "greetings")
+    add("vague", "vague", data.get("vague_documents") or [], "vague_documents")
     language = {
         lang: frozenset(fold(w) for w in words if isinstance(w, str)) for lang, words in data["language"].items()
     }
@@ -297,6 +332,8 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
             domain: tuple(fold(x) for x in endings) for domain, endings in (data.get("domain_endings") or {}).items()
         },
         asker_after=frozenset(fold(w) for w in data.get("asker_after") or []),
+        acting_for_doctor=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("acting_for_doctor") or []],
+        self_markers=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("self_markers") or []],
         ending_natures={str(k): str(v) for k, v in (data.get("ending_natures") or {}).items()},
         clinical_domains=frozenset(str(d) for d in data.get("clinical_domains") or []),
         measured_domains=frozenset(str(d) for d in data.get("measured_domains") or []),

@@ -49,6 +49,11 @@ SECTIONS: dict[str, str | None] = {
     "verbs": None,
     "asker_after": None,
     "proxy_markers": None,
+    "acting_for_doctor": None,
+    "self_markers": None,
+    "general_questions": "",
+    "vague_documents": None,
+    "situation_negators": "exclusion",
 }
 NAMING = ("documents", "uncertain")  # sections whose phrases name one document
 

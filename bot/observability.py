@@ -48,6 +48,7 @@ __all__ = [
     "log_event",
     "metrics_text",
     "record_answer",
+    "record_delivery",
     "record_connection_closed",
     "record_telegram_error",
     "redact",
@@ -330,6 +331,22 @@ HTTP_CONNECTIONS_CLOSED = Counter(
     ["reason"],
     registry=REGISTRY,
 )
+SEND_RETRIES = Counter(
+    "obligations_telegram_send_retries",
+    "Requests to Telegram tried again because they surely did not reach it (refused, 5xx, 429).",
+    registry=REGISTRY,
+)
+SENDS_DROPPED = Counter(
+    "obligations_telegram_sends_dropped",
+    "Answers given up after being kept through an outage (time limit reached, or the bot stopping).",
+    registry=REGISTRY,
+)
+DUPLICATES_AVOIDED = Counter(
+    "obligations_telegram_duplicates_avoided",
+    "Answers not sent twice: a send that may have reached Telegram (timeout), or a webhook update seen before.",
+    ["source"],
+    registry=REGISTRY,
+)
 BUILD_INFO = Gauge(
     "obligations_build_info", "Always 1; the version label says what runs.", ["version"], registry=REGISTRY
 )
@@ -371,6 +388,18 @@ def record_telegram_error(kind: str | BaseException) -> None:
 def record_connection_closed(reason: str) -> None:
     """Count one connection closed by the server's limits (bot.connections)."""
     HTTP_CONNECTIONS_CLOSED.labels(reason=_label(reason)).inc()
+
+
+def record_delivery(outcome: str) -> None:
+    """Count one delivery event: retried, dropped, duplicate_avoided (a send) or duplicate_update (the webhook)."""
+    if outcome == "retried":
+        SEND_RETRIES.inc()
+    elif outcome == "dropped":
+        SENDS_DROPPED.inc()
+    elif outcome == "duplicate_avoided":
+        DUPLICATES_AVOIDED.labels(source="send_timeout").inc()
+    elif outcome == "duplicate_update":
+        DUPLICATES_AVOIDED.labels(source="webhook_update").inc()
 
 
 def metrics_text() -> tuple[bytes, str]:

@@ -18,6 +18,9 @@ from bot.domain import DocumentInfo
 from bot.lexicon import Lexicon, Match
 
 MAX_CHARS = 2000  # beyond this a message is not a question; we read the start and say so
+# The longest labelled question has under 50 tokens; past this many the rest is not read (and we say so),
+# so the cost of a message is bounded whatever it holds (benchmarks/bench_understand.py --long).
+MAX_TOKENS = 120
 CLEAR = 0.8  # a document this sure is answered
 CANDIDATE = 0.4  # a document this sure is offered as a choice
 ORDINALS = {
@@ -89,6 +92,9 @@ class Query:
     empty: bool
     date_unreadable: bool = False
     pick: int | None = None  # "2", "le premier": a choice among the candidates offered before
+    topic: str | None = None  # a question about the regulation, not one document of it ("quels documents ?")
+    assumed: bool = False  # one weak candidate taken as the document asked: the answer says so first
+    before: bool = False  # "et avant ?": the message asks about the time before, and nothing else
     forced: bool = False
 
     def ranked(self) -> list[tuple[str, float]]:
@@ -139,6 +145,7 @@ def _nearest(target: Match, others: list[Match]) -> Match | None:
 
 RECIPIENT_MARKS = frozenset({"au", "aux", "a", "to", "chez"})
 OF = frozenset({"de", "d", "du", "des", "of", "for"})
+AGENT_MARKS = frozenset({"par", "by"})
 NATURE_NEGATIONS = frozenset({"non", "pas", "not"})
 GROUP_MARKS = frozenset({"nos", "notre", "our", "mes", "my"})  # "nos infirmiers…" asks for a team
 
@@ -171,6 +178,15 @@ def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon)
     return None, set()
 
 
+def _contains_any(tokens: list[str], phrases: list[tuple[str, ...]]) -> bool:
+    return any(tuple(tokens[i : i + len(p)]) == p for p in phrases for i in range(len(tokens) - len(p) + 1))
+
+
+def _acts_for_doctor(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
+    """Whether the profession at `start` is staff acting for a doctor (assistante médicale)."""
+    return any(tuple(tokens[start : start + len(p)]) == p for p in lexicon.acting_for_doctor)
+
+
 def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[list[str], list[str]]:
     found: list[str] = []
     negated: list[str] = []
@@ -181,67 +197,124 @@ def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tu
                 negated.append(m.value)
         elif m.value not in found:
             found.append(m.value)
+    for m in (m for m in matches if m.kind == "situation_negator"):
+        if m.value not in negated:  # "caryotype médullaire": not constitutional genetics
+            negated.append(m.value)
     return [s for s in found if s not in negated], negated
 
 
-def _find_documents(
-    tokens: list[str],
-    matches: list[Match],
-    lang: str,
-    situations: list[str],
-    lexicon: Lexicon,
-    catalogue: dict[str, DocumentInfo],
-) -> tuple[dict[str, float], dict[str, int], bool]:
-    """Score each listed document from names, nature × domain pairs and hints.
+class Scores:
+    """Confidence per document, and where each was first mentioned; a document keeps its best score."""
 
-    Returns (scores, first mention positions, whether a non-listed document was named instead).
-    """
-    first_pos: dict[str, int] = {}
-    scores: dict[str, float] = defaultdict(float)
+    def __init__(self) -> None:
+        self.scores: dict[str, float] = defaultdict(float)
+        self.first_pos: dict[str, int] = {}
 
-    def offer(doc: str | None, score: float, pos: int) -> None:
+    def offer(self, doc: str | None, score: float, pos: int) -> None:
         if doc is None:
             return
-        scores[doc] = max(scores[doc], score)
-        first_pos[doc] = min(first_pos.get(doc, pos), pos)
+        self.scores[doc] = max(self.scores[doc], score)
+        self.first_pos[doc] = min(self.first_pos.get(doc, pos), pos)
 
-    def penalty(*ms: Match) -> float:
-        return 1.0 - 0.08 * sum(m.fuzzy for m in ms)
 
-    kinds = {m.kind for m in matches}
-    natures = [m for m in matches if m.kind == "nature"]
-    domains = [m for m in matches if m.kind == "domain"]
-    implied = {(m.start, m.end): m.value for m in matches if m.kind == "implied"}
-    phases = [m for m in matches if m.kind == "phase"]
-    phase = phases[0].value if phases else None
-    strong_phase = next((m.value for m in phases if m.weight >= CLEAR), None)
-    hints = [m for m in matches if m.kind == "hint"]
-    nature_hints = [m for m in matches if m.kind == "nature_hint"]
+def _penalty(*ms: Match) -> float:
+    """Each typo-corrected word lowers the confidence a little."""
+    return 1.0 - 0.08 * sum(m.fuzzy for m in ms)
 
-    # 1. Names that point at one document ("CRO", "lettre de sortie"), or maybe at one ("arrêt de travail").
+
+@dataclass(frozen=True)
+class Mentions:
+    """The matches that can name a document, sorted by kind (what the steps of `_find_documents` read)."""
+
+    natures: list[Match]
+    domains: list[Match]
+    implied: dict[tuple[int, int], str]
+    phase: str | None
+    strong_phase: str | None
+    hints: list[Match]
+    nature_hints: list[Match]
+    named: bool
+
+    @classmethod
+    def of(cls, matches: list[Match], tokens: list[str] | None = None) -> Mentions:
+        phases = [m for m in matches if m.kind == "phase"]
+        natures = [m for m in matches if m.kind == "nature"]
+        domains = [m for m in matches if m.kind == "domain"]
+        hints = [m for m in matches if m.kind == "hint"]
+        if natures and not domains and hints:
+            # the asker's field stands for the domain ("biologiste : le compte rendu")
+            domains = [Match("hint", hints[0].value, hints[0].start, hints[0].end, 1.0, 0)]
+        return cls(
+            natures=natures,
+            domains=domains,
+            implied={(m.start, m.end): m.value for m in matches if m.kind == "implied"},
+            phase=phases[0].value if phases else None,
+            strong_phase=next(
+                (m.value for m in phases if m.weight >= CLEAR or _points_at_stay(m, matches, tokens or [])), None
+            ),
+            hints=hints,
+            nature_hints=[m for m in matches if m.kind == "nature_hint"],
+            named=any(m.kind == "document" for m in matches),
+        )
+
+
+SETTING_MARKS = frozenset({"pendant", "durant", "during", "cours", "lors", "dans", "in"})
+
+
+def _points_at_stay(phase: Match, matches: list[Match], tokens: list[str]) -> bool:
+    """ "adresser un patient en hospitalisation", "letter sending my patient to hospital": a weak word of admission
+    followed closely by a hospital is where the patient goes, so the phase is meant; "adressée pendant le séjour"
+    is where the letter is written."""
+    if phase.value != "entree":
+        return False
+    for m in matches:
+        if m.kind == "situation" and m.value == "sejour_hospitalier" and 0 <= m.start - phase.end <= 5:
+            return not SETTING_MARKS & set(tokens[phase.end : m.start])
+    return False
+
+
+def _named_documents(matches: list[Match], out: Scores) -> None:
+    """Step 1: names that point at one document ("CRO", "lettre de sortie"), or maybe at one ("arrêt de travail")."""
     for m in matches:
         if m.kind == "document":
-            offer(m.value, m.weight * penalty(m), m.start)
+            out.offer(m.value, m.weight * _penalty(m), m.start)
         elif m.kind == "uncertain":
-            offer(m.value, 0.5, m.start)
-    named = "document" in kinds
+            out.offer(m.value, 0.5, m.start)
 
-    # 2. Things not in the list: a named document ("bilan de kiné"), or a kind of care ("ordo de kiné",
-    #    but not "au kiné", a recipient).
-    recipient_marks = RECIPIENT_MARKS if lang == "fr" else RECIPIENT_MARKS - {"a"}
-    care_not_listed = [
+
+def _not_listed_things(tokens: list[str], matches: list[Match], lang: str) -> tuple[list[Match], bool]:
+    """Step 2: things not in the list: a named document ("bilan de kiné"), or a kind of care ("ordo de kiné",
+    but not "au kiné", a recipient). Returns them, and whether a non-listed document is named outright."""
+    # "au kiné" is a recipient, "fait par l'IDE" an agent: neither is the kind of document asked about
+    recipient_marks = (RECIPIENT_MARKS if lang == "fr" else RECIPIENT_MARKS - {"a"}) | AGENT_MARKS
+    care = [
         m for m in matches if m.kind == "nl_domain" and not recipient_marks & set(tokens[max(0, m.start - 2) : m.start])
     ]
-    not_listed_things = [m for m in matches if m.kind == "not_listed" and m.weight >= CLEAR] + care_not_listed
-    strong_not_listed = any(m.kind == "not_listed" and m.weight >= CLEAR for m in matches)
+    strong = [m for m in matches if m.kind == "not_listed" and m.weight >= CLEAR]
+    return strong + care, bool(strong)
 
-    # 3. Each nature takes the nearest thing it can be of: a listed domain, or something not in the list
-    #    ("compte rendu d'anapath de la pièce opératoire" is about the anapath, not the operation).
-    if natures and not domains and hints:
-        domains = [Match("hint", hints[0].value, hints[0].start, hints[0].end, 1.0, 0)]
+
+@dataclass
+class Pairing:
+    """What step 3 used: natures paired with something, domains a nature took."""
+
+    paired: set[int]
+    used_domains: set[int]
+    not_listed: bool  # a nature took a non-listed thing ("ordonnance de transport")
+
+
+def _pair_natures(
+    tokens: list[str],
+    mentions: Mentions,
+    not_listed_things: list[Match],
+    catalogue: dict[str, DocumentInfo],
+    out: Scores,
+) -> Pairing:
+    """Step 3: each nature takes the nearest thing it can be of: a listed domain, or something not in the list
+    ("compte rendu d'anapath de la pièce opératoire" is about the anapath, not the operation)."""
+    natures, domains = mentions.natures, mentions.domains
     crossing = {d.nature for d in catalogue.values() if d.domain}
-    paired: set[int] = set()
-    used_domains: set[int] = set()
+    result = Pairing(set(), set(), False)
     claimed: set[int] = set()  # domains a strong nature took: a weak word ("demande") may not take them
     for n in sorted((n for n in natures if n.value in crossing), key=lambda n: n.weight < CLEAR):
         objects = [
@@ -256,73 +329,176 @@ def _find_documents(
         if not objects:
             continue
         # nearest first; at equal distance the complement after the nature ("ordonnance du test de grossesse")
-        target = min(objects, key=lambda o: (abs(o.start - n.start), o.start < n.start, -o.weight))
+        # a weak domain word ("chirurgie") is taken only when no domain is named outright
+        target = min(
+            objects,
+            key=lambda o: (o.weight < CLEAR, abs(o.start - n.start), o.start < n.start, -o.weight),
+        )
         if target.kind not in ("domain", "hint"):
-            paired.add(id(n))
-            strong_not_listed = True  # "ordonnance de transport": a document, but not a listed one
+            result.paired.add(id(n))
+            result.not_listed = True  # "ordonnance de transport": a document, but not a listed one
             continue
         if n.weight >= CLEAR:
             claimed.add(id(target))
         doc = _combo(n.value, target.value, None, catalogue)
         if doc:
-            paired.add(id(n))
-            used_domains.add(id(target))
+            result.paired.add(id(n))
+            result.used_domains.add(id(target))
             only_pair = len(natures) == 1 and len({d.value for d in domains}) == 1
             close = abs(n.start - target.start) <= 4 or only_pair  # "demande d'examen de biologie"
             strength = 1.0 if n.weight >= CLEAR or close else n.weight / CLEAR
-            offer(
-                doc, 0.92 * strength * min(target.weight / CLEAR, 1.0) * penalty(n, target), min(n.start, target.start)
+            out.offer(
+                doc,
+                0.92 * strength * min(target.weight / CLEAR, 1.0) * _penalty(n, target),
+                min(n.start, target.start),
             )
+    return result
 
-    # 4. A domain with no nature: a hinted nature ("antibiotiques" → prescription), its only document,
-    #    or its documents as candidates ("IRM ?" → compte rendu or demande).
-    for d in domains:
-        if id(d) in used_domains:
+
+def _implied_at(implied: dict[tuple[int, int], str], d: Match) -> str | None:
+    """The nature a domain word implies ("exome" → its report), from an implied phrase over the same words."""
+    return next((v for (start, end), v in implied.items() if start <= d.start and d.end <= end), None)
+
+
+def _lone_domains(
+    mentions: Mentions,
+    pairing: Pairing,
+    not_listed: bool,
+    kinds: set[str],
+    lexicon: Lexicon,
+    catalogue: dict[str, DocumentInfo],
+    out: Scores,
+) -> None:
+    """Step 4: a domain with no nature: a hinted nature ("antibiotiques" → prescription), its only document,
+    or its documents as candidates ("IRM ?" → compte rendu or demande)."""
+    natures = mentions.natures
+    for d in mentions.domains:
+        if id(d) in pairing.used_domains:
             continue
-        if (
-            not natures and not kinds & {"topic", "channel"} and d.value in lexicon.clinical_domains
-        ) or strong_not_listed:
+        if (not natures and not kinds & {"topic", "channel"} and d.value in lexicon.clinical_domains) or not_listed:
             continue  # a medicine named with no word of documents or obligations is a clinical question
-        hint = (
-            (implied.get((d.start, d.end)) or (nature_hints[0].value if nature_hints else None))
-            if not natures
-            else None
-        )
+        hint = None
+        if not natures:
+            hint = _implied_at(mentions.implied, d) or (
+                mentions.nature_hints[0].value if mentions.nature_hints else None
+            )
         if hint:
-            offer(_combo(hint, d.value, None, catalogue), 0.85 * penalty(d), d.start)
+            # a weak domain word ("chirurgie") with a hint is still only a candidate
+            out.offer(_combo(hint, d.value, None, catalogue), 0.85 * _penalty(d) * min(d.weight / CLEAR, 1.0), d.start)
             continue
         if d.weight < CLEAR or natures:
             continue
         family = _of_domain(d.value, catalogue)
         for doc in family:  # a domain alone never decides: "opératoire ?" is offered, not asserted
-            offer(doc, 0.6 if len(family) == 1 else 0.5, d.start)
+            out.offer(doc, 0.6 if len(family) == 1 else 0.5, d.start)
 
-    # 5. A nature with no domain: its only document ("certificat"), a default ("ordonnance" → medicines),
-    #    or its documents as candidates ("compte rendu ?").
+
+def _lone_natures(
+    tokens: list[str],
+    mentions: Mentions,
+    pairing: Pairing,
+    not_listed: bool,
+    lang: str,
+    situations: list[str],
+    lexicon: Lexicon,
+    catalogue: dict[str, DocumentInfo],
+    out: Scores,
+) -> None:
+    """Step 5: a nature with no domain: its only document ("certificat"), a default ("ordonnance" → medicines),
+    or its documents as candidates ("compte rendu ?")."""
+    natures, domains = mentions.natures, mentions.domains
+    crossing = {d.nature for d in catalogue.values() if d.domain}
     for n in (n for n in natures if n.weight >= CLEAR or len(natures) == 1):
         default = lexicon.default_domain.get(n.value) or {}
-        if id(n) in paired or named or (strong_not_listed and n.value in crossing) or (default and domains):
+        if id(n) in pairing.paired or mentions.named or (not_listed and n.value in crossing) or (default and domains):
             continue
-        doc = _combo(n.value, None, phase if _takes_phase(n.value, catalogue) else strong_phase, catalogue)
+        phase = mentions.phase if _takes_phase(n.value, catalogue) else mentions.strong_phase
+        doc = _combo(n.value, None, phase, catalogue)
         if doc:
-            offer(doc, 0.88 * penalty(n), n.start)
+            out.offer(doc, 0.88 * _penalty(n), n.start)
         elif default and (
             tokens[n.start] in default.get("when", [])
             or set(default.get("situations", [])) & set(situations)
             or _names_unknown(tokens, n, lexicon, lang)
         ):
-            offer(_combo(n.value, default.get("domain"), None, catalogue), 0.82 * penalty(n), n.start)
+            out.offer(_combo(n.value, default.get("domain"), None, catalogue), 0.82 * _penalty(n), n.start)
         elif not (domains and n.value in crossing):
-            for doc in _of_nature(n.value, catalogue):
-                offer(doc, 0.5, n.start)
-    return dict(scores), first_pos, strong_not_listed
+            for other in _of_nature(n.value, catalogue):
+                out.offer(other, 0.5, n.start)
+
+
+def _find_documents(
+    tokens: list[str],
+    matches: list[Match],
+    lang: str,
+    situations: list[str],
+    lexicon: Lexicon,
+    catalogue: dict[str, DocumentInfo],
+) -> tuple[dict[str, float], dict[str, int], bool]:
+    """Score each listed document from names, nature × domain pairs and hints, in five named steps.
+
+    Returns (scores, first mention positions, whether a non-listed document was named instead).
+    """
+    out = Scores()
+    mentions = Mentions.of(matches, tokens)
+    kinds = {m.kind for m in matches}
+    _named_documents(matches, out)
+    things, not_listed = _not_listed_things(tokens, matches, lang)
+    pairing = _pair_natures(tokens, mentions, things, catalogue, out)
+    not_listed = not_listed or pairing.not_listed
+    _lone_domains(mentions, pairing, not_listed, kinds, lexicon, catalogue, out)
+    _lone_natures(tokens, mentions, pairing, not_listed, lang, situations, lexicon, catalogue, out)
+    return dict(out.scores), out.first_pos, not_listed
+
+
+def _is_letter(scores: dict[str, float], catalogue: dict[str, DocumentInfo]) -> bool:
+    """Whether the document most likely asked about is a letter (its addressee is not a channel asked)."""
+    if not scores:
+        return False
+    best = max(scores, key=lambda d: scores[d])
+    return scores[best] >= CLEAR and catalogue[best].nature in ("courrier", "lettre_liaison")
+
+
+def _general_topic(
+    matches: list[Match], profession: str | None, scores: dict[str, float], kinds: set[str]
+) -> str | None:
+    """What a question about the regulation as a whole is about: the list ("quels documents ?"), the patient's
+    rights, sanctions, funding… (from the lexicon), or who is covered ("un radiologue doit-il alimenter le DMP ?":
+    a profession and the DMP, no document)."""
+    general = next((m.value for m in matches if m.kind == "general"), None)
+    names_document = kinds & {"document", "nature", "domain", "not_listed", "uncertain", "nl_domain"} or scores
+    if general == "list" and any(
+        m.kind in ("document", "not_listed") or (m.kind == "nature" and m.weight >= CLEAR) for m in matches
+    ):
+        return None  # "le CR de VNG est-il dans la liste des documents ?" asks about one document
+    if general:
+        return general
+    if profession and not names_document and kinds & {"topic", "channel"}:
+        return "covered"
+    return None
+
+
+DEMONSTRATIVES = frozenset({"ce", "cet", "cette", "ces", "this", "that", "these", "those"})
+
+
+def _pointed_at(tokens: list[str], matches: list[Match]) -> bool:
+    """ "… j'écris un courrier. Ce courrier est-il obligatoire ?": a document pointed at is the subject, whatever
+    non-listed thing was named before it."""
+    return any(
+        m.kind in ("document", "nature")
+        and m.weight >= CLEAR
+        and (tokens[m.start] in DEMONSTRATIVES or (m.start > 0 and tokens[m.start - 1] in DEMONSTRATIVES))
+        for m in matches
+    )
 
 
 def _on_topic(matches: list[Match], kinds: set[str], lexicon: Lexicon) -> bool:
     """Words of documents or obligations; a medicine named alone is a clinical question, not ours."""
     bare_medicine = not kinds & {"topic", "channel", "nature"}
+    if kinds & {"topic", "channel"} and kinds & {"vague", "phase", "nature"}:
+        return True  # "le document de sortie, DMP ?": about the list, though no document is named
     return any(
-        m.kind in ("topic", "nature", "domain")
+        m.kind in ("nature", "domain", "document")
         and m.weight >= CLEAR
         and not (bare_medicine and m.value in lexicon.clinical_domains)
         for m in matches
@@ -337,6 +513,17 @@ def _clinical_value(tokens: list[str], matches: list[Match], lexicon: Lexicon) -
             if len(after) == 2 and after[0] in {"a", "at", "of", "de"} and after[1].isdigit():
                 return True
     return False
+
+
+BEFORE_WORDS = frozenset({"avant", "before", "auparavant", "earlier"})
+BEFORE_FILLER = frozenset(
+    {"et", "and", "what", "about", "how", "alors", "donc", "ca", "that", "c", "etait", "was", "it"}
+)
+
+
+def _asks_before(tokens: list[str]) -> bool:
+    """ "et avant ?", "what about before?": the time before the obligation, with nothing else asked."""
+    return bool(set(tokens) & BEFORE_WORDS) and all(t in BEFORE_WORDS or t in BEFORE_FILLER for t in tokens)
 
 
 def _pick(tokens: list[str]) -> int | None:
@@ -361,14 +548,23 @@ def _names_unknown(tokens: list[str], nature: Match, lexicon: Lexicon, lang: str
     return lang == "en" and nature.start >= 1 and unknown(tokens[nature.start - 1])
 
 
-def _channels(matches: list[Match]) -> list[str]:
-    """Channels asked, in order; a weak hint ("Mon espace santé") yields to a clear one ("au patient")."""
-    strong = {m.value for m in matches if m.kind == "channel" and m.weight >= CLEAR}
-    channels: list[str] = []
-    for m in matches:
-        if m.kind == "channel" and m.value not in channels and (m.weight >= CLEAR or not strong - {m.value}):
-            channels.append(m.value)
-    return channels
+RECIPIENT_CHANNEL = 0.5  # a recipient ("au médecin traitant") or Mon espace santé: a channel when none is named
+
+
+def _channels(matches: list[Match], letter: bool = False) -> list[str]:
+    """Channels asked, in order. A channel named outright (DMP, MSSanté) wins over a recipient ("au confrère");
+    a recipient says the channel only when none is named, and not for a letter, which always has an addressee;
+    a verb of depositing ("verser") never says it."""
+    strong = [m.value for m in matches if m.kind == "channel" and m.weight >= CLEAR]
+    recipients = {m.value for m in matches if m.kind == "channel" and RECIPIENT_CHANNEL <= m.weight < CLEAR}
+    means_only = all(m.weight < 1 for m in matches if m.kind == "channel" and m.value == "mss_professionnels")
+    if "mss_patient" in recipients and "mss_professionnels" not in recipients and means_only:
+        strong = ["mss_patient" if c == "mss_professionnels" else c for c in strong]  # "au patient par MSS"
+    if strong:
+        return list(dict.fromkeys(strong))
+    if letter:
+        return []
+    return list(dict.fromkeys(m.value for m in matches if m.kind == "channel" and m.weight >= RECIPIENT_CHANNEL))
 
 
 def understand(
@@ -377,10 +573,16 @@ def understand(
     truncated = len(text) > MAX_CHARS
     text = text[:MAX_CHARS]
     tokens = lexicon.tokens(text)
+    if len(tokens) > MAX_TOKENS:
+        tokens, truncated = tokens[:MAX_TOKENS], True
     matches = lexicon.match(tokens)
     lang = detect_language(tokens, lexicon)
-    matches = [m for m in matches if m.lang in (None, lang)]
+    # a word of the language asked; an off-topic word only as typed (a typo correction onto "cost" or "payer"
+    # turns "cover" or "négatif" into a question about billing)
+    matches = [m for m in matches if m.lang in (None, lang) and not (m.kind in ("general", "off_topic") and m.fuzzy)]
     profession, used = _asker_profession(tokens, matches, lexicon)
+    if used and _acts_for_doctor(tokens, min(used), lexicon) and not _contains_any(tokens, lexicon.self_markers):
+        profession = None  # "Assistante médicale du Dr X : le CR…": the doctor's question
     if any(m.kind == "proxy" for m in matches):
         profession = None  # "je demande pour le Dr Leroy": the question is the doctor's
     matches = [m for m in matches if not (m.kind in ("channel", "profession", "nl_domain") and m.start in used)]
@@ -397,7 +599,7 @@ def understand(
         nature=natures[0].value if natures else None,
         domain=domains[0].value if domains else None,
         phase=phases[0].value if phases else None,
-        channels=_channels(matches),
+        channels=_channels(matches, letter=_is_letter(scores, catalogue)),
         situations=situations,
         negated_situations=negated,
         situation_hints=sorted({m.value for m in matches if m.kind == "situation_hint"} - set(situations)),
@@ -408,7 +610,9 @@ def understand(
         pick=_pick(tokens),
         profession=profession,
         not_listed=strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches),
-        not_listed_at=min((m.start for m in matches if m.kind == "not_listed" and m.weight >= CLEAR), default=None),
+        not_listed_at=None
+        if _pointed_at(tokens, matches)
+        else min((m.start for m in matches if m.kind == "not_listed" and m.weight >= CLEAR), default=None),
         greeting="greeting" in kinds,
         on_topic=_on_topic(matches, kinds, lexicon),
         off_topic="off_topic" in kinds or _clinical_value(tokens, matches, lexicon),
@@ -416,10 +620,30 @@ def understand(
         followup=bool(tokens) and any(tuple(tokens[: len(s)]) == s for s in FOLLOWUP_STARTS),
         truncated=truncated,
         empty=not tokens,
+        topic=_general_topic(matches, profession, scores, kinds),
+        before=_asks_before(tokens),
     )
     if context is not None:
         query = follow_up(query, context, catalogue)
-    return query
+    return _assume_lone_candidate(query)
+
+
+def _assume_lone_candidate(query: Query) -> Query:
+    """One document fits, weakly ("CR d'arthro", "arrêt de travail"): answer it, saying which document we took,
+    rather than ask a yes/no question. Several candidates, or none, are left to the decision."""
+    candidates = [d for d, s in query.scores.items() if s >= CANDIDATE]
+    if len(candidates) != 1 or query.scores[candidates[0]] >= CLEAR or query.not_listed or query.off_topic:
+        return query
+    if query.topic or not (query.about_obligations or query.nature):
+        return query
+    doc = candidates[0]
+    return replace(query, scores={**query.scores, doc: CLEAR}, assumed=True)
+
+
+def _new_documents(query: Query, changes: dict[str, Any], context: Context) -> set[str]:
+    """Documents a follow-up asks about that the previous answer was not about ("et le CRO ?")."""
+    named = changes.get("scores") or {d: s for d, s in query.scores.items() if s >= CLEAR}
+    return set(named) - set(context.documents)
 
 
 def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]) -> Query:
@@ -479,7 +703,12 @@ def follow_up(query: Query, context: Context, catalogue: dict[str, DocumentInfo]
             changes["order"] = {d: i for i, d in enumerate(context.documents)}
     if not query.channels and context.channel:
         changes["channels"] = [context.channel]
-    if query.date is None and context.date is not None:
+    if query.date is None and query.before and context.effective is not None:
+        # "et avant ?": the day before the obligation started
+        day = context.effective - dt.timedelta(days=1)
+        changes["date"] = DateFound(day, "before", "day", day, day)
+    elif query.date is None and context.date is not None and not _new_documents(query, changes, context):
+        # a date asked holds for the question it was asked about ("et au patient ?"), not for a new document
         changes["date"] = DateFound(context.date, "context", "day", context.date, context.date)
     if (
         not query.situations

@@ -4,7 +4,8 @@ The bot under test is pointed at it with `ApplicationBuilder().base_url(api.base
 HTTP to it exactly as it would to api.telegram.org: long-polled getUpdates (timeout and offset
 honoured), sendMessage, editMessageText, answerCallbackQuery, answerInlineQuery, … Every call is
 recorded with its decoded parameters. Tests inject updates and scripted faults (429 with
-retry_after, 5xx, delays, a rejected token).
+retry_after, 5xx, delays — for one chat or all —, a rejected token) and outages (`refuse()`: the port
+stops accepting connections, as when Telegram or the network is down, until `accept()`).
 
 It is the stdlib `ThreadingHTTPServer` in a background thread, so it keeps answering while the
 test's event loop is busy, and it needs no extra package.
@@ -13,11 +14,13 @@ test's event loop is busy, and it needs no extra package.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import functools
 import itertools
 import json
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -44,6 +47,7 @@ class Call:
     params: dict[str, Any]
     token: str
     at: float
+    status: int = 200  # what the fake answered (a scripted fault's status, or 200)
 
 
 @dataclass
@@ -56,6 +60,12 @@ class Fault:
     delay: float = 0.0
     times: int = 1
     description: str = ""
+    chat_id: int | None = None  # only calls for this chat (None: any)
+
+    def applies(self, method: str, params: dict[str, Any]) -> bool:
+        if self.method != method or self.times <= 0:
+            return False
+        return self.chat_id is None or str(params.get("chat_id")) == str(self.chat_id)
 
 
 @dataclass
@@ -88,6 +98,10 @@ class FakeBotAPI:
         self.rejected_tokens = set(rejected_tokens)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._port = 0
+        self._connections: set[Any] = set()
+        self._refusing = False
+        self._busy = 0  # requests being answered (a long poll waiting for updates is not busy)
 
     # --- lifecycle -------------------------------------------------------------------------
     def start(self) -> FakeBotAPI:
@@ -99,18 +113,67 @@ class FakeBotAPI:
             def log_message(self, *args: Any) -> None:  # keep test output quiet
                 pass
 
+            def setup(self) -> None:
+                super().setup()
+                with api._cond:
+                    api._connections.add(self.connection)
+
+            def finish(self) -> None:
+                with api._cond:
+                    api._connections.discard(self.connection)
+                with contextlib.suppress(OSError):
+                    super().finish()
+
             def do_POST(self) -> None:
-                api._handle(self)
+                with api._cond:
+                    api._busy += 1
+                try:
+                    api._handle(self)
+                finally:
+                    with api._cond:
+                        api._busy -= 1
+                        api._cond.notify_all()
 
             do_GET = do_POST
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
+        self._handler = Handler
+        self._listen()
+        return self
+
+    def _listen(self) -> None:
+        server = ThreadingHTTPServer(("127.0.0.1", self._port), self._handler)
+        server.daemon_threads = True
+        self._port = server.server_address[1]
+        self._server = server
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-bot-api", daemon=True
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-bot-api", daemon=True
         )
         self._thread.start()
-        return self
+
+    def refuse(self) -> None:
+        """An outage: stop listening (new connections are refused) and close the open ones.
+
+        Requests being answered finish first: a connection cut mid-answer is another fault (the client
+        cannot know whether the request was acted on), scripted with `delay` and a short send timeout.
+        """
+        with self._cond:
+            self._refusing = True
+            self._cond.notify_all()
+            self._cond.wait_for(lambda: self._busy == 0, timeout=5)
+            server, self._server = self._server, None
+            connections = list(self._connections)
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        for conn in connections:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+
+    def accept(self) -> None:
+        """The end of an outage: listen again on the same port."""
+        with self._cond:
+            self._refusing = False
+        self._listen()
 
     def stop(self) -> None:
         with self._cond:
@@ -128,8 +191,8 @@ class FakeBotAPI:
 
     @property
     def port(self) -> int:
-        assert self._server is not None, "server not started"
-        return self._server.server_address[1]
+        assert self._port, "server not started"
+        return self._port
 
     @property
     def base_url(self) -> str:
@@ -137,16 +200,28 @@ class FakeBotAPI:
 
     # --- scripting -------------------------------------------------------------------------
     def fail(
-        self, method: str, status: int = 500, *, retry_after: int | None = None, times: int = 1, delay: float = 0.0
+        self,
+        method: str,
+        status: int = 500,
+        *,
+        retry_after: int | None = None,
+        times: int = 1,
+        delay: float = 0.0,
+        chat_id: int | None = None,
     ) -> None:
-        """The next `times` calls of `method` answer `status` (429 carries retry_after)."""
+        """The next `times` calls of `method` (for `chat_id`, if given) answer `status` (429 carries retry_after)."""
         with self._cond:
-            self._state.faults.append(Fault(method, status, retry_after, delay, times))
+            self._state.faults.append(Fault(method, status, retry_after, delay, times, chat_id=chat_id))
 
-    def delay(self, method: str, seconds: float, *, times: int = 1) -> None:
-        """The next `times` calls of `method` succeed, but only after `seconds`."""
+    def delay(self, method: str, seconds: float, *, times: int = 1, chat_id: int | None = None) -> None:
+        """The next `times` calls of `method` (for `chat_id`, if given) succeed, but only after `seconds`."""
         with self._cond:
-            self._state.faults.append(Fault(method, 200, None, seconds, times))
+            self._state.faults.append(Fault(method, 200, None, seconds, times, chat_id=chat_id))
+
+    def clear_faults(self) -> None:
+        """Telegram is well again: every scripted fault not yet served is forgotten."""
+        with self._cond:
+            self._state.faults.clear()
 
     def push(self, update: dict[str, Any]) -> dict[str, Any]:
         """Queue a raw update (an update_id is added); a waiting getUpdates returns at once."""
@@ -270,6 +345,14 @@ class FakeBotAPI:
             if chat_id is None or str(c.params.get("chat_id")) == str(chat_id)
         ]
 
+    def delivered(self, chat_id: int) -> list[dict[str, Any]]:
+        """Parameters of every sendMessage to `chat_id` that the fake accepted (answered 200), in order."""
+        return [
+            c.params
+            for c in self.calls("sendMessage")
+            if c.status == 200 and str(c.params.get("chat_id")) == str(chat_id)
+        ]
+
     def delivered_at(self, update_id: int) -> float | None:
         with self._cond:
             return self._state.delivered_at.get(update_id)
@@ -315,10 +398,12 @@ class FakeBotAPI:
         token, method = parts[0][3:], parts[1]
         params = self._params(req)
         with self._cond:
-            self._state.calls.append(Call(method, params, token, time.monotonic()))
-            fault = next((f for f in self._state.faults if f.method == method and f.times > 0), None)
+            call = Call(method, params, token, time.monotonic())
+            self._state.calls.append(call)
+            fault = next((f for f in self._state.faults if f.applies(method, params)), None)
             if fault is not None:
                 fault.times -= 1
+                call.status = fault.status
         if token in self.rejected_tokens:
             self._reply(req, 401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
             return
@@ -374,11 +459,13 @@ class FakeBotAPI:
                 # Telegram forgets every update before `offset`: they are confirmed.
                 self._state.updates = [u for u in self._state.updates if u["update_id"] >= offset]
                 self._state.confirmed_offset = max(self._state.confirmed_offset, offset)
-            while not self._state.updates and self._server is not None:
+            self._busy -= 1  # waiting for updates: an outage may cut this connection
+            while not self._state.updates and self._server is not None and not self._refusing:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     break
                 self._cond.wait(left)
+            self._busy += 1
             batch = list(self._state.updates[:limit])
             now = time.monotonic()
             for u in batch:
@@ -411,6 +498,9 @@ class FakeBotAPI:
             req.send_response(status)
             req.send_header("Content-Type", "application/json")
             req.send_header("Content-Length", str(len(data)))
+            if status >= 500:  # as a failing front proxy does: the connection is not kept
+                req.send_header("Connection", "close")
+                req.close_connection = True
             req.end_headers()
             req.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):
@@ -428,7 +518,6 @@ TEST_TOKEN = "123456789:AAE-test-token-for-the-fake-bot-api_0123"
 TODAY = dt.date(2025, 6, 2)
 
 
-@functools.cache
 def stop_process(process: subprocess.Popen[str], timeout: float = 20) -> tuple[str, str]:
     """SIGTERM an `obligations` process as systemd would, collect its output, and kill it if it hangs."""
     try:
@@ -440,6 +529,7 @@ def stop_process(process: subprocess.Popen[str], timeout: float = 20) -> tuple[s
             process.communicate()
 
 
+@functools.cache
 def shared_engine() -> Any:
     """The engine, loaded once per test session (it is read-only)."""
     from bot.engine import Engine
@@ -484,12 +574,15 @@ async def start_bot(
     *,
     clock: Callable[[], Any] = lambda: TODAY,
     monotonic: Callable[[], float] | None = None,
+    delivery: Any = None,
     **env: str,
 ) -> RunningBot:
     from bot.telegram.app import build_application
     from bot.telegram.main import serve_polling
 
-    application = build_application(bot_settings(api, **env), shared_engine(), clock=clock, monotonic=monotonic)
+    application = build_application(
+        bot_settings(api, **env), shared_engine(), clock=clock, monotonic=monotonic, delivery=delivery
+    )
     stop = asyncio.Event()
     task = asyncio.create_task(serve_polling(application, poll_timeout=0.5, stop=stop, handle_signals=False))
     running = RunningBot(api, application, task, stop)

@@ -19,8 +19,11 @@ def test_ask_plain_text_done_when():
     proc = run("ask", "Dois-je envoyer le compte rendu opératoire au patient ?", "--date", "2026-11-25")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert out.startswith("Oui, c'est obligatoire (depuis le 31 décembre 2023)")
-    assert "« | Le compte rendu opératoire | X | X | X | 31 décembre 2023 | »" in out
+    # asked as of another day than today: line 1 says which
+    assert out.startswith("Au 25 novembre 2026, obligatoire depuis le 31 décembre 2023 : compte rendu opératoire.")
+    # the annex row under its column headings, the cells as the text has them
+    assert "« Le compte rendu opératoire »\nVersement au DMP : oui · Envoi aux professionnels : oui" in out
+    assert "Entrée en vigueur : 31 décembre 2023" in out
     assert "« 3° Envoyés au patient par la messagerie sécurisée" in out
     assert "https://legal.tricoteuses.fr/articles/JORFARTI000045726630" in out
     assert "médecin traitant" in out
@@ -31,7 +34,10 @@ def test_ask_json_before_entry_into_force():
     data = json.loads(proc.stdout)
     assert data["verdict"] == "pas_encore_en_vigueur" and data["documents"] == ["cr-operatoire"]
     assert data["date"] == "2023-06-01" and data["effective_date"] == "2023-12-31"
-    assert data["text"].startswith("Pas encore obligatoire au 1er juin 2023")
+    assert data["text"].startswith("Au 1er juin 2023, pas encore obligatoire : compte rendu opératoire")
+    assert data["headline"] == data["text"].splitlines()[0] and data["today"]
+    (primary,) = [q for q in data["citations"] if q["primary"]]
+    assert [c["text"] for c in primary["cells"]] == ["Le compte rendu opératoire", "X", "X", "X", "31 décembre 2023"]
 
 
 def test_ask_jsonl_from_stdin_one_answer_per_line():

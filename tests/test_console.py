@@ -42,8 +42,7 @@ def test_each_line_is_answered_in_a_few_lines_and_it_exits_at_end_of_input():
     assert result.returncode == 0, result.stderr
     (block,) = answers(result.stdout)
     lines = block.splitlines()
-    assert lines[0] == "OBLIGATOIRE — compte rendu d'examens de biologie médicale"
-    assert "obligatoire depuis le 31/12/2022" in lines[1]
+    assert lines[0] == "Obligatoire depuis le 31 décembre 2022 : compte rendu d'examens de biologie médicale."
     assert "DMP" in block and "Messagerie" in block
     assert "« " in block and "biologie médicale" in block.split("«", 1)[1]
     assert "https://" in block
@@ -64,14 +63,11 @@ def test_an_answer_lists_the_rows_exclusions_and_the_recipients_like_the_other_f
     assert result.returncode == 0, result.stderr
     (block,) = answers(result.stdout)
     flat = _flat(block)
-    assert "Exclusions : " + " ; ".join(x.label for x in expected.exclusions) in flat
-    assert "séjour hospitalier" in flat
-    assert "s'applique" not in flat
+    assert "Sauf : " + " ; ".join(x.label for x in expected.exclusions) in flat
+    assert "Exclu ici" not in flat
     recipients = [r for c in expected.channels for r in c.recipients]
     assert recipients, "the messaging channel names its recipients"
-    assert "destinataires" in flat
-    for recipient in recipients:
-        assert recipient in flat
+    assert "médecin traitant, prescripteur s'il y a lieu, tout professionnel utile à la prise en charge" in flat
 
 
 def test_an_excluded_case_marks_the_exclusion_that_applies_and_still_lists_the_others():
@@ -81,12 +77,10 @@ def test_an_excluded_case_marks_the_exclusion_that_applies_and_still_lists_the_o
     result = console(question + "\n")
     (block,) = answers(result.stdout)
     flat = _flat(block)
-    assert block.startswith("EXCLU — ")
+    assert block.startswith("Pas d'obligation dans ce cas (compte rendu de génétique constitutionnelle)")
     assert "En dehors de ce cas :" in block, "the channels are what to do outside the excluded case"
-    for x in expected.exclusions:
-        marked = f"{x.label} (s'applique à la question)"
-        assert (marked in flat) == x.applies, x.label
-        assert x.label in flat
+    applying = [x.label for x in expected.exclusions if x.applies]
+    assert "Exclu ici : " + " ; ".join(applying) + "." in flat
     assert any(not x.applies for x in expected.exclusions)
 
 
@@ -94,9 +88,9 @@ def test_a_follow_up_keeps_the_document_of_the_previous_question():
     result = console("compte rendu opératoire dans le DMP ?\net au patient ?\n")
     assert result.returncode == 0, result.stderr
     first, second = answers(result.stdout)
-    assert second.splitlines()[0] == "OBLIGATOIRE — compte rendu opératoire"
+    assert second.splitlines()[0] == "Obligatoire depuis le 31 décembre 2023 : compte rendu opératoire."
     alone = console("et au patient ?\n")
-    assert not alone.stdout.startswith("OBLIGATOIRE — compte rendu opératoire")
+    assert not alone.stdout.startswith("Obligatoire depuis le 31 décembre 2023 : compte rendu opératoire.")
 
 
 def test_date_answers_as_of_a_day_and_date_alone_goes_back_to_today():
@@ -106,10 +100,10 @@ def test_date_answers_as_of_a_day_and_date_alone_goes_back_to_today():
     assert result.returncode == 0, result.stderr
     blocks = answers(result.stdout)
     assert blocks[0] == "Date : 01/06/2023."
-    assert blocks[1].startswith("PAS ENCORE EN VIGUEUR — compte rendu opératoire")
-    assert "réponse au 01/06/2023" in blocks[1]
+    # at another date than today, line 1 says which
+    assert blocks[1].startswith("Au 1er juin 2023, pas encore obligatoire : compte rendu opératoire")
     assert blocks[2].startswith("Date : aujourd'hui")
-    assert blocks[3].startswith("OBLIGATOIRE — compte rendu opératoire")
+    assert blocks[3].startswith("Obligatoire depuis le 31 décembre 2023 : compte rendu opératoire.")
 
 
 def test_after_an_ambiguous_question_a_number_picks_the_document():
@@ -118,9 +112,9 @@ def test_after_an_ambiguous_question_a_number_picks_the_document():
     result = console(f"compte rendu ?\n{number}\n")
     assert result.returncode == 0, result.stderr
     ambiguous, picked = answers(result.stdout)
-    assert ambiguous.startswith("QUEL DOCUMENT ?")
+    assert ambiguous.startswith("Je ne suis pas sûr du document dont vous parlez. Lequel ?")
     assert f"{number}. compte rendu opératoire" in ambiguous
-    assert picked.startswith("OBLIGATOIRE — compte rendu opératoire")
+    assert picked.startswith("Obligatoire depuis le 31 décembre 2023 : compte rendu opératoire.")
 
 
 def test_list_help_unknown_commands_and_quit():
@@ -134,14 +128,14 @@ def test_list_help_unknown_commands_and_quit():
     assert ":quitter" in helptext and ":date" in helptext
     assert "Commande inconnue" in unknown
     assert "Date invalide" in bad_date
-    assert "OBLIGATOIRE" not in result.stdout, "nothing is read after :quitter"
+    assert "Obligatoire depuis" not in result.stdout, "nothing is read after :quitter"
 
 
 def test_an_english_question_is_answered_in_english():
     result = console("must I send the lab report to the patient?\n")
     first = answers(result.stdout)[0].splitlines()
-    assert first[0].startswith("REQUIRED — ")
-    assert "required since" in first[1]
+    assert first[0].startswith("Required since 31 December 2022: ")
+    assert first[1] == "  What to do:"
 
 
 def test_broken_rules_are_a_clear_error(tmp_path):
@@ -205,12 +199,12 @@ def test_in_a_terminal_history_recalls_questions_and_nothing_is_written_to_disk(
     try:
         tty.expect("? ")
         tty.send("compte rendu opératoire dans le DMP ?\r")
-        tty.expect("OBLIGATOIRE — compte rendu opératoire")
+        tty.expect("Obligatoire depuis le 31 décembre 2023 : compte rendu opératoire.")
         tty.expect("\n? ")
         tty.send(":date 2023-06-01\r")
         tty.expect("[2023-06-01] ? ")
         tty.send("\x1b[A\x1b[A\r")  # up twice: the first question again
-        tty.expect("PAS ENCORE EN VIGUEUR — compte rendu opératoire")
+        tty.expect("Au 1er juin 2023, pas encore obligatoire : compte rendu opératoire")
         tty.expect("[2023-06-01] ? ")
         tty.send("\x04")  # Ctrl-D
         assert process.wait(timeout=20) == 0

@@ -28,3 +28,8 @@ def test_telegram_never_imports_web():
         f: sorted(n for n in names if n.startswith("bot.web")) for f, names in _package_imports("telegram").items()
     }
     assert {f: n for f, n in offenders.items() if n} == {}
+
+
+def test_decide_returns_codes_and_imports_nothing_from_rendering():
+    names = _imports(BOT / "decide.py")
+    assert not [n for n in names if n.startswith(("bot.render", "bot.wording", "bot.telegram", "bot.web"))]

@@ -128,11 +128,12 @@ def test_the_uncertain_window_and_after(engine):
 def test_a_verifier_is_rendered_by_every_front_end(engine):
     a = engine.answer("ordo de kiné dans le DMP ?", TODAY)
     assert a.to_json()["verdict"] == "a_verifier"
-    assert format_answer(a).startswith("À VÉRIFIER — prescriptions hors produits de santé")
+    assert format_answer(a).startswith("À vérifier : les sources dont nous disposons ne permettent pas de trancher")
+    assert "prescriptions hors produits de santé" in format_answer(a).splitlines()[0]
     telegram = "".join(render_html(a))
     assert "<b>À vérifier" in telegram and "legifrance.gouv.fr" in telegram
     english = engine.answer("physiotherapy prescription in the DMP?", TODAY)
-    assert format_answer(english).startswith("TO BE CHECKED")
+    assert format_answer(english).startswith("To be checked")
     assert english.text.startswith("To be checked")
 
 

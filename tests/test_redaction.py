@@ -108,8 +108,9 @@ def _env(**values: str) -> dict[str, str]:
 
 
 def _run(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
-    """The command in a scratch directory: a setting given a URL may name a file it creates (the reports DB)."""
-    with tempfile.TemporaryDirectory() as scratch:
+    # A scratch folder as the working directory: a setting given a hostile value as a relative path
+    # (the reports file named after the token, say) creates it there, never in the checkout.
+    with tempfile.TemporaryDirectory(prefix="redaction-") as scratch:
         return subprocess.run(
             [sys.executable, "-m", "bot.cli", *args],
             cwd=scratch,

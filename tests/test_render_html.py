@@ -57,7 +57,7 @@ def test_the_verdict_comes_first_in_bold_and_quotes_are_blockquotes_with_links()
     a = shared_engine().answer("CRO dans le DMP ?", DAY)
     [chunk] = render_html(a)
     first = chunk.split("\n")[0]
-    assert first.startswith("<b>Oui, c'est obligatoire") and first.endswith("</b>")
+    assert first.startswith("✅ <b>Obligatoire depuis le 31 décembre 2023") and first.endswith("</b>")
     assert "<blockquote>" in chunk and '<a href="https://' in chunk
     assert "31 décembre 2023" in parse(chunk)
 
@@ -65,7 +65,7 @@ def test_the_verdict_comes_first_in_bold_and_quotes_are_blockquotes_with_links()
 def test_english_answers_use_english_labels() -> None:
     a = shared_engine().answer("Must the operative report go to the DMP?", DAY)
     text = parse("\n".join(render_html(a)))
-    assert text.startswith("Yes") and "What to do" in text and "À faire" not in text
+    assert text.startswith("✅ Required since") and "What to do" in text and "À faire" not in text
 
 
 def test_dynamic_text_is_escaped_everywhere() -> None:
@@ -116,7 +116,7 @@ def test_a_long_answer_is_split_at_block_boundaries_into_valid_messages() -> Non
     for chunk in chunks:
         assert len(chunk) <= MAX_CHARS < 4096
         parse(chunk)
-    assert chunks[0].startswith("<b>Oui")
+    assert chunks[0].startswith("✅ <b>Au 2 juin 2025, obligatoire")
     assert "".join(parse(c) for c in chunks).count("mot2999 <&>") == 1
 
 

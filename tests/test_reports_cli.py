@@ -108,5 +108,5 @@ def test_the_console_answers_even_when_reports_cannot_be_written(tmp_path: Path)
     blocker.write_text("")
     result = run("console", db=blocker / "reports.sqlite3", stdin="CR bio dans le DMP ?\n:faux\n:signaler\n")
     assert result.returncode == 0
-    assert result.stdout.startswith("OBLIGATOIRE")
+    assert result.stdout.startswith("Obligatoire depuis le 31 décembre 2022")
     assert "n'a pas pu être enregistré" in result.stdout and "Rien n'a été gardé" in result.stdout

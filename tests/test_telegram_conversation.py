@@ -78,7 +78,7 @@ async def test_a_question_gets_the_verdict_first_and_the_quote_with_its_link(api
     [call] = await api.wait_calls("sendMessage", chat_id=11)
     text = call.params["text"]
     assert call.params["parse_mode"] == "HTML"
-    assert text.startswith("<b>Oui, c'est obligatoire")
+    assert text.startswith("✅ <b>Obligatoire depuis le")
     assert "compte rendu opératoire" in text.split("\n")[0]
     assert "<blockquote>" in text and '<a href="https://' in text
     assert "31 décembre 2023" in visible_text(text)
@@ -87,7 +87,7 @@ async def test_a_question_gets_the_verdict_first_and_the_quote_with_its_link(api
 async def test_an_english_question_is_answered_in_english(api: FakeBotAPI, bot: RunningBot) -> None:
     api.send_text(12, "Must the operative report go to the DMP?", language_code="en")
     [call] = await api.wait_calls("sendMessage", chat_id=12)
-    assert visible_text(call.params["text"]).startswith("Yes, this is mandatory")
+    assert visible_text(call.params["text"]).startswith("✅ Required since")
 
 
 async def test_an_ambiguous_question_offers_buttons_and_a_press_answers_for_that_document(
@@ -104,7 +104,7 @@ async def test_an_ambiguous_question_offers_buttons_and_a_press_answers_for_that
     data = next(b["callback_data"] for b in buttons if "opératoire" in b["text"])
     api.press(13, message_id=1, data=data)
     [edit] = await api.wait_calls("editMessageText", chat_id=13)
-    assert visible_text(edit.params["text"]).startswith("Oui, c'est obligatoire")
+    assert visible_text(edit.params["text"]).startswith("✅ Obligatoire depuis le")
     assert "compte rendu opératoire" in edit.params["text"].split("\n")[0]
     await api.wait_calls("answerCallbackQuery")
 
@@ -123,8 +123,8 @@ async def test_follow_ups_use_the_previous_question_of_the_same_chat(api: FakeBo
     api.send_text(15, "et en 2023 ?")
     calls = await api.wait_calls("sendMessage", 2, chat_id=15)
     first, second = (visible_text(c.params["text"]) for c in calls)
-    assert first.startswith("Oui, c'est obligatoire")
-    assert second.startswith("Pas encore obligatoire") and "compte rendu opératoire" in second
+    assert first.startswith("✅ Obligatoire depuis le")
+    assert second.startswith("⏳ Au 1er janvier 2023, pas encore obligatoire : compte rendu opératoire")
     # Another chat's "et en 2023 ?" has no context: it is not about the operative report.
     api.send_text(16, "et en 2023 ?")
     [other] = await api.wait_calls("sendMessage", chat_id=16)
@@ -151,7 +151,7 @@ async def test_start_explains_offers_three_examples_and_the_privacy_note(api: Fa
     assert len(buttons) == 3
     api.press(18, message_id=1, data=buttons[0]["callback_data"])
     calls = await api.wait_calls("sendMessage", 2, chat_id=18)
-    assert visible_text(calls[1].params["text"]).startswith("Oui, c'est obligatoire")
+    assert visible_text(calls[1].params["text"]).startswith("✅ Obligatoire depuis le")
 
 
 async def test_commands_are_registered_in_french_and_english(api: FakeBotAPI, bot: RunningBot) -> None:
@@ -179,7 +179,55 @@ async def test_sources_and_document_commands(api: FakeBotAPI, bot: RunningBot) -
     assert "biologie" in calls[1].params["text"].split("\n")[0]
     api.send_text(20, "/document nope")
     calls = await api.wait_calls("sendMessage", 3, chat_id=20)
-    assert "inconnu" in calls[2].params["text"]
+    assert "Je ne reconnais pas ce document" in calls[2].params["text"]
+    assert "compte rendu opératoire — cr-operatoire" in visible_text(calls[2].params["text"])
+
+
+async def test_document_takes_a_name_or_an_abbreviation_as_the_engine_reads_it(
+    api: FakeBotAPI, bot: RunningBot
+) -> None:
+    for n, name in enumerate(("compte rendu opératoire", "CRO", "cr-operatoire"), 1):
+        api.send_text(30, f"/document {name}")
+        calls = await api.wait_calls("sendMessage", n, chat_id=30)
+        first = visible_text(calls[-1].params["text"]).splitlines()[0]
+        assert first == "✅ Obligatoire depuis le 31 décembre 2023 : compte rendu opératoire.", name
+    # a name two documents share: one button each, as for a question
+    api.send_text(30, "/document imagerie")
+    calls = await api.wait_calls("sendMessage", 4, chat_id=30)
+    keyboard = calls[-1].params["reply_markup"]["inline_keyboard"]
+    buttons = [b["callback_data"] for row in keyboard for b in row if b["callback_data"].startswith("doc:")]
+    assert [b.split(":")[1] for b in buttons] == ["cr-imagerie", "demande-imagerie"]
+    # with a date, the first line says it
+    api.send_text(30, "/document CRO 2023-06-01")
+    calls = await api.wait_calls("sendMessage", 5, chat_id=30)
+    first = visible_text(calls[-1].params["text"]).splitlines()[0]
+    assert first.startswith("⏳ Au 1er juin 2023, pas encore obligatoire : compte rendu opératoire")
+
+
+async def test_liste_takes_a_date(api: FakeBotAPI, bot: RunningBot) -> None:
+    api.send_text(31, "/liste 2023-06-01")
+    calls = await api.wait_calls("sendMessage", chat_id=31)
+    text = "\n".join(visible_text(c.params["text"]) for c in calls)
+    assert text.startswith("Documents de la liste au 1er juin 2023")
+    operatoire = text.split("compte rendu opératoire — cr-operatoire", 1)[1].splitlines()[1]
+    assert operatoire.startswith("📅 à partir du 31 décembre 2023")
+    api.send_text(31, "/liste un jour")
+    calls = await api.wait_calls("sendMessage", len(calls) + 1, chat_id=31)
+    assert "Date non comprise" in calls[-1].params["text"]
+
+
+async def test_an_answer_at_another_date_says_so_on_its_first_line(api: FakeBotAPI, bot: RunningBot) -> None:
+    api.send_text(32, "CRO dans le DMP en juin 2023 ?")
+    api.send_text(32, "CRO dans le DMP ?")
+    first, second = await api.wait_calls("sendMessage", 2, chat_id=32)
+    assert visible_text(first.params["text"]).startswith("⏳ Au 1er juin 2023, pas encore obligatoire")
+    assert visible_text(second.params["text"]).startswith("✅ Obligatoire depuis le 31 décembre 2023")
+
+
+async def test_a_photo_with_a_question_as_caption_is_answered(api: FakeBotAPI, bot: RunningBot) -> None:
+    api.send_photo(33, caption="compte rendu opératoire dans le DMP ?")
+    [call] = await api.wait_calls("sendMessage", chat_id=33)
+    assert visible_text(call.params["text"]).startswith("✅ Obligatoire depuis le 31 décembre 2023")
 
 
 async def test_inline_mode_returns_html_articles(api: FakeBotAPI, bot: RunningBot) -> None:
@@ -189,7 +237,7 @@ async def test_inline_mode_returns_html_articles(api: FakeBotAPI, bot: RunningBo
     assert results and results[0]["type"] == "article"
     content = results[0]["input_message_content"]
     assert content["parse_mode"] == "HTML"
-    assert visible_text(content["message_text"]).startswith("Oui, c'est obligatoire")
+    assert visible_text(content["message_text"]).startswith("✅ Obligatoire depuis le")
 
 
 async def test_an_ambiguous_inline_query_returns_one_article_per_candidate(api: FakeBotAPI, bot: RunningBot) -> None:
@@ -199,7 +247,7 @@ async def test_an_ambiguous_inline_query_returns_one_article_per_candidate(api: 
 
 
 async def test_a_photo_gets_a_text_only_reply(api: FakeBotAPI, bot: RunningBot) -> None:
-    api.send_photo(23, caption="CR de Mme Dupont")
+    api.send_photo(23)
     [call] = await api.wait_calls("sendMessage", chat_id=23)
     assert "texte" in call.params["text"]
     api.send_other(23, "voice", {"file_id": "v", "file_unique_id": "v1", "duration": 2})
@@ -260,7 +308,7 @@ async def test_patient_data_is_warned_about_and_never_logged(
     api.send_text(35, question)
     calls = await api.wait_calls("sendMessage", 2, chat_id=35)
     assert "données patient" in calls[0].params["text"]
-    assert any(visible_text(c.params["text"]).startswith("Oui") for c in calls)
+    assert any(visible_text(c.params["text"]).startswith("✅ Obligatoire") for c in calls)
     api.inline(35, f"CRO {nir}")
     await api.wait_calls("answerInlineQuery")
     logged = "\n".join(f"{r.name} {r.getMessage()} {r.__dict__}" for r in caplog.records)

@@ -101,7 +101,7 @@ async def test_the_allowlist_refuses_others_politely(api: FakeBotAPI) -> None:
         [refusal] = await api.wait_calls("sendMessage", chat_id=49)
         assert "réservé" in refusal.params["text"]
         [allowed] = await api.wait_calls("sendMessage", chat_id=48)
-        assert allowed.params["text"].startswith("<b>Oui")
+        assert allowed.params["text"].startswith("✅ <b>Obligatoire")
         [inline] = await api.wait_calls("answerInlineQuery")
         assert inline.params["results"] == []
     finally:

@@ -195,7 +195,7 @@ async def test_answering_does_not_depend_on_the_database(api: FakeBotAPI, tmp_pa
     try:
         api.send_text(CHAT, "CR bio dans le DMP ?")
         [answer] = await api.wait_calls("sendMessage", chat_id=CHAT)
-        assert answer.params["text"].startswith("<b>Oui, c'est obligatoire")
+        assert answer.params["text"].startswith("✅ <b>Obligatoire depuis le")
         api.press(CHAT, message_id=1, data=vote_buttons(answer)["-"])
         prompt = (await api.wait_calls("sendMessage", 2, chat_id=CHAT))[1]
         reply_to(api, CHAT, 2, "CR bio dans le DMP ?", prompt.params["text"])
@@ -204,7 +204,7 @@ async def test_answering_does_not_depend_on_the_database(api: FakeBotAPI, tmp_pa
         assert counter("obligations_reports_total", outcome="unavailable", frontend="telegram") == refused + 1
         api.send_text(CHAT, "CRO dans le DMP ?")  # and the next question is answered as usual
         fourth = (await api.wait_calls("sendMessage", 4, chat_id=CHAT))[3].params["text"]
-        assert fourth.startswith("<b>Oui, c'est obligatoire")
+        assert fourth.startswith("✅ <b>Obligatoire depuis le")
     finally:
         assert await running.stop() == 0
 

@@ -185,7 +185,7 @@ async def test_webhook_refuses_a_wrong_secret_and_processes_the_right_one(api: F
             right = await client.post(WEBHOOK_PATH, json=update, headers={SECRET_HEADER: secret})
             assert right.status_code == 200
         [answer] = await api.wait_calls("sendMessage", chat_id=71)
-        assert answer.params["text"].startswith("<b>Oui")
+        assert answer.params["text"].startswith("✅ <b>Obligatoire")
 
 
 def test_webhook_mode_serves_the_route_and_exits_0_on_sigterm() -> None:

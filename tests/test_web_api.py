@@ -40,12 +40,16 @@ async def test_ask_returns_the_engines_json(client, engine):
     response = await client.get("/api/ask", params={"q": "CR bio dans le DMP ?", "date": DAY})
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
-    expected = engine.answer("CR bio dans le DMP ?", today=dt.date(2025, 6, 1)).to_json()
+    from bot.web.params import today
+
+    expected = engine.answer("CR bio dans le DMP ?", today=dt.date(2025, 6, 1), asked_on=today()).to_json()
     assert response.json() == json.loads(json.dumps(expected))
     body = response.json()
     assert body["verdict"] == "obligatoire"
     assert body["documents"][0] == "cr-biologie"
     assert body["citations"] and body["citations"][0]["url"].startswith("https://")
+    # the page shows line 1 as it is: the date picked is not today, so it says so
+    assert body["headline"].startswith("Au 1er juin 2025, obligatoire")
     assert response.headers["cache-control"] == "no-store"
 
 
@@ -246,3 +250,21 @@ async def test_no_input_makes_the_server_fail(app, q, date, document):
     assert response.status_code in (200, 400, 413), response.text
     body = response.json()
     assert ("verdict" in body) == (response.status_code == 200)
+
+
+async def test_documents_are_filtered_as_the_engine_reads_names_abbreviations_and_dates(client):
+    async def ids(q: str) -> list[str]:
+        response = await client.get("/api/documents", params={"q": q, "date": DAY})
+        assert response.status_code == 200
+        return [d["id"] for d in response.json()]
+
+    assert await ids("CRO") == ["cr-operatoire"]
+    assert await ids("ordonnance") == ["prescription-produits-sante"]
+    assert await ids("opér") == ["cr-operatoire"], "a word being typed still matches"
+    in_2023 = await ids("2023")
+    assert "cr-operatoire" in in_2023 and "cr-biologie" not in in_2023
+    assert await ids("imagerie 2022") == ["cr-imagerie"]
+    assert await ids("xyzzy") == []
+    assert len(await ids("")) >= 9
+    too_long = await client.get("/api/documents", params={"q": "x" * 201})
+    assert too_long.status_code == 413

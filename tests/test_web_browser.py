@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from browser.server import running_server
 
+from bot.engine import Engine
+
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
     "--headless",
@@ -217,7 +219,7 @@ def test_the_date_picker_answers_as_of_that_day(visit):
     page.locator("#date").fill("2023-06-01")
     page.locator("#q").fill("compte rendu opératoire dans le DMP ?")
     expect(page.locator("#verdict")).to_have_text("Pas encore en vigueur")
-    expect(page.locator("#answer-dates")).to_contain_text("31 décembre 2023")
+    expect(page.locator("#answer-headline")).to_contain_text("à partir du 31 décembre 2023")
     page.get_by_role("button", name="aujourd'hui").click()
     expect(page.locator("#verdict")).to_have_text("Obligatoire")
 
@@ -306,3 +308,118 @@ def test_data_is_shown_as_text_never_as_markup(visit):
     expect(page.locator("#answer")).to_be_visible()
     assert page.evaluate("window.__pwned === undefined")
     assert page.locator("#answer img").count() == 0
+
+
+def test_the_table_at_a_past_date_ticks_only_what_was_in_force(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    page.locator("#date").fill("2023-01-06")
+    expect(page.locator("#catalogue-date")).to_contain_text("6 janvier 2023")
+    operatoire = page.locator("#documents tbody tr", has_text="compte rendu opératoire")
+    expect(operatoire).to_contain_text("à partir du 31 décembre 2023")
+    expect(operatoire.locator("td.yes")).to_have_count(0)
+    expect(operatoire.locator("td.planned")).to_have_count(3)
+    biologie = page.locator("#documents tbody tr", has_text="compte rendu d'examens de biologie médicale")
+    expect(biologie.locator("td.yes")).to_have_count(3)
+    expect(page.locator("#documents tbody tr.not-in-force")).to_have_count(5)
+
+
+def test_an_unverified_answer_is_marked_on_the_pill_and_in_the_table(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    page.keyboard.type("courrier au médecin traitant ?")
+    expect(page.locator("#verdict")).to_have_text("Obligatoire · à vérifier")
+    expect(page.locator("#answer-headline")).to_contain_text("date à vérifier")
+    courriers = page.locator("#documents tbody tr", has_text="lettres et courriers")
+    expect(courriers.locator(".flag-unverified")).to_have_text("date à vérifier")
+    page.locator("#q").fill("compte rendu opératoire dans le DMP ?")
+    expect(page.locator("#verdict")).to_have_text("Obligatoire")
+
+
+def test_typing_a_date_asks_once_the_date_is_complete(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    page.keyboard.type("compte rendu opératoire dans le DMP ?")
+    expect(page.locator("#verdict")).to_have_text("Obligatoire")
+    page.locator("#date").click()
+    page.keyboard.type("06062023")  # digit by digit, as a user types: the year goes 0002, 0020, 0202, 2023
+    expect(page.locator("#verdict")).to_have_text("Pas encore en vigueur")
+    assert page.locator("#date").input_value() == "2023-06-06"
+    expect(page.locator("#answer-headline")).to_have_text(
+        "Au 6 juin 2023, pas encore obligatoire : compte rendu opératoire (à partir du 31 décembre 2023)."
+    )
+    dated = [url for url in visit.requests if "date=" in url]
+    assert dated and all("date=2023-06-06" in url for url in dated), dated
+    expect(page.locator("#status")).to_have_text("")
+    assert visit.errors == []
+
+
+def test_the_filter_reads_names_abbreviations_and_dates_as_the_engine_does(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    rows = page.locator("#documents tbody tr")
+    page.locator("#filter").fill("ordonnance")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("prescription de produits de santé")
+    page.locator("#filter").fill("CRO")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("compte rendu opératoire")
+    page.locator("#filter").fill("2022")
+    expect(rows).to_have_count(3)
+    page.locator("#filter").press("Escape")
+    expect(rows).to_have_count(len(Engine.load().catalogue(dt.date.today())))
+
+
+def test_escape_clears_the_question_and_goes_back_to_today(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    page.locator("#date").fill("2023-06-01")
+    page.locator("#q").fill("compte rendu opératoire dans le DMP ?")
+    expect(page.locator("#verdict")).to_have_text("Pas encore en vigueur")
+    page.keyboard.press("Escape")
+    assert page.locator("#date").input_value() == ""
+    page.locator("#q").fill("compte rendu opératoire dans le DMP ?")
+    expect(page.locator("#verdict")).to_have_text("Obligatoire")
+    expect(page.locator("#catalogue-date")).to_have_text("")
+
+
+def test_not_concerned_gives_the_reason_and_only_the_verdict_line_is_announced(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    page.keyboard.type("je suis kiné, le compte rendu opératoire dans le DMP ?")
+    expect(page.locator("#verdict")).to_have_text("Non concerné")
+    expect(page.locator("#answer-headline")).to_contain_text("ne vise pas votre profession (masseur-kinésithérapeute)")
+    live = page.locator("[aria-live]")
+    ids = [live.nth(i).get_attribute("id") for i in range(live.count())]
+    assert ids[0] == "verdict-line" and "answer-headline" not in ids and "quotes" not in ids
+    assert page.locator("#answer").get_attribute("aria-live") is None
+
+
+def test_the_english_page_is_english_throughout(visit):
+    from playwright.sync_api import expect
+
+    page = visit.page
+    page.get_by_role("button", name="English").click()
+    page.locator("#q").fill("must I send the operative report to the patient?")
+    expect(page.locator("#verdict")).to_have_text("Required")
+    expect(page.locator("#copy")).to_have_text("Copy the answer")
+    expect(page.locator("#quotes-heading")).to_have_text("The text")
+    body = page.locator("main").inner_text()
+    for french in ("Copier", "Demander", "Filtrer", "Tous les documents", "Obligatoire depuis"):
+        assert french not in body, french
+
+
+def test_the_docs_screenshot_is_made_from_the_page(browser, base_url, tmp_path):
+    from tests.browser.screenshot import docs_screenshot
+
+    path = tmp_path / "helpdesk-phone.png"
+    docs_screenshot(browser, base_url, path)
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert int.from_bytes(data[16:20], "big") == 390, "phone width"

@@ -1,4 +1,4 @@
-"""Answer → Telegram HTML messages: verdict first, then channels, dates, exclusions, quotes.
+"""Answer → Telegram HTML messages, in the answer shape of `bot.render.shape` (secondary quotes folded).
 
 Telegram rejects a message whose HTML does not parse or that exceeds 4096 characters, and a user's
 words (or a quote with "<" in it) must never become markup. So every piece of dynamic text goes
@@ -11,38 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.answer import Answer
-from bot.render import wording as W
-from bot.render.text import condition, headline, recipients, section_title
+from bot import wording as W
+from bot.answer import Answer, Quote
+from bot.render import shape
 
 MAX_CHARS = 4000  # Telegram's limit is 4096; keep a margin
 
-_LABELS: dict[str, dict[str, str]] = {
-    "fr": {
-        "catalogue": "Documents de la liste au {date}",
-        "from": "à partir du {date}",
-        "since": "depuis le {date}",
-        "sources_title": "Textes cités",
-        "check": "vérifier sur Légifrance",
-        "unverified": "date non vérifiée",
-    },
-    "en": {
-        "catalogue": "Documents on the list as of {date}",
-        "from": "from {date}",
-        "since": "since {date}",
-        "sources_title": "Texts quoted",
-        "check": "check on Légifrance",
-        "unverified": "date not verified",
-    },
-}
-
 
 def labels(lang: str) -> dict[str, str]:
-    return _LABELS["en" if lang == "en" else "fr"]
+    """The list's and the sources' labels, from the catalogue (bot.wording.LISTING)."""
+    return W.LISTING["en" if lang == "en" else "fr"]
 
 
 def esc(value: object) -> str:
@@ -142,52 +125,22 @@ def _strip_tags(markup: str) -> str:
 
 
 def _headline(a: Answer) -> Block:
-    return line(f"<b>{esc(headline(a))}</b>")
+    return line(f"{shape.ICONS.get(a.verdict, '')} <b>{esc(shape.headline(a))}</b>".strip())
 
 
 def _channels(a: Answer) -> list[Block]:
-    if not a.channels or a.verdict not in ("obligatoire", "pas_encore_en_vigueur", "exclu", "a_verifier"):
+    lines = shape.channel_lines(a)
+    if not lines:
         return []
-    lang = a.lang
-    out = [line(f"<b>{esc(section_title(a))}</b>")]
-    ordered = sorted(a.channels, key=lambda c: not c.asked)  # the channel asked about first
-    for ch in ordered:
-        sep = " : " if lang == "fr" else ": "
-        text = ("👉 " if ch.asked else "• ") + f"<b>{esc(ch.label)}</b>"
-        if ch.action:
-            text += sep + esc(ch.action)
-        if ch.recipients:
-            text += f" {esc(W.text('recipients', lang))} " + esc(recipients(ch))
-        if ch.condition:
-            text += f" <i>({esc(condition(ch))})</i>"
-        if not ch.verified:
-            text += f" ⚠️ <i>{esc(W.text('not_verified', lang))}</i>"
-        out.append(line(text))
-        if ch.note:
-            out.append(line(f"    <i>{esc(ch.note)}</i>"))
+    out = [line(f"<b>{esc(shape.todo_title(a))}</b>")]
+    for asked, text in lines:
+        out.append(line(("👉 " if asked else "• ") + esc(text)))
     return out
 
 
-def _dates(a: Answer) -> list[Block]:
-    if a.effective_date is None or a.verdict not in ("obligatoire", "pas_encore_en_vigueur", "exclu"):
-        return []
-    return [line("📅 " + esc(W.text("effective", a.lang, effective=W.date(a.effective_date, a.lang))))]
-
-
-def _exclusions(a: Answer) -> list[Block]:
-    if a.verdict not in ("obligatoire", "pas_encore_en_vigueur", "exclu", "a_verifier") or not a.documents:
-        return []
-    lang = a.lang
-    if not a.exclusions:
-        return [line(esc(W.text("no_exclusion", lang)))]
-    out = [line(f"<b>{esc(W.text('exclusions', lang))}</b>")]
-    quoted = {q.text for q in a.citations}  # shown with their link below
-    for ex in sorted(a.exclusions, key=lambda e: not e.applies):
-        out.append(line(("🚫 " if ex.applies else "• ") + (f"<b>{esc(ex.label)}</b>" if ex.applies else esc(ex.label))))
-        if ex.applies and ex.quote and ex.quote not in quoted:
-            out.append(quote_block(ex.quote))
-            quoted.add(ex.quote)
-    return out
+def _exclusion(a: Answer) -> list[Block]:
+    text = shape.exclusion_line(a)
+    return [line(("🚫 " if any(e.applies for e in a.exclusions) else "") + esc(text))] if text else []
 
 
 def _candidates(a: Answer) -> list[Block]:
@@ -202,34 +155,66 @@ def _examples(a: Answer) -> list[Block]:
     return [line(f"<i>{esc(W.text('examples', a.lang))}</i>")]
 
 
-def _citations(a: Answer) -> list[Block]:
-    if not a.citations:
+def _link(q: Quote, lang: str) -> str:
+    title = esc(shape.short_title(q.title))
+    extra = shape.kind(q, lang)
+    linked = f'<a href="{attr(q.url)}">{title}</a>' if q.url else title
+    return f"— {linked}" + (f" <i>({esc(extra)})</i>" if extra else "")
+
+
+def _primary(a: Answer) -> list[Block]:
+    primary, _ = shape.quotes(a)
+    if primary is None:
         return []
-    out = [line(f"<b>{esc(W.text('sources', a.lang))}</b>")]
-    seen: set[tuple[str, str]] = set()
-    for q in a.citations:
-        if (q.source, q.text) in seen:
-            continue
-        seen.add((q.source, q.text))
-        out.append(quote_block(q.text, expandable=len(q.text) > 600))
-        title = f'<a href="{attr(q.url)}">{esc(q.title)}</a>' if q.url else esc(q.title)
-        out.append(line(f"— {title} <i>({esc(W.kind(q.kind, a.lang))})</i>"))
-    return out
+    return [quote_block(shape.quote_text(primary, a.lang)), line(_link(primary, a.lang))]
 
 
 def _caveats(a: Answer) -> list[Block]:
-    if not a.caveats:
+    shown, _ = shape.caveats(a)
+    return [line(f"⚠️ {esc(c)}") for c in shown]
+
+
+def _secondary(a: Answer) -> list[Block]:
+    """Notes about the sources, then the other quotes, in one expandable blockquote; each source linked once."""
+    primary, rest = shape.quotes(a)
+    _, folded = shape.caveats(a)
+    if not rest and not folded:
         return []
-    return [line(f"<b>{esc(W.text('caveats', a.lang))}</b>")] + [line(f"⚠️ {esc(c)}") for c in a.caveats]
+    linked = {primary.source} if primary else set()
+    parts: list[str] = []
+    raw: list[str] = []
+    if folded:
+        parts.append(f"<b>{esc(W.text('about_sources', a.lang))}</b>")
+        raw.append(W.text("about_sources", a.lang))
+        for c in folded:
+            parts.append(f"⚠️ {esc(c)}")
+            raw.append(f"⚠️ {c}")
+    if rest:
+        parts.append(f"<b>{esc(W.text('more_quotes', a.lang))}</b>")
+        raw.append(W.text("more_quotes", a.lang))
+    for q in rest:
+        text = shape.quote_text(q, a.lang)
+        parts.append(esc(text))
+        raw.append(text)
+        if q.source not in linked:
+            linked.add(q.source)
+            parts.append(_link(q, a.lang))
+        else:  # linked once already; still named, so no quote sits under another source's name
+            parts.append("— " + esc(shape.source_line(q, a.lang)))
+        raw.append("— " + shape.source_line(q, a.lang))
+    body = "\n".join(parts)
+    return [Block(f"<blockquote expandable>{body}</blockquote>", raw="\n".join(raw), tag="blockquote expandable")]
 
 
 def answer_blocks(a: Answer) -> list[Block]:
-    """Verdict first; then what to do, the date, exclusions, the quotes, caveats, and the answer's date."""
+    """The answer shape (bot.render.shape): line 1, what to do, the exclusion, one quote, caveats; then the fold."""
     blocks = [_headline(a)]
+    if a.assumed and a.title:  # one weak reading: say which document first (Telegram and page)
+        blocks.insert(0, line(esc(W.text("assumed", a.lang, title=a.title))))
     blocks += _candidates(a) + _examples(a)
-    blocks += _channels(a) + _dates(a) + _exclusions(a)
-    blocks += _citations(a) + _caveats(a)
-    blocks.append(line(f"<i>{esc(W.text('answer_as_of', a.lang, day=W.date(a.date, a.lang)))}</i>"))
+    blocks += _channels(a) + _exclusion(a)
+    blocks += _primary(a) + _caveats(a)
+    blocks += _secondary(a)
     return blocks
 
 
@@ -286,3 +271,12 @@ def render_sources_html(sources: Iterable[Any], lang: str) -> list[str]:
             text += f' — <a href="{attr(check)}">{esc(t["check"])}</a>'
         blocks.append(line(text))
     return pack(blocks)
+
+
+_FOLDED = re.compile(r"<blockquote expandable>.*?</blockquote>", re.S)
+
+
+def visible_before_fold(messages: list[str]) -> str:
+    """What a reader sees of the messages before opening any fold: the text without tags, entities decoded,
+    expandable blockquotes left out (Telegram shows them closed)."""
+    return "\n".join(html.unescape(_strip_tags(_FOLDED.sub("", m))).strip() for m in messages).strip()

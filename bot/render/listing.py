@@ -4,31 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot import wording as W
 from bot.catalogue import DocumentSummary
 from bot.domain import Rulebook
-from bot.render import wording as W
 
 
 def render_catalogue(rows: list[DocumentSummary], rulebook: Rulebook, day: dt.date, lang: str = "fr") -> str:
-    head = "Documents au " if lang == "fr" else "Documents as of "
-    out = [head + W.date(day, lang) + " :" if lang == "fr" else head + W.date(day, lang) + ":"]
+    t = W.LISTING["en" if lang == "en" else "fr"]
+    out = [t["plain_head"].format(date=W.date(day, lang))]
     for r in rows:
-        state = (
-            ("en vigueur" if lang == "fr" else "in force")
-            if r.in_force
-            else ("pas encore" if lang == "fr" else "not yet")
-        )
+        state = t["in_force"] if r.in_force else t["not_yet"]
         if r.status == "a_verifier":
-            state = "à vérifier" if lang == "fr" else "to be checked"
+            state = t["to_check"]
         channels = ", ".join(rulebook.channels[c].label(lang) for c in r.channels)
         line = f"- {r.id}: {r.title} — {W.date(r.effective_date, lang)} ({state}); {channels}"
         if r.exclusions:
-            line += (
-                "; "
-                + ("exclusions" if lang == "en" else "exclusions")
-                + ": "
-                + ", ".join(rulebook.exclusions[e].label(lang) for e in r.exclusions)
-            )
+            line += "; " + t["exclusions"] + ": " + ", ".join(rulebook.exclusions[e].label(lang) for e in r.exclusions)
         if not r.verified:
             line += " [" + W.text("not_verified", lang) + "]"
         out.append(line)

@@ -27,7 +27,7 @@ from telegram.ext import (
 
 from bot.feedback.service import Feedback
 from bot.telegram import handlers as H
-from bot.telegram.delivery import RetryingRateLimiter
+from bot.telegram.delivery import DeliveryPolicy, RetryingRateLimiter
 from bot.telegram.feedback import FeedbackLedger
 from bot.telegram.processor import PerChatUpdateProcessor
 from bot.telegram.state import ContextStore, RateLimit
@@ -108,21 +108,26 @@ def build_application(
     updater: bool = True,
     rate_limiter: Any = None,
     feedback: Any = None,
+    delivery: DeliveryPolicy | None = None,
 ) -> Application:
     """The bot, ready for `run_polling`, a webhook, or `async with application:`.
 
     `clock` gives "today" for answers (tests pin it); `monotonic` drives context expiry and the
     rate limit; `updater=False` for webhook-only use inside another server. `feedback` (a
-    bot.feedback.service.Feedback) records votes and reports; by default, from the settings.
+    bot.feedback.service.Feedback) records votes and reports; by default, from the settings. `delivery`:
+    how long answers are kept through an outage and how long a send may take (bot.telegram.delivery).
     """
     quiet_libraries()
     base_url = settings.telegram_api_base_url
+    delivery = delivery or DeliveryPolicy()
     builder = (
         ApplicationBuilder()
         .token(settings.token())
         .base_url(base_url)
         .base_file_url(file_url_for(base_url))
-        .rate_limiter(rate_limiter if rate_limiter is not None else RetryingRateLimiter())
+        .rate_limiter(rate_limiter if rate_limiter is not None else RetryingRateLimiter(delivery))
+        .read_timeout(delivery.send_timeout)
+        .write_timeout(delivery.send_timeout)
         .concurrent_updates(PerChatUpdateProcessor(256))
         .post_init(post_init)
         .arbitrary_callback_data(False)

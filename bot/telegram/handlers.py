@@ -6,6 +6,7 @@ field, no stored state); what we remember per chat is the engine's `Context`, fo
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 import time
@@ -28,8 +29,11 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes, filters
 
-from bot.answer import Answer
+from bot.answer import Answer, Context
+from bot.dates import find_date
+from bot.engine import Engine
 from bot.feedback.service import Feedback
+from bot.normalise import fold_keep_dates
 from bot.observability import log_event, record_answer, record_telegram_error
 from bot.privacy import find_identifiers
 from bot.render.html import esc, render_catalogue_html, render_html, render_sources_html
@@ -75,11 +79,18 @@ def update_kind(update: object) -> str:
 
 
 # ------------------------------------------------------------------------------------ addressing
+def _mentions(message: Message) -> dict[MessageEntity, str]:
+    """The @mentions of the message's text, or of its caption (a photo sent with a question)."""
+    if message.text:
+        return message.parse_entities([MessageEntity.MENTION])
+    return message.parse_caption_entities([MessageEntity.MENTION]) if message.caption else {}
+
+
 def _mentions_bot(message: Message, username: str | None) -> bool:
-    if not username or not message.text:
+    if not username or not (message.text or message.caption):
         return False
     target = "@" + username.lower()
-    for _entity, value in message.parse_entities([MessageEntity.MENTION]).items():
+    for _entity, value in _mentions(message).items():
         if value.lower() == target:
             return True
     return False
@@ -110,13 +121,11 @@ class AddressedToBot(filters.MessageFilter):
 
 
 def question_text(message: Message) -> str:
-    """The message text without the bot's @mention (groups)."""
-    text = message.text or ""
+    """The message text (or a caption: it is text too) without the bot's @mention (groups)."""
+    text = message.text or message.caption or ""
     username = message.get_bot().username
     if username:
-        for _entity, value in sorted(
-            message.parse_entities([MessageEntity.MENTION]).items(), key=lambda kv: -kv[0].offset
-        ):
+        for _entity, value in sorted(_mentions(message).items(), key=lambda kv: -kv[0].offset):
             if value.lower() == "@" + username.lower():
                 text = text.replace(value, " ", 1)
     return text.strip()
@@ -214,13 +223,25 @@ def _log_answer(kind: str, answer: Answer, seconds: float, **extra: Any) -> None
     )
 
 
+# Up to this many characters a question costs well under a millisecond: cheaper on the event loop than a
+# hop to a thread. Longer ones (a few ms, bounded: bot.understand.MAX_TOKENS) go to a worker thread, so
+# a user pasting long texts cannot hold up other chats (the per-chat processor keeps each chat in order).
+INLINE_QUESTION_CHARS = 300
+
+
+async def answer_off_loop(engine: Engine, text: str, day: dt.date, context: Any) -> Answer:
+    if len(text) <= INLINE_QUESTION_CHARS:
+        return engine.answer(text, day, context=context)
+    return await asyncio.to_thread(engine.answer, text, day, context=context)
+
+
 async def answer_question(message: Message, text: str, svc: Services, kind: str) -> None:
     chat_id = message.chat_id
     started = time.perf_counter()
     identifiers = find_identifiers(text)
     remembered = svc.contexts.get(chat_id)
     today = svc.clock()
-    answer = svc.engine.answer(text, today, context=remembered.context if remembered else None)
+    answer = await answer_off_loop(svc.engine, text, today, remembered.context if remembered else None)
     chunks = render_html(answer)
     if answer.verdict != "hors_sujet":
         nonce = svc.contexts.put(chat_id, answer.context)
@@ -254,8 +275,13 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Photos, voice, stickers, files, locations…: we read text only (and do not look at the rest)."""
+    """Photos, voice, stickers, files, locations…: we read text only (and do not look at the rest); a caption
+    is text, so a photo sent with a question gets the answer to its caption."""
     message = update.message
+    caption = question_text(message) if message.caption else ""
+    if caption:
+        await answer_question(message, caption, services(context), "caption")
+        return
     lang = T.lang_of(update.effective_user.language_code if update.effective_user else None)
     log_event(log, "telegram_not_text", kind="message", chat_type=message.chat.type, attachment=_content_kind(message))
     await message.reply_text(T.text("text_only", lang), parse_mode=ParseMode.HTML)
@@ -366,10 +392,16 @@ async def on_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def on_list(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every document with its date, channels and exclusions, as of today."""
+    """Every document with its date, channels and exclusions, as of today or the date given (/liste 2023-06-01)."""
     svc = services(context)
     lang = _lang(update)
     day = svc.clock()
+    if context.args:
+        found = find_date(" ".join(context.args), day)
+        if found is None:
+            await update.effective_message.reply_text(T.text("list_usage", lang), parse_mode=ParseMode.HTML)
+            return
+        day = found.date
     rulebook = getattr(svc.engine, "rulebook", None)
     channel_labels = {k: v.label(lang) for k, v in rulebook.channels.items()} if rulebook else {}
     exclusion_labels = {k: v.label(lang) for k, v in rulebook.exclusions.items()} if rulebook else {}
@@ -385,28 +417,45 @@ async def on_sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     log_event(log, "telegram_command", command="sources", lang=lang)
 
 
+def _document_names(svc: Services, lang: str) -> str:
+    return "\n".join(
+        f"• {esc(info.title(lang))} — <code>{esc(d)}</code>" for d, info in svc.engine.rulebook.documents.items()
+    )
+
+
 async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/document <id>: one document in full, as of today."""
+    """/document <name or id> [date]: one document in full, as the engine reads its name (« CRO », « ordonnance »)."""
     svc = services(context)
     lang = _lang(update)
-    ids = "\n".join(f"<code>{esc(d)}</code>" for d in svc.engine.rulebook.documents)
+    message = update.effective_message
     if not context.args:
-        await update.effective_message.reply_text(T.text("document_usage", lang, ids=ids), parse_mode=ParseMode.HTML)
+        await message.reply_text(
+            T.text("document_usage", lang, ids=_document_names(svc, lang)), parse_mode=ParseMode.HTML
+        )
         return
-    doc = context.args[0].strip().lower()
-    if doc not in svc.engine.rulebook.documents:
-        await update.effective_message.reply_text(T.text("document_unknown", lang, ids=ids), parse_mode=ParseMode.HTML)
-        return
-    started = time.perf_counter()
-    from bot.answer import Context
-
     today = svc.clock()
-    answer = svc.engine.answer("", today, context=Context(lang=lang), document=doc)
-    chat_id = update.effective_message.chat_id
-    nonce = svc.contexts.put(chat_id, answer.context)
+    text = " ".join(context.args)
+    found = find_date(text, today)
+    day = found.date if found else today
+    name = fold_keep_dates(text).replace(found.phrase, " ").strip() if found else text
+    started = time.perf_counter()
+    if name.strip().lower() in svc.engine.rulebook.documents:
+        named = [name.strip().lower()]
+    else:
+        named = svc.engine.documents_named(name, today)
+    if not named:
+        await message.reply_text(
+            T.text("document_unknown", lang, ids=_document_names(svc, lang)), parse_mode=ParseMode.HTML
+        )
+        return
+    if len(named) == 1:
+        answer = svc.engine.answer("", day, context=Context(lang=lang), document=named[0], asked_on=today)
+    else:  # « imagerie »: the report or the request? Ask, with a button each
+        answer = svc.engine.answer(text, today, context=Context(lang=lang))
+    nonce = svc.contexts.put(message.chat_id, answer.context)
     seconds = time.perf_counter() - started
-    vote = FB.remember(svc.ledger, chat_id, answer, today)
-    await send_chunks(update.effective_message, render_html(answer), keyboard_for(answer, nonce, vote))
+    vote = FB.remember(svc.ledger, message.chat_id, answer, today)
+    await send_chunks(message, render_html(answer), keyboard_for(answer, nonce, vote))
     _log_answer("command", answer, seconds, command="document")
 
 

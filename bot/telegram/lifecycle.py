@@ -21,6 +21,7 @@ from telegram.ext import Application
 
 from bot import exitcodes
 from bot.observability import log_event, record_telegram_error
+from bot.telegram.delivery import close_delivery
 
 log = logging.getLogger("bot.telegram")
 
@@ -135,16 +136,43 @@ async def bootstrap(
 
 @contextlib.asynccontextmanager
 async def started(application: Application) -> AsyncIterator[Application]:
-    """Process updates (the application must be bootstrapped); stop and shut down on exit, even on error."""
+    """Process updates (the application must be bootstrapped); stop and shut down on exit, even on error.
+
+    On exit, answers kept through an outage stop being retried at once (they are dropped and counted),
+    while answers being sent finish: a stop is quick and loses nothing that could still arrive.
+    """
     try:
         await application.start()
+        sweeper = asyncio.create_task(sweep_forever(application), name="obligations-sweep")
         try:
             yield application
         finally:
+            sweeper.cancel()
+            close_delivery(application)
             if application.running:
                 await application.stop()
     finally:
         await shutdown(application)
+
+
+SWEEP_SECONDS = 60.0  # bot_data["sweep_seconds"] overrides it (tests)
+
+
+async def sweep_forever(application: Application) -> None:
+    """Forget expired follow-up contexts and ended rate-limit windows every minute, traffic or not."""
+    services = application.bot_data.get("services")
+    if services is None:
+        return
+    loop = asyncio.get_running_loop()
+    last = loop.time()
+    while True:
+        await asyncio.sleep(0.05 if application.bot_data.get("sweep_seconds") else 1.0)
+        if loop.time() - last < float(application.bot_data.get("sweep_seconds", SWEEP_SECONDS)):
+            continue
+        last = loop.time()
+        contexts, windows = services.contexts.sweep(), services.rate_limit.sweep()
+        if contexts or windows:
+            log_event(log, "telegram_swept", contexts=contexts, rate_windows=windows)
 
 
 async def shutdown(application: Application) -> None:

@@ -10,6 +10,7 @@ sent, then the process exits 0.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 import signal
@@ -115,6 +116,23 @@ async def _bootstrap(
         return _fail(str(exc), exc.exit_code)
 
 
+_STOPPED = object()
+
+
+async def _until_stopped(work: Any, stop: asyncio.Event) -> Any:
+    """`await work`, unless `stop` is set first (SIGTERM during start-up retries): then `_STOPPED`, at once."""
+    task = asyncio.ensure_future(work)
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({task, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():
+        stopping.cancel()
+        return task.result()
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+    return _STOPPED
+
+
 def _stop_on_signals(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -122,6 +140,13 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
             loop.add_signal_handler(sig, stop.set)
         except (NotImplementedError, RuntimeError):  # not the main thread, or Windows
             pass
+
+
+def _restore_signals() -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.remove_signal_handler(sig)
 
 
 def _polling_error(exc: TelegramError) -> None:
@@ -147,9 +172,15 @@ async def serve_polling(
     stop = stop or asyncio.Event()
     if handle_signals:
         _stop_on_signals(stop)
-    code = await _bootstrap(application, retry=retry)
+    code = await _until_stopped(_bootstrap(application, retry=retry), stop)
+    if code is _STOPPED:
+        from bot.telegram.lifecycle import shutdown
+
+        await shutdown(application)
+        log_event(log, "telegram_stopped", mode="polling", during="start-up")
+        return exitcodes.OK
     if code is not None:
-        return code
+        return int(code)
     async with started(application):
         assert application.updater is not None
         await application.updater.start_polling(
@@ -179,9 +210,17 @@ async def _serve_webhook(
     except OSError as exc:
         return _fail(listen_error(listen, port, exc), exitcodes.OSERR)
     with sock:
-        code = await _bootstrap(application, webhook_url, secret)
+        stop = asyncio.Event()
+        _stop_on_signals(stop)
+        code = await _until_stopped(_bootstrap(application, webhook_url, secret), stop)
+        _restore_signals()  # uvicorn installs its own for the serving phase
+        if code is _STOPPED:
+            from bot.telegram.lifecycle import shutdown
+
+            await shutdown(application)
+            return exitcodes.OK
         if code is not None:
-            return code
+            return int(code)
         server = make_server(webhook_app(application, secret), limits, host=listen, port=port)
         log_event(
             log,

@@ -66,9 +66,15 @@ class ContextStore:
         self._sweep(self._clock())
         return len(self._items)
 
-    def _sweep(self, now: float) -> None:
-        for key in [k for k, v in self._items.items() if v.expires <= now]:
+    def sweep(self) -> int:
+        """Forget every expired context now (run periodically: memory returns to baseline after the TTL)."""
+        return self._sweep(self._clock())
+
+    def _sweep(self, now: float) -> int:
+        expired = [k for k, v in self._items.items() if v.expires <= now]
+        for key in expired:
             del self._items[key]
+        return len(expired)
 
 
 @dataclass
@@ -105,3 +111,14 @@ class RateLimit:
         warn = not window.warned
         window.warned = True
         return False, warn
+
+    def sweep(self) -> int:
+        """Forget every window that has ended (run periodically, not only when 10,000 users are stored)."""
+        now = self._clock()
+        ended = [k for k, w in self._windows.items() if now - w.start >= self.period]
+        for key in ended:
+            del self._windows[key]
+        return len(ended)
+
+    def __len__(self) -> int:
+        return len(self._windows)

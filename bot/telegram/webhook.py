@@ -21,7 +21,7 @@ from starlette.routing import Route
 from telegram import Update
 from telegram.ext import Application
 
-from bot.observability import log_event
+from bot.observability import log_event, record_delivery
 from bot.serving import healthz, metrics_endpoint
 from bot.settings import WEBHOOK_PATH, public_webhook_url
 from bot.telegram.lifecycle import running, started
@@ -32,6 +32,23 @@ log = logging.getLogger("bot.telegram.webhook")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1_000_000  # an update is a few kB; refuse anything absurd before reading it all
 CLIENT_GONE = 499  # nginx's status for "client closed the request": logged, never sent
+SEEN_UPDATES = 10_000  # update ids remembered: Telegram re-posts an update it got no 200 for, within minutes
+
+
+class SeenUpdates:
+    """The last `size` update ids: a re-posted update is confirmed (200) but not answered twice."""
+
+    def __init__(self, size: int = SEEN_UPDATES) -> None:
+        self.size = size
+        self._ids: dict[int, None] = {}
+
+    def first_time(self, update_id: int) -> bool:
+        if update_id in self._ids:
+            return False
+        self._ids[update_id] = None
+        if len(self._ids) > self.size:
+            del self._ids[next(iter(self._ids))]
+        return True
 
 
 class _TooLarge(Exception):
@@ -59,6 +76,7 @@ def webhook_route(application: Application, secret: str | None, path: str = WEBH
     if not secret:
         raise ValueError("a webhook needs TELEGRAM_WEBHOOK_SECRET: without it anyone could post fake updates")
     expected = secret.encode("utf-8")
+    seen = SeenUpdates()
 
     async def receive(request: Request) -> Response:
         given = request.headers.get(SECRET_HEADER, "").encode("utf-8")
@@ -83,6 +101,10 @@ def webhook_route(application: Application, secret: str | None, path: str = WEBH
         if update is None:
             log_event(log, "telegram_webhook_refused", logging.WARNING, reason="bad_update")
             return PlainTextResponse("bad update", status_code=400)
+        if not seen.first_time(update.update_id):
+            record_delivery("duplicate_update")
+            log_event(log, "telegram_webhook_duplicate", logging.WARNING, update_id=update.update_id)
+            return Response(status_code=200)
         await application.update_queue.put(update)
         return Response(status_code=200)
 

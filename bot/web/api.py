@@ -16,7 +16,8 @@ from starlette.responses import JSONResponse, Response
 from bot.privacy import find_identifiers
 from bot.serving import NO_STORE, healthz, metrics_endpoint
 from bot.web import metrics
-from bot.web.params import ApiError, parse_date, parse_document, parse_lang, parse_question
+from bot.web.params import ApiError, parse_date, parse_document, parse_filter, parse_lang, parse_question, today
+from bot.wording import page_wording
 
 IDENTIFIERS_HEADER = "x-obligations-identifiers"
 # A question of this size is answered in about 0.1 ms: cheaper on the event loop than a hop to a
@@ -44,9 +45,11 @@ async def ask(request: Request) -> Response:
     engine = _engine(request)
     start = time.perf_counter()
     if len(question) <= INLINE_QUESTION_CHARS:
-        answer = engine.answer(question, today=day, document=document)
+        answer = engine.answer(question, today=day, document=document, asked_on=today())
     else:
-        answer = await anyio.to_thread.run_sync(lambda: engine.answer(question, today=day, document=document))
+        answer = await anyio.to_thread.run_sync(
+            lambda: engine.answer(question, today=day, document=document, asked_on=today())
+        )
     metrics.record_answer(answer.verdict, time.perf_counter() - start)
     headers = dict(NO_STORE)
     kinds = find_identifiers(question)
@@ -57,15 +60,22 @@ async def ask(request: Request) -> Response:
     return JSONResponse(answer.to_json(), headers=headers)
 
 
+async def wording(request: Request) -> Response:
+    """The page's labels in French and English, from the one catalogue every front end uses (bot.wording)."""
+    return JSONResponse(page_wording(), headers={"cache-control": "public, max-age=300"})
+
+
 async def documents(request: Request) -> Response:
-    """Every document with its effective date, channels and exclusions, as of `date`, titles in `lang`."""
+    """Every document with its effective date, channels and exclusions, as of `date`, titles in `lang`;
+    `q` filters them as the engine reads names, abbreviations and dates (« CRO », « ordonnance », « 2023 »)."""
     try:
         day = parse_date(request.query_params.get("date"))
         lang = parse_lang(request.query_params.get("lang"))
+        query = parse_filter(request.query_params.get("q"))
     except ApiError as error:
         return error_response(error)
-    summaries = _engine(request).catalogue(day, lang)
-    return JSONResponse([s.to_json() for s in summaries])
+    summaries = _engine(request).find(query, day, lang) if query else _engine(request).catalogue(day, lang)
+    return JSONResponse([s.to_json() for s in summaries], headers=NO_STORE if query else None)
 
 
 __all__ = ["ask", "documents", "healthz", "metrics_endpoint", "error_response", "NO_STORE"]

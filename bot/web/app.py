@@ -62,6 +62,7 @@ def create_app(
         Route("/", index, methods=["GET"]),
         Route("/api/ask", api.ask, methods=["GET"]),
         Route("/api/documents", api.documents, methods=["GET"]),
+        Route("/api/wording", api.wording, methods=["GET"]),
         Route("/api/feedback", feedback_api.vote, methods=["POST"]),
         Route("/api/feedback/texts", feedback_api.texts, methods=["GET"]),
         Route("/api/report", feedback_api.report, methods=["POST"]),

@@ -79,3 +79,14 @@ def parse_lang(raw: str | None) -> str:
     if value not in ("fr", "en"):
         raise ApiError(400, "bad_lang", "parameter 'lang' must be fr or en")
     return value
+
+
+MAX_FILTER_CHARS = 200
+
+
+def parse_filter(raw: str | None) -> str:
+    """`q` of /api/documents is optional (empty: no filter) and short: a name, an abbreviation, a date."""
+    value = (raw or "").strip()
+    if len(value) > MAX_FILTER_CHARS:
+        raise ApiError(413, "question_too_long", f"parameter 'q' is longer than {MAX_FILTER_CHARS} characters")
+    return value

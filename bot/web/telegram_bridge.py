@@ -35,7 +35,8 @@ __all__ = [
 ]
 
 log = logging.getLogger("bot.web.telegram")
-_ON_FATAL = "obligations.on_fatal"  # bot_data key: PTB's Application takes no other attributes
+_ON_FATAL = "obligations.on_fatal"
+_SWEEPER = "obligations.sweeper"  # bot_data key: PTB's Application takes no other attributes
 
 
 class WebhookUnavailable(RuntimeError):
@@ -74,6 +75,7 @@ async def _start_in_background(application: Any, webhook_url: str | None, secret
     try:
         await lifecycle.bootstrap(application, webhook_url=webhook_url, secret=secret, retry=lifecycle.BACKGROUND)
         await application.start()
+        application.bot_data[_SWEEPER] = asyncio.create_task(lifecycle.sweep_forever(application))
     except lifecycle.StartupFailure as failure:
         log_event(log, "telegram_startup_failed", logging.ERROR, exit_code=failure.exit_code, reason=failure.kind)
         on_fatal = application.bot_data.get(_ON_FATAL)
@@ -102,6 +104,10 @@ async def running(application: Any, webhook_url: str | None, secret: str | None)
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
+        sweeper = application.bot_data.pop(_SWEEPER, None)
+        if sweeper is not None:
+            sweeper.cancel()
+        _import("bot.telegram.delivery", "close_delivery")(application)
         if application.running:
             await application.stop()
         await lifecycle.shutdown(application)

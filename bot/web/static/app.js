@@ -7,168 +7,18 @@
   const DEBOUNCE_MS = 150;
   const MIN_CHARS = 2;
 
-  const UI = {
-    fr: {
-      title: "Obligations DMP et messagerie sécurisée",
-      subtitle: "Arrêté du 26 avril 2022 (annexe modifiée par l'arrêté du 23 mai 2024) : quels documents verser au DMP, envoyer aux confrères et au patient.",
-      question_label: "Votre question",
-      placeholder: "Ex. : compte rendu de biologie dans le DMP ?",
-      ask: "Demander",
-      date_label: "Réponse à la date du",
-      today: "aujourd'hui",
-      hint: "Entrée pour demander, Échap pour effacer. N'écrivez aucune donnée patient.",
-      copy: "Copier la réponse",
-      copied: "Copié.",
-      copy_failed: "Copie impossible : sélectionnez le texte à la main.",
-      catalogue: "Tous les documents",
-      filter_label: "Filtrer",
-      filter_placeholder: "ex. : imagerie, ordonnance, 2024",
-      col_document: "Document",
-      col_date: "Obligatoire depuis",
-      col_dmp: "DMP",
-      col_mss_pro: "MSS professionnels",
-      col_mss_patient: "MSS patient",
-      col_exclusions: "Exclusions",
-      no_match: "Aucun document ne correspond.",
-      footer: "Réponses tirées du texte de l'arrêté, citations à l'appui. En cas de doute, le texte publié au Journal officiel fait foi.",
-      lang_toggle: "English",
-      lang_toggle_label: "Switch to English",
-      catalogue_as_of: "Situation au {date}.",
-      loading: "Recherche…",
-      yes: "oui",
-      no: "non",
-      from: "à partir du {date}",
-      ask_about: "Demander pour ce document",
-      errors: {
-        missing_question: "Écrivez une question.",
-        question_too_long: "Question trop longue (2000 caractères au plus).",
-        bad_date: "Date invalide : choisissez un jour entre 1970 et 2100.",
-        unknown_document: "Document inconnu.",
-        rate_limited: "Trop de demandes à la fois depuis votre réseau : patientez quelques secondes, puis réessayez.",
-        network: "Le service ne répond pas. Réessayez dans un instant.",
-        other: "Le service n'a pas pu répondre.",
-      },
-      privacy: "Votre question semble contenir des données patient ({kinds}). Elles ne sont ni conservées ni journalisées ; évitez de les saisir.",
-      kinds: { nir: "n° de sécurité sociale", ins: "INS", birth_date: "date de naissance", phone: "téléphone", email: "adresse e-mail" },
-    },
-    en: {
-      title: "DMP and secure messaging duties",
-      subtitle: "French arrêté of 26 April 2022 (annex changed by the arrêté of 23 May 2024): which documents go to the DMP, to other professionals and to the patient.",
-      question_label: "Your question",
-      placeholder: "E.g. lab report in the DMP?",
-      ask: "Ask",
-      date_label: "Answer as of",
-      today: "today",
-      hint: "Enter to ask, Esc to clear. Do not type any patient data.",
-      copy: "Copy the answer",
-      copied: "Copied.",
-      copy_failed: "Could not copy: select the text by hand.",
-      catalogue: "All documents",
-      filter_label: "Filter",
-      filter_placeholder: "e.g. imaging, prescription, 2024",
-      col_document: "Document",
-      col_date: "Required since",
-      col_dmp: "DMP",
-      col_mss_pro: "Secure messaging, professionals",
-      col_mss_patient: "Secure messaging, patient",
-      col_exclusions: "Exclusions",
-      no_match: "No document matches.",
-      footer: "Answers drawn from the text of the arrêté, with quotes. When in doubt, the text published in the Journal officiel prevails.",
-      lang_toggle: "Français",
-      lang_toggle_label: "Passer en français",
-      catalogue_as_of: "As of {date}.",
-      loading: "Searching…",
-      yes: "yes",
-      no: "no",
-      from: "from {date}",
-      ask_about: "Ask about this document",
-      errors: {
-        missing_question: "Type a question.",
-        question_too_long: "Question too long (2000 characters at most).",
-        bad_date: "Invalid date: pick a day between 1970 and 2100.",
-        unknown_document: "Unknown document.",
-        rate_limited: "Too many requests at once from your network: wait a few seconds, then try again.",
-        network: "The service does not answer. Try again in a moment.",
-        other: "The service could not answer.",
-      },
-      privacy: "Your question seems to contain patient data ({kinds}). It is neither kept nor logged; please avoid typing it.",
-      kinds: { nir: "social security number", ins: "INS", birth_date: "date of birth", phone: "phone number", email: "e-mail address" },
-    },
-  };
-
-  // Labels of the answer block follow the language of the question (answer.lang), not the toggle.
-  const ANSWER = {
-    fr: {
-      verdicts: {
-        obligatoire: "Obligatoire",
-        pas_encore_en_vigueur: "Pas encore en vigueur",
-        exclu: "Exclu",
-        non_concerne: "Non concerné",
-        non_liste: "Non listé par l'arrêté",
-        a_verifier: "À vérifier",
-        ambigu: "Quel document ?",
-        hors_sujet: "Hors sujet",
-      },
-      channels: "Canaux",
-      exclusions: "Exclusions",
-      quotes: "Le texte",
-      more_quotes: "Autres extraits ({n})",
-      caveats: "À savoir",
-      candidates: "Plusieurs documents correspondent. Lequel ?",
-      as_of: "Réponse au {date}",
-      since: "obligatoire depuis le {date}",
-      from: "obligatoire à partir du {date}",
-      recipients: "Destinataires : {list}",
-      applies: "s'applique à votre question",
-      unverified: "à vérifier",
-      read_source: "Lire sur {host}",
-    },
-    en: {
-      verdicts: {
-        obligatoire: "Required",
-        pas_encore_en_vigueur: "Not yet in force",
-        exclu: "Excluded",
-        non_concerne: "Not concerned",
-        non_liste: "Not listed in the arrêté",
-        a_verifier: "To be checked",
-        ambigu: "Which document?",
-        hors_sujet: "Off topic",
-      },
-      channels: "Channels",
-      exclusions: "Exclusions",
-      quotes: "The text",
-      more_quotes: "Other excerpts ({n})",
-      caveats: "Good to know",
-      candidates: "Several documents match. Which one?",
-      as_of: "Answer as of {date}",
-      since: "required since {date}",
-      from: "required from {date}",
-      recipients: "Recipients: {list}",
-      applies: "applies to your question",
-      unverified: "to be checked",
-      read_source: "Read on {host}",
-    },
-  };
-
-  // The catalogue gives exclusion ids; these are our short names for them, not quotes of the law.
-  const EXCLUSION_NAMES = {
-    fr: {
-      sejour_hospitalier: "séjour hospitalier",
-      entente_prealable: "entente préalable",
-      genetique_constitutionnelle: "génétique constitutionnelle",
-    },
-    en: {
-      sejour_hospitalier: "hospital stay",
-      entente_prealable: "prior approval",
-      genetique_constitutionnelle: "constitutional genetics",
-    },
-  };
+  // Every label comes from the one catalogue of wording (bot/wording.py), served by /api/wording:
+  // UI[lang] follows the language toggle, ANSWER[lang] the language of the answer.
+  const UI = {};
+  const ANSWER = {};
+  const YEAR_MIN = 1970;
+  const YEAR_MAX = 2100;
 
   const $ = (id) => document.getElementById(id);
   const els = {
     form: $("ask-form"), q: $("q"), date: $("date"), dateReset: $("date-reset"), langToggle: $("lang-toggle"),
     status: $("status"), privacy: $("privacy"), answer: $("answer"), verdict: $("verdict"), title: $("answer-title"),
-    dates: $("answer-dates"), candidates: $("candidates"), candidatesLabel: $("candidates-label"),
+    headline: $("answer-headline"), dates: $("answer-dates"), candidates: $("candidates"), candidatesLabel: $("candidates-label"),
     candidateButtons: $("candidate-buttons"), channelsBlock: $("channels-block"), channelsHeading: $("channels-heading"),
     channels: $("channels"), exclusionsBlock: $("exclusions-block"), exclusionsHeading: $("exclusions-heading"),
     exclusions: $("exclusions"), quotesBlock: $("quotes-block"), quotesHeading: $("quotes-heading"), quotes: $("quotes"),
@@ -191,6 +41,9 @@
     privacyHeader: null,
     documents: [],
     documentsSeq: 0,
+    filterTimer: null,
+    // The last complete date sent, so that typing a year digit by digit (0002, 0020, 0202, 2023) asks once.
+    dateSent: "",
   };
 
   function pickLanguage() {
@@ -260,6 +113,7 @@
 
   async function ask(documentId) {
     window.clearTimeout(state.timer);
+    if (!UI.fr) return; // the wording has not arrived yet
     const question = els.q.value.trim();
     if (question.length < MIN_CHARS) {
       state.seq += 1; // any answer still on its way is now stale
@@ -275,7 +129,7 @@
     const controller = new AbortController();
     state.controller = controller;
     const params = new URLSearchParams({ q: question });
-    if (els.date.value) params.set("date", els.date.value);
+    if (completeDate()) params.set("date", completeDate());
     if (documentId) params.set("document", documentId);
     setStatus(UI[state.lang].loading);
     els.answer.setAttribute("aria-busy", "true");
@@ -304,8 +158,10 @@
     }
   }
 
+  // Progress is shown, not announced (screen readers hear the verdict line); an error is announced.
   function setStatus(text) {
     state.error = null;
+    els.status.removeAttribute("role");
     els.status.textContent = text;
     els.status.classList.remove("error");
   }
@@ -319,6 +175,7 @@
     announce(null);
     const errors = UI[state.lang].errors;
     state.error = code && code in errors ? code : "other";
+    els.status.setAttribute("role", "alert");
     els.status.textContent = errors[code] || errors.other;
     els.status.classList.add("error");
     els.answer.hidden = true;
@@ -358,13 +215,19 @@
     els.answer.setAttribute("lang", lang);
     els.answer.dataset.verdict = a.verdict;
 
-    els.verdict.textContent = L.verdicts[a.verdict] || a.verdict;
-    els.verdict.className = "verdict verdict-" + a.verdict;
+    // The pill is never surer than the text: an unverified row (or channel) carries « à vérifier » on it.
+    const unverified = a.verified === false || (a.channels || []).some((c) => c.verified === false);
+    const label = L.verdicts[a.verdict] || a.verdict;
+    els.verdict.textContent = unverified && a.verdict !== "a_verifier" ? label + " · " + L.unverified_pill : label;
+    els.verdict.className = "verdict verdict-" + a.verdict + (unverified && a.verdict !== "a_verifier" ? " verdict-unverified" : "");
     els.title.textContent = a.title || "";
-    els.title.hidden = !a.title;
+    els.title.hidden = !a.title || Boolean(a.headline); // line 1 already names the document
+    // Line 1 of every front end: the verdict, the document, the date when not today, the reason.
+    els.headline.textContent = a.headline || "";
+    els.headline.hidden = !a.headline;
 
     const dates = [];
-    if (a.effective_date) {
+    if (a.effective_date && !a.headline) { // line 1 says it otherwise
       const template = a.effective_date <= a.date ? L.since : L.from;
       dates.push(fill(template, { date: formatDate(a.effective_date, lang) }));
     }
@@ -377,6 +240,7 @@
     renderQuotes(a, L);
     renderCaveats(a, L);
 
+    els.copy.textContent = L.copy;
     els.copy.hidden = !a.text || a.verdict === "ambigu";
     els.copyStatus.textContent = "";
     els.answer.hidden = false;
@@ -392,7 +256,7 @@
       const button = el("button", { className: "candidate", text: candidate.title, attrs: { type: "button" } });
       button.dataset.document = candidate.id;
       button.addEventListener("click", () => {
-        ask(candidate.id).then(() => els.title.focus());
+        ask(candidate.id).then(() => els.headline.focus());
       });
       els.candidateButtons.append(button);
     }
@@ -422,50 +286,78 @@
     els.exclusions.replaceChildren();
     els.exclusionsBlock.hidden = exclusions.length === 0;
     els.exclusionsHeading.textContent = L.exclusions;
-    for (const node of els.exclusionsBlock.querySelectorAll(".exclusion-quote")) node.remove();
-    const quotes = [];
+    // Labels only: the words of the text are in the quote below, and no quote is shown twice.
     for (const x of exclusions) {
       const item = el("li", { className: x.applies ? "exclusion applies" : "exclusion" }, [
         el("span", { className: "exclusion-label", text: x.label }),
       ]);
       if (x.applies) item.append(el("span", { className: "flag flag-applies", text: L.applies }));
       els.exclusions.append(item);
-      if (x.quote && !quotes.includes(x.quote)) quotes.push(x.quote);
     }
-    // Several exclusions often come from one sentence of the text: quote it once.
-    for (const quote of quotes) els.exclusionsBlock.append(el("q", { className: "exclusion-quote", text: quote }));
   }
 
-  function quoteFigure(quote, L) {
+  // An annex row is shown as its wording, then each cell under its column heading (the cell as the text has it,
+  // « X » read « oui »); any other quote as it is. One link per source, under its short title.
+  function quoteFigure(quote, linked) {
     const figure = el("figure", { className: "quote" });
-    const block = el("blockquote", { text: quote.text });
+    const cells = quote.cells || [];
+    const block = el("blockquote", { text: cells.length ? cells[0].text : quote.text });
     const url = safeUrl(quote.url);
     if (url) block.setAttribute("cite", url.href);
     figure.append(block);
-    const caption = el("figcaption", {}, [el("span", { className: "quote-title", text: quote.title })]);
-    if (url) {
-      caption.append(document.createTextNode(" — "));
-      caption.append(el("a", {
-        text: fill(L.read_source, { host: url.hostname.replace(/^www\./, "") }),
-        attrs: { href: url.href, rel: "noopener noreferrer", target: "_blank" },
-      }));
+    if (cells.length > 1) {
+      const list = el("dl", { className: "annex-cells" });
+      for (const cell of cells.slice(1)) {
+        if (!cell.heading) continue;
+        list.append(el("div", {}, [el("dt", { text: cell.heading }), el("dd", { text: cell.shown })]));
+      }
+      figure.append(list);
     }
-    figure.append(caption);
+    if (!linked.has(quote.source)) {
+      linked.add(quote.source);
+      const title = quote.short_title || quote.title;
+      const caption = el("figcaption");
+      caption.append(url
+        ? el("a", { text: title, attrs: { href: url.href, rel: "noopener noreferrer", target: "_blank", title: quote.title } })
+        : el("span", { className: "quote-title", text: title }));
+      figure.append(caption);
+    } else {
+      // linked once already; still named, so no quote sits under another source's name
+      figure.append(el("figcaption", {}, [el("span", { className: "quote-title", text: quote.short_title || quote.title })]));
+    }
     return figure;
   }
 
+  // The quotes a reader sees: the primary one first; none twice (an exclusion inside its annex row is not repeated).
+  function shownQuotes(a) {
+    const all = a.citations || [];
+    const primary = all.find((q) => q.primary) || null;
+    const seen = [];
+    const rest = [];
+    const shown = (q) => ((q.cells || []).length ? q.cells[0].text : q.text);
+    if (primary) seen.push(primary);
+    for (const q of all) {
+      if (q === primary) continue;
+      if (seen.some((s) => s.source === q.source && (s.text.includes(q.text) || shown(s).includes(shown(q))))) continue;
+      seen.push(q);
+      rest.push(q);
+    }
+    return { primary, rest };
+  }
+
   function renderQuotes(a, L) {
-    const quotes = a.citations || [];
+    const { primary, rest } = shownQuotes(a);
     els.quotes.replaceChildren();
-    els.quotesBlock.hidden = quotes.length === 0;
+    els.quotesBlock.hidden = !primary;
     els.quotesHeading.textContent = L.quotes;
-    if (!quotes.length) return;
-    els.quotes.append(quoteFigure(quotes[0], L));
-    if (quotes.length > 1) {
+    if (!primary) return;
+    const linked = new Set();
+    els.quotes.append(quoteFigure(primary, linked));
+    if (rest.length) {
       const more = el("details", { className: "more-quotes" }, [
-        el("summary", { text: fill(L.more_quotes, { n: quotes.length - 1 }) }),
+        el("summary", { text: fill(L.more_quotes, { n: rest.length }) }),
       ]);
-      for (const quote of quotes.slice(1)) more.append(quoteFigure(quote, L));
+      for (const quote of rest) more.append(quoteFigure(quote, linked));
       els.quotes.append(more);
     }
   }
@@ -482,7 +374,7 @@
 
   async function copyAnswer() {
     if (!state.answer || !state.answer.text) return;
-    const t = UI[state.lang];
+    const t = ANSWER[state.answer.lang === "en" ? "en" : "fr"];
     const text = state.answer.text;
     try {
       if (navigator.clipboard && window.isSecureContext) {
@@ -507,12 +399,16 @@
   async function loadDocuments() {
     const seq = ++state.documentsSeq;
     const params = new URLSearchParams({ lang: state.lang });
-    if (els.date.value) params.set("date", els.date.value);
+    if (completeDate()) params.set("date", completeDate());
+    // The filter is read by the engine, as a question is: names, abbreviations (« CRO »), dates (« 2023 »).
+    const filter = els.filter.value.trim();
+    if (filter) params.set("q", filter);
     try {
       const response = await fetch("/api/documents?" + params.toString(), { headers: { Accept: "application/json" } });
       const data = await response.json();
       if (seq !== state.documentsSeq || !response.ok || !Array.isArray(data)) return;
       state.documents = data;
+      state.documentsFiltered = Boolean(filter);
       renderDocuments();
     } catch (_) {
       /* the table stays as it was; the question box still works */
@@ -526,12 +422,7 @@
   }
 
   function exclusionLabels(summary) {
-    const names = EXCLUSION_NAMES[state.lang];
-    return (summary.exclusions || []).map((x) => (typeof x === "string" ? names[x] || x : x.label || x.id)).filter(Boolean);
-  }
-
-  function normalise(text) {
-    return String(text || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    return summary.exclusion_labels || summary.exclusions || [];
   }
 
   function summaryTitle(summary) {
@@ -542,17 +433,20 @@
 
   function renderDocuments() {
     const t = UI[state.lang];
-    const today = els.date.value || null;
+    const today = completeDate() || null;
     els.catalogueDate.textContent = today ? fill(t.catalogue_as_of, { date: formatDate(today, state.lang) }) : "";
-    const words = normalise(els.filter.value).split(/\s+/).filter(Boolean);
     const rows = [];
     for (const summary of state.documents) {
       const title = summaryTitle(summary);
       const exclusions = exclusionLabels(summary);
       const date = formatDate(summary.effective_date, state.lang);
-      const haystack = normalise([title, summary.wording, summary.id, summary.effective_date, date, ...exclusions].join(" "));
-      if (words.some((w) => !haystack.includes(w))) continue;
-      const channels = channelIds(summary);
+      // At the date shown: a row not yet in force is not ticked, and an unverified date says so.
+      const inForce = summary.in_force !== false;
+      const channels = inForce ? channelIds(summary) : new Set();
+      const dateCell = el("td", { attrs: { "data-label": t.col_date } }, [
+        document.createTextNode(inForce ? date : fill(t.not_in_force, { date })),
+      ]);
+      if (summary.verified === false || summary.status === "a_verifier") dateCell.append(el("span", { className: "flag flag-unverified", text: t.unverified }));
       const askButton = el("button", {
         className: "doc-link", text: title,
         attrs: { type: "button", title: t.ask_about },
@@ -565,13 +459,18 @@
       });
       const docCell = el("td", { attrs: { "data-label": t.col_document } }, [askButton]);
       if (summary.wording && summary.wording !== title) docCell.append(el("span", { className: "wording", text: summary.wording }));
+      const planned = !inForce && channelIds(summary);
       const tick = (id, label) => {
         const has = channels.has(id);
+        if (planned && planned.has(id)) {
+          const text = fill(t.planned, { date });
+          return el("td", { className: "planned", text: "…", attrs: { "data-label": label, "aria-label": text, title: text } });
+        }
         return el("td", { className: has ? "yes" : "no", text: has ? "✓" : "—", attrs: { "data-label": label, "aria-label": has ? t.yes : t.no } });
       };
-      rows.push(el("tr", {}, [
+      rows.push(el("tr", { className: inForce ? "" : "not-in-force" }, [
         docCell,
-        el("td", { text: date, attrs: { "data-label": t.col_date } }),
+        dateCell,
         tick("dmp", t.col_dmp),
         tick("mss_professionnels", t.col_mss_pro),
         tick("mss_patient", t.col_mss_patient),
@@ -579,7 +478,7 @@
       ]));
     }
     els.tbody.replaceChildren(...rows);
-    els.noMatch.hidden = rows.length > 0 || state.documents.length === 0;
+    els.noMatch.hidden = rows.length > 0 || !state.documentsFiltered;
   }
 
   // ---- wiring ---------------------------------------------------------------------------------
@@ -592,17 +491,30 @@
     state.picked = null; // a new question: the document picked for the old one no longer holds
     scheduleAsk();
   });
-  els.date.addEventListener("change", () => {
+  // Typing a date digit by digit fires an event per digit (year 0002, 0020, 0202…): ask only once the date is
+  // complete and within range, and only when it changed.
+  function onDateEdit() {
+    const value = completeDate();
+    if (value === state.dateSent || (els.date.value && !value)) return;
+    state.dateSent = value;
     if (els.q.value.trim().length >= MIN_CHARS) ask(null);
     loadDocuments();
-  });
-  els.dateReset.addEventListener("click", () => {
+  }
+  els.date.addEventListener("input", onDateEdit);
+  els.date.addEventListener("change", onDateEdit);
+  els.date.addEventListener("blur", onDateEdit);
+  function resetDate() {
     els.date.value = "";
-    if (els.q.value.trim().length >= MIN_CHARS) ask(null);
-    loadDocuments();
+    onDateEdit();
+  }
+  els.dateReset.addEventListener("click", () => {
+    resetDate();
     els.q.focus();
   });
-  els.filter.addEventListener("input", renderDocuments);
+  els.filter.addEventListener("input", () => {
+    window.clearTimeout(state.filterTimer);
+    state.filterTimer = window.setTimeout(loadDocuments, DEBOUNCE_MS);
+  });
   els.copy.addEventListener("click", copyAnswer);
   els.langToggle.addEventListener("click", () => {
     state.lang = state.lang === "fr" ? "en" : "fr";
@@ -618,7 +530,7 @@
     if (event.key === "Escape") {
       if (event.target === els.filter && els.filter.value) {
         els.filter.value = "";
-        renderDocuments();
+        loadDocuments();
         return;
       }
       event.preventDefault();
@@ -627,6 +539,7 @@
       if (state.controller) state.controller.abort();
       els.q.value = "";
       clearAnswer();
+      resetDate(); // the next caller is answered as of today, not at an earlier caller's date
       els.q.focus();
       return;
     }
@@ -637,8 +550,34 @@
     }
   });
 
+  function completeDate() {
+    const value = els.date.value;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return "";
+    const year = Number(value.slice(0, 4));
+    return year >= YEAR_MIN && year <= YEAR_MAX ? value : "";
+  }
+
+  async function loadWording() {
+    try {
+      const response = await fetch("/api/wording", { headers: { Accept: "application/json" } });
+      const data = await response.json();
+      for (const lang of ["fr", "en"]) {
+        UI[lang] = data[lang];
+        ANSWER[lang] = data[lang].answer;
+      }
+    } catch (_) {
+      // The one sentence that cannot come from the catalogue: the catalogue itself did not arrive.
+      els.status.textContent = "Le service ne répond pas. / The service does not answer.";
+      els.status.classList.add("error");
+    }
+  }
+
   els.title.setAttribute("tabindex", "-1");
-  applyLanguage();
-  loadDocuments();
+  els.headline.setAttribute("tabindex", "-1");
   els.q.focus();
+  loadWording().then(() => {
+    if (!UI.fr) return;
+    applyLanguage();
+    loadDocuments();
+  });
 })();
