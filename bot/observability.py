@@ -37,7 +37,7 @@ from prometheus_client import (
     generate_latest,
 )
 
-from bot.redaction import redact
+from bot.redaction import environment_secrets, redact
 
 __all__ = [
     "JsonFormatter",
@@ -223,7 +223,7 @@ def configure_logging(
             root.removeHandler(old)
     handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
     handler.set_name(_HANDLER_NAME)
-    secrets = tuple(s for s in secrets if s)
+    secrets = tuple(s for s in (*secrets, *environment_secrets()) if s)
     handler.setFormatter(RedactingFormatter(JsonFormatter() if fmt == "json" else TextFormatter(), secrets))
     handler.addFilter(RedactingFilter(secrets))
     root.addHandler(handler)

@@ -25,6 +25,7 @@ REDACTED = "<redacted>"
 # secret that short protects nothing anyway (settings accept 1 to 256 characters for the webhook secret).
 MIN_LITERAL_SECRET = 6
 _SECRET_VARIABLES = ("TELEGRAM_BOT_TOKEN", "TELEGRAM_WEBHOOK_SECRET")
+_SETTING_PREFIXES = ("TELEGRAM_", "OBLIGATIONS_")
 _MAX_SECRET_FILE = 4096
 
 # A bot token, bare or URL-encoded (%3A for the colon).
@@ -33,6 +34,7 @@ _TOKEN_RE = re.compile(r"(?<![A-Za-z0-9_-])\d{3,}(?::|%3[Aa])[A-Za-z0-9_-]{30,}"
 _BOT_URL_RE = re.compile(r"(/bot)\d+(?::|%3[Aa])[^/\s\"'?#<>]*")
 # The user-info of any URL (scheme://user:password@host): everything between :// and @ in the authority.
 # One slash is enough: a URL that went through pathlib (a directory setting) reads "https:/user:pw@host".
+_PASSWORD_RE = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*:/{1,3}[^/?#\s@:]*:([^/?#\s@]+)@")
 _USERINFO_RE = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*:/{1,3})[^/?#\s@\"'<>]*@")
 
 
@@ -46,13 +48,17 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
 
 
 def environment_secrets(environ: Mapping[str, str] | None = None) -> list[str]:
-    """The token and webhook secret as configured, read raw (also from their *_FILE), valid or not.
+    """The token and webhook secret as configured (raw, also from their *_FILE, valid or not), and any URL
+    password in a TELEGRAM_* or OBLIGATIONS_* variable.
 
     For messages printed before (or because) settings failed to load: a malformed token is still a
     secret. Unreadable files are skipped; this never raises.
     """
     env = os.environ if environ is None else environ
     found: list[str] = []
+    for name, value in env.items():  # a URL password in any setting, even where only a piece of it is logged
+        if name.upper().startswith(_SETTING_PREFIXES):
+            found += [m.group(1) for m in _PASSWORD_RE.finditer(value)]
     for name in _SECRET_VARIABLES:
         value = (env.get(name) or "").strip()
         if value:
