@@ -36,6 +36,8 @@ _BOT_URL_RE = re.compile(r"(/bot)\d+(?::|%3[Aa])[^/\s\"'?#<>]*")
 # One slash is enough: a URL that went through pathlib (a directory setting) reads "https:/user:pw@host".
 _PASSWORD_RE = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*:/{1,3}[^/?#\s@:]*:([^/?#\s@]+)@")
 _USERINFO_RE = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*:/{1,3})[^/?#\s@\"'<>]*@")
+# What is left of user-info once a path was cut or shortened ("admin:pw@host", no scheme): the password.
+_BARE_USERINFO_RE = re.compile(r"(?<![\w.-])([\w.-]+:)[^/?#\s@:\"'<>]+@")
 
 
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
@@ -43,6 +45,7 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     for secret in sorted({s for s in secrets if s and len(s) >= MIN_LITERAL_SECRET}, key=len, reverse=True):
         text = text.replace(secret, REDACTED)
     text = _USERINFO_RE.sub(rf"\1{REDACTED}@", text)
+    text = _BARE_USERINFO_RE.sub(rf"\1{REDACTED}@", text)
     text = _BOT_URL_RE.sub(rf"\1{REDACTED}", text)
     return _TOKEN_RE.sub(REDACTED, text)
 

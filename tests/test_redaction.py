@@ -193,3 +193,9 @@ def test_no_setting_echoes_a_secret_whatever_value_it_is_given(busy_port: int) -
     # The runs did reach the code that prints: settings errors, and serve's "cannot listen" line.
     stderr = "\n".join(r.stderr for r in results)
     assert "invalid settings" in stderr and "cannot listen on" in stderr
+
+
+def test_user_info_cut_from_its_scheme_is_still_redacted() -> None:
+    """A URL given as a file setting comes back shortened in a log ("min:pw@host/…"): the password goes."""
+    assert PASSWORD not in redact(f"path: min:{PASSWORD}@bot.example.org/x")
+    assert redact("write to a.b@c.fr at 10:42") == "write to a.b@c.fr at 10:42"
