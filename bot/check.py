@@ -13,22 +13,10 @@ from pathlib import Path
 from bot.domain import CHANNEL_IDS, Citation, Row, Rulebook, RuleVersion
 from bot.lexicon_check import id_problems, naming_problems
 from bot.loading import Problem, read_yaml_lines
+from bot.wording import MONTHS_FR
 
 _WS = re.compile(r"\s+")
-_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
+_MONTHS = MONTHS_FR  # the annex writes its dates in French: « 31 décembre 2023 »
 _FRENCH_DATE = re.compile(r"\b(1er|\d{1,2}) (" + "|".join(_MONTHS) + r") (\d{4})\b")
 
 

@@ -199,7 +199,9 @@ def _secondary(a: Answer) -> list[Block]:
         if q.source not in linked:
             linked.add(q.source)
             parts.append(_link(q, a.lang))
-            raw.append("— " + shape.source_line(q, a.lang))
+        else:  # linked once already; still named, so no quote sits under another source's name
+            parts.append("— " + esc(shape.source_line(q, a.lang)))
+        raw.append("— " + shape.source_line(q, a.lang))
     body = "\n".join(parts)
     return [Block(f"<blockquote expandable>{body}</blockquote>", raw="\n".join(raw), tag="blockquote expandable")]
 

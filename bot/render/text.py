@@ -34,6 +34,8 @@ def _secondary_lines(answer: Answer) -> list[str]:
         if q.source not in linked:
             linked.add(q.source)
             out.append(f"  — {shape.source_line(q, answer.lang)} {q.url}")
+        else:  # linked once already; still named, so no quote sits under another source's name
+            out.append(f"  — {shape.source_line(q, answer.lang)}")
     return out
 
 

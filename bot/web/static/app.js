@@ -321,6 +321,9 @@
         ? el("a", { text: title, attrs: { href: url.href, rel: "noopener noreferrer", target: "_blank", title: quote.title } })
         : el("span", { className: "quote-title", text: title }));
       figure.append(caption);
+    } else {
+      // linked once already; still named, so no quote sits under another source's name
+      figure.append(el("figcaption", {}, [el("span", { className: "quote-title", text: quote.short_title || quote.title })]));
     }
     return figure;
   }
