@@ -220,7 +220,9 @@ def test_a_date_asked_holds_for_its_question_not_for_a_new_document(engine):
     first = ask(engine, "CR bio au DMP ?")
     dated = engine.answer("et en 2023 ?", DAY, context=first)
     assert dated.date == dt.date(2023, 1, 1)
-    assert dated.text.startswith("Au 1er janvier 2023, obligatoire")  # the first line says the answer is not about today
+    assert dated.text.startswith(
+        "Au 1er janvier 2023, obligatoire"
+    )  # the first line says the answer is not about today
     same = engine.answer("et au patient ?", DAY, context=dated)
     assert same.date == dt.date(2023, 1, 1) and same.text.startswith("Au 1er janvier 2023, ")
     other = engine.answer("et le CRO ?", DAY, context=same)
