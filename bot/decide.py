@@ -27,6 +27,14 @@ def _add(quotes: list[Quote], quote: Quote) -> None:
         quotes.append(quote)
 
 
+def _row_quotes(rulebook: Rulebook, row: Row) -> list[Quote]:
+    """The row's own citations as quotes, each once, in the row's order."""
+    quotes: list[Quote] = []
+    for cit in row.citations:
+        _add(quotes, _quote(rulebook, cit))
+    return quotes
+
+
 def _context(query: Query, documents: list[str], rulebook: Rulebook, effective: dt.date | None = None) -> Context:
     info = rulebook.documents.get(documents[0]) if len(documents) == 1 else None
     return Context(
@@ -196,9 +204,7 @@ def _not_listed_yet(
 ) -> Answer:
     """Asked before the text that adds it: not in the list then; say which text adds it, per whom."""
     lang = query.lang
-    quotes: list[Quote] = []
-    for cit in row.citations:
-        _add(quotes, _quote(rulebook, cit))
+    quotes = _row_quotes(rulebook, row)
     listing = _main_version(rulebook, day)
     caveats.append(
         Note.of(
@@ -240,9 +246,7 @@ def _removed(
 ) -> Answer:
     """Taken off the list by a later text: not listed, from when, per whom, and when it was due."""
     lang = query.lang
-    quotes: list[Quote] = []
-    for cit in row.citations:
-        _add(quotes, _quote(rulebook, cit))
+    quotes = _row_quotes(rulebook, row)
     before = rulebook.previous_row(doc, version)
     due = before[1].effective_date if before else None
     last_day = row.effective_date - dt.timedelta(days=1)
@@ -303,9 +307,7 @@ def _verdict_for(
         return _removed(question, query, doc, day, rulebook, version, row, caveats, score, margin)
     unsettled = row.unsettled if row.unsettled and in_force and day >= row.effective_date else None
     open_question = unsettled is not None and (unsettled.until is None or day < unsettled.until)
-    quotes: list[Quote] = []
-    for cit in row.citations:
-        _add(quotes, _quote(rulebook, cit))
+    quotes = _row_quotes(rulebook, row)
     channels = _channels(row, query, rulebook, lang)
     asked = [c for c in channels if c.asked]
     for ch in row.channels:
