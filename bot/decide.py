@@ -101,7 +101,7 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
     if query.profession:
         doc = ranked[0][0] if ranked and best >= CLEAR else None
         version = rulebook.row_at(doc, day)[0] if doc else _main_version(rulebook, day)
-        if query.profession not in version.covers:
+        if query.profession not in version.covers and query.obliged not in version.covers:
             quotes = [_quote(rulebook, version.covers_citation)] if version.covers_citation else []
             covered = [rulebook.professions[p].label(lang) for p in version.covers]
             if quotes and quotes[0].kind == "presse":

@@ -71,6 +71,10 @@ class Lexicon:
     asker_after: frozenset[str] = frozenset()
     acting_for_doctor: list[tuple[str, ...]] = field(default_factory=list)  # staff whose question is the doctor's
     self_markers: list[tuple[str, ...]] = field(default_factory=list)  # "moi personnellement": about the asker
+    duty_verbs: list[tuple[str, ...]] = field(default_factory=list)  # "doit-il", "has to": who bears the duty
+    asking_verbs: list[tuple[str, ...]] = field(default_factory=list)  # "me demande si": whose question it is
+    subject_pronouns: frozenset[str] = frozenset()  # "il", "they": a new subject, not the professional before
+    addressee_marks: frozenset[str] = frozenset()  # "pour le psychiatre": the professional is an addressee
     vocabulary: list[str] = field(default_factory=list)
     _index_full: dict[str, list[Entry]] = field(default_factory=dict)
     _index_content: dict[str, list[Entry]] = field(default_factory=dict)
@@ -334,6 +338,10 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         asker_after=frozenset(fold(w) for w in data.get("asker_after") or []),
         acting_for_doctor=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("acting_for_doctor") or []],
         self_markers=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("self_markers") or []],
+        duty_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("duty_verbs") or []],
+        asking_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("asking_verbs") or []],
+        subject_pronouns=frozenset(fold(w) for w in data.get("subject_pronouns") or []),
+        addressee_marks=frozenset(fold(w) for w in data.get("addressee_marks") or []),
         ending_natures={str(k): str(v) for k, v in (data.get("ending_natures") or {}).items()},
         clinical_domains=frozenset(str(d) for d in data.get("clinical_domains") or []),
         measured_domains=frozenset(str(d) for d in data.get("measured_domains") or []),

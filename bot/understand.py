@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from itertools import zip_longest
 from typing import Any
 
 from bot.answer import Context
@@ -96,6 +97,7 @@ class Query:
     assumed: bool = False  # one weak candidate taken as the document asked: the answer says so first
     before: bool = False  # "et avant ?": the message asks about the time before, and nothing else
     forced: bool = False
+    obliged: str | None = None  # the professional named as bearing the duty, when the asker is another
 
     def ranked(self) -> list[tuple[str, float]]:
         return sorted(self.scores.items(), key=lambda kv: (-kv[1], self.order.get(kv[0], 99)))
@@ -152,7 +154,8 @@ GROUP_MARKS = frozenset({"nos", "notre", "our", "mes", "my"})  # "nos infirmiers
 
 def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[str | None, set[int]]:
     """The asker's own profession ("je suis infirmière", "Pharmacien ici :"), and the match positions it used."""
-    covered = {i for m in matches if m.kind != "profession" for i in range(m.start, m.end)}
+    # a greeting before the profession ("Bonjour, pharmacienne…") is not content that makes it a recipient
+    covered = {i for m in matches if m.kind not in ("profession", "greeting") for i in range(m.start, m.end)}
     for m in (m for m in matches if m.kind == "profession"):
         before = tokens[max(0, m.start - 4) : m.start]
         leading = [i for i in range(m.start) if tokens[i] not in lexicon.stopwords]
@@ -176,6 +179,27 @@ def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon)
         if marked or first_content:
             return m.value, {m.start}
     return None, set()
+
+
+def _obliged_professional(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> str | None:
+    """The professional the question is about, when it names one as bearing the duty ("le chirurgien doit-il…",
+    "do the consultants have to…") or as the one asking ("le Dr M. me demande si…"). A nurse asking what the
+    surgeon must send asks about a surgeon: `decide` lets a covered professional named so outweigh the asker."""
+    duty, asking = None, None
+    named = sorted((m for m in matches if m.kind == "profession"), key=lambda m: m.start)
+    for m, following in zip_longest(named, named[1:]):
+        if set(tokens[max(0, m.start - 4) : m.start]) & (RECIPIENT_MARKS | lexicon.addressee_marks):
+            continue  # "au médecin prescripteur", "letters to the surgeons": an addressee, not the one bound
+        # the verb follows closely, with no other professional or subject pronoun in between
+        # ("IDE : le médecin doit-il…", but not "d'après le podologue). Il doit…")
+        window = tokens[m.end : min(m.end + 4, following.start if following else len(tokens))]
+        cut = next((i for i, t in enumerate(window) if t in lexicon.subject_pronouns), len(window))
+        after = window[:cut]
+        if duty is None and _contains_any(after, lexicon.duty_verbs):
+            duty = m.value
+        if asking is None and _contains_any(after, lexicon.asking_verbs):
+            asking = m.value
+    return duty or asking
 
 
 def _contains_any(tokens: list[str], phrases: list[tuple[str, ...]]) -> bool:
@@ -585,6 +609,7 @@ def understand(
         profession = None  # "Assistante médicale du Dr X : le CR…": the doctor's question
     if any(m.kind == "proxy" for m in matches):
         profession = None  # "je demande pour le Dr Leroy": the question is the doctor's
+    obliged = _obliged_professional(tokens, matches, lexicon) if profession is not None else None
     matches = [m for m in matches if not (m.kind in ("channel", "profession", "nl_domain") and m.start in used)]
     situations, negated = _situations(tokens, matches, lexicon)
     scores, order, strong_not_listed = _find_documents(tokens, matches, lang, situations, lexicon, catalogue)
@@ -609,6 +634,7 @@ def understand(
         date_unreadable=unreadable_date(text),
         pick=_pick(tokens),
         profession=profession,
+        obliged=obliged,
         not_listed=strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches),
         not_listed_at=None
         if _pointed_at(tokens, matches)

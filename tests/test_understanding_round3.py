@@ -1,0 +1,68 @@
+"""Understanding, round 3: one case for each general rule learnt from blind sets 13–16 (surgery, staff and IT,
+paramedics and patients, imaging). Each asserts what the user sees: verdict and document."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+DAY = dt.date(2026, 12, 3)
+
+
+def ask(engine, text, day=DAY):
+    return engine.answer(text, day)
+
+
+@pytest.mark.parametrize(
+    ("text", "document"),
+    [
+        # someone not covered asks what a covered professional must do: the professional decides
+        (
+            "IDE en ortho : le chirurgien doit-il envoyer le CRO de la prothèse au médecin traitant par MSS ?",
+            "cr-operatoire",
+        ),
+        ("Kinésithérapeute : le médecin des urgences devait-il verser l'ordonnance de rééducation au DMP ?", None),
+        (
+            "IDEL : le médecin doit-il m'envoyer l'ordonnance de prise de sang par messagerie sécurisée ?",
+            "prescription-biologie",
+        ),
+        (
+            "Hospital pharmacist here: do the consultants have to upload outpatient drug prescriptions to the DMP?",
+            "prescription-produits-sante",
+        ),
+        (
+            "Je suis l'IDE de la consultation, le Dr M. me demande si ses ordonnances de bilan biologique vont au DMP.",
+            "prescription-biologie",
+        ),
+        ("Sage-femme en PMI : le labo doit-il m'envoyer les résultats de la sérologie toxo par MSS ?", "cr-biologie"),
+    ],
+)
+def test_the_professional_bound_decides_who_is_covered(engine, text, document):
+    a = ask(engine, text)
+    assert a.verdict != "non_concerne", a.verdict
+    if document:
+        assert a.documents[:1] == [document]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the covered professional is the addressee, an agent, or another noun phrase: the asker decides
+        "Kiné : le courrier que j'envoie au médecin prescripteur doit-il partir par MSSanté ?",
+        "Orthophoniste, mon courrier au chirurgien ORL doit-il partir par messagerie sécurisée ?",
+        "I'm a physiotherapist. Do my letters to the surgeons have to go to the DMP?",
+        "Je suis orthophoniste, mon bilan pour un enfant suivi par le pédiatre doit-il aller dans le DMP ?",
+        "Orthoptiste au cabinet d'ophtalmo : mes bilans doivent-ils partir au DMP ?",
+        "Un kiné libéral demande si le courrier qu'il envoie au médecin prescripteur doit passer par MSSanté.",
+        # a greeting before the profession does not hide the asker
+        "Bonjour, pharmacienne d'officine : devons-nous déposer les ordonnances que nous délivrons dans le DMP ?",
+    ],
+)
+def test_the_asker_decides_when_no_covered_professional_is_bound(engine, text):
+    assert ask(engine, text).verdict == "non_concerne"
+
+
+def test_a_covered_asker_is_not_made_uncovered_by_an_addressee(engine):
+    a = ask(engine, "Le Dr H., neurologue, demande si son courrier à la kiné du patient doit partir par MSSanté.")
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["courriers"])
