@@ -258,6 +258,7 @@ class Mentions:
     hints: list[Match]
     nature_hints: list[Match]
     named: bool
+    addressed: bool = False  # an addressee is named ("au confrère", "to the GP", "au patient"), not a means
 
     @classmethod
     def of(cls, matches: list[Match], tokens: list[str] | None = None) -> Mentions:
@@ -279,6 +280,11 @@ class Mentions:
             hints=hints,
             nature_hints=[m for m in matches if m.kind == "nature_hint"],
             named=any(m.kind == "document" for m in matches),
+            addressed=any(
+                m.kind in ("profession", "channel")
+                and set((tokens or [])[max(0, m.start - 4) : m.start]) & RECIPIENT_MARKS
+                for m in matches
+            ),
         )
 
 
@@ -438,7 +444,13 @@ def _lone_natures(
             continue
         phase = mentions.phase if _takes_phase(n.value, catalogue) else mentions.strong_phase
         doc = _combo(n.value, None, phase, catalogue)
-        if doc:
+        also = lexicon.also_nature.get(tokens[n.start])
+        addressed = mentions.addressed or set(tokens[n.end : n.end + 6]) & RECIPIENT_MARKS  # "letter I write to"
+        if doc and also and not (phase or situations or addressed or mentions.domains):
+            # "la lettre, par MSS ?": a letter to whom, when? a courrier or a lettre de liaison, each a candidate
+            for other in [doc, *_of_nature(also, catalogue)]:
+                out.offer(other, 0.5, n.start)
+        elif doc:
             out.offer(doc, 0.88 * _penalty(n), n.start)
         elif default and (
             tokens[n.start] in default.get("when", [])

@@ -66,3 +66,42 @@ def test_the_asker_decides_when_no_covered_professional_is_bound(engine, text):
 def test_a_covered_asker_is_not_made_uncovered_by_an_addressee(engine):
     a = ask(engine, "Le Dr H., neurologue, demande si son courrier à la kiné du patient doit partir par MSSanté.")
     assert (a.verdict, a.documents[:1]) == ("obligatoire", ["courriers"])
+
+
+@pytest.mark.parametrize("text", ["la lettre, par MSS ?", "the letter?", "La lettre, on l'envoie par messagerie sécurisée ?"])
+def test_a_letter_to_no_one_at_no_moment_is_a_choice(engine, text):
+    a = ask(engine, text)
+    assert a.verdict == "ambigu"
+    assert {"courriers", "lettre-liaison-entree", "lettre-liaison-sortie"} <= set(a.documents)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lettre à l'endocrino pour un avis sur un nodule, MSS obligatoire ?",
+        "Does a letter I write to the patient's GP have to be sent via secure messaging?",
+        "Lettre au confrère après la consultation : DMP ?",
+    ],
+)
+def test_a_letter_with_an_addressee_is_a_courrier(engine, text):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["courriers"])
+
+
+@pytest.mark.parametrize(
+    ("text", "document"),
+    [
+        ("radio pulmonaire en SSPI pour vérifier la position de la VVC : CR au DMP ?", "cr-imagerie"),
+        ("Fibrinogène et NFS prélevés au bloc pendant l'intervention : CR de bio au DMP ?", "cr-biologie"),
+        ("ETO per-opératoire en chirurgie cardiaque : le CR d'imagerie doit-il aller dans le DMP ?", "cr-imagerie"),
+        ("Bilan de coag fait en salle de naissance avant la péridurale : le CR de bio va au DMP ?", "cr-biologie"),
+    ],
+)
+def test_places_that_exist_only_within_a_stay_are_a_stay(engine, text, document):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == ("exclu", [document])
+
+
+def test_an_operative_report_written_in_theatre_is_still_due(engine):
+    a = ask(engine, "CRO rédigé au bloc, à verser au DMP ?")
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["cr-operatoire"])
