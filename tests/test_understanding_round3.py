@@ -68,7 +68,9 @@ def test_a_covered_asker_is_not_made_uncovered_by_an_addressee(engine):
     assert (a.verdict, a.documents[:1]) == ("obligatoire", ["courriers"])
 
 
-@pytest.mark.parametrize("text", ["la lettre, par MSS ?", "the letter?", "La lettre, on l'envoie par messagerie sécurisée ?"])
+@pytest.mark.parametrize(
+    "text", ["la lettre, par MSS ?", "the letter?", "La lettre, on l'envoie par messagerie sécurisée ?"]
+)
 def test_a_letter_to_no_one_at_no_moment_is_a_choice(engine, text):
     a = ask(engine, text)
     assert a.verdict == "ambigu"
