@@ -107,3 +107,20 @@ def test_places_that_exist_only_within_a_stay_are_a_stay(engine, text, document)
 def test_an_operative_report_written_in_theatre_is_still_due(engine):
     a = ask(engine, "CRO rédigé au bloc, à verser au DMP ?")
     assert (a.verdict, a.documents[:1]) == ("obligatoire", ["cr-operatoire"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # on the DMP and messaging, but not about the list: the patient's rights, access, consent, codes, set-up
+        "Can a patient delete an operative report from his DMP?",
+        "Who can see the documents I upload in the DMP?",
+        "Faut-il recueillir le consentement écrit du patient avant d'alimenter son DMP ?",
+        "Est-ce que le médecin traitant est prévenu quand un CR est déposé ?",
+        "C'est quoi le code LOINC du CR d'imagerie dans le DMP ?",
+        "Comment ouvrir un compte MSSanté pour notre cabinet d'imagerie ?",
+        "En tant que DPO, dois-je inscrire l'alimentation du DMP dans notre registre des traitements RGPD ?",
+    ],
+)
+def test_questions_about_the_dmp_but_not_the_list_are_off_topic(engine, text):
+    assert ask(engine, text).verdict == "hors_sujet"
