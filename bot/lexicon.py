@@ -74,6 +74,7 @@ class Lexicon:
     duty_verbs: list[tuple[str, ...]] = field(default_factory=list)  # "doit-il", "has to": who bears the duty
     asking_verbs: list[tuple[str, ...]] = field(default_factory=list)  # "me demande si": whose question it is
     also_nature: dict[str, str] = field(default_factory=dict)  # "lettre": a courrier, or a lettre de liaison
+    relative_markers: frozenset[str] = frozenset()  # "qui", "who": a clause about the professional before
     subject_pronouns: frozenset[str] = frozenset()  # "il", "they": a new subject, not the professional before
     addressee_marks: frozenset[str] = frozenset()  # "pour le psychiatre": the professional is an addressee
     vocabulary: list[str] = field(default_factory=list)
@@ -342,6 +343,7 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         duty_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("duty_verbs") or []],
         asking_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("asking_verbs") or []],
         subject_pronouns=frozenset(fold(w) for w in data.get("subject_pronouns") or []),
+        relative_markers=frozenset(fold(w) for w in data.get("relative_markers") or []),
         also_nature={fold(str(k)): str(v) for k, v in (data.get("also_nature") or {}).items()},
         addressee_marks=frozenset(fold(w) for w in data.get("addressee_marks") or []),
         ending_natures={str(k): str(v) for k, v in (data.get("ending_natures") or {}).items()},

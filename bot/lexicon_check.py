@@ -54,6 +54,7 @@ SECTIONS: dict[str, str | None] = {
     "duty_verbs": None,
     "asking_verbs": None,
     "subject_pronouns": None,
+    "relative_markers": None,
     "also_nature": "",
     "addressee_marks": None,
     "general_questions": "",

@@ -192,8 +192,14 @@ def _obliged_professional(tokens: list[str], matches: list[Match], lexicon: Lexi
             continue  # "au médecin prescripteur", "letters to the surgeons": an addressee, not the one bound
         # the verb follows closely, with no other professional or subject pronoun in between
         # ("IDE : le médecin doit-il…", but not "d'après le podologue). Il doit…")
-        window = tokens[m.end : min(m.end + 4, following.start if following else len(tokens))]
-        cut = next((i for i, t in enumerate(window) if t in lexicon.subject_pronouns), len(window))
+        relative = m.end < len(tokens) and tokens[m.end] in lexicon.relative_markers  # "le radiologue qui a fait…"
+        reach = 12 if relative else 4
+        window = tokens[m.end : min(m.end + reach, following.start if following else len(tokens))]
+        cut = (
+            len(window)
+            if relative
+            else next((i for i, t in enumerate(window) if t in lexicon.subject_pronouns), len(window))
+        )
         after = window[:cut]
         if duty is None and _contains_any(after, lexicon.duty_verbs):
             duty = m.value

@@ -36,6 +36,15 @@ def ask(engine, text, day=DAY):
             "prescription-biologie",
         ),
         ("Sage-femme en PMI : le labo doit-il m'envoyer les résultats de la sérologie toxo par MSS ?", "cr-biologie"),
+        # a clause about the professional between it and the duty verb
+        (
+            "Dentiste. Le radiologue qui a fait le cone beam de mon patient doit-il m'envoyer le CR par MSS ?",
+            "cr-imagerie",
+        ),
+        (
+            "physio here - the surgeon who repaired my patient's cuff, does he have to upload the operative report?",
+            "cr-operatoire",
+        ),
     ],
 )
 def test_the_professional_bound_decides_who_is_covered(engine, text, document):
