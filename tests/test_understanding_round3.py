@@ -133,3 +133,22 @@ def test_an_operative_report_written_in_theatre_is_still_due(engine):
 )
 def test_questions_about_the_dmp_but_not_the_list_are_off_topic(engine, text):
     assert ask(engine, text).verdict == "hors_sujet"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CR de radiothérapie (fin de traitement), DMP ?",
+        "Our pathology lab issues frozen-section reports: mandatory in Mon espace santé?",
+        "pH-impédancemétrie : le CR doit-il être envoyé au patient par la messagerie Mon espace santé ?",
+        "Cardiologue : le CR d'interrogation de pacemaker fait en consultation doit-il être versé au DMP ?",
+        "La check-list sécurité du patient au bloc, elle doit aller dans le DMP ?",
+    ],
+)
+def test_records_specialists_name_that_are_not_listed(engine, text):
+    assert ask(engine, text).verdict == "non_liste"
+
+
+def test_a_consultation_setting_is_not_a_record(engine):
+    a = ask(engine, "L'ordonnance que je fais en consultation d'anesthésie pour le relais des anticoagulants : DMP ?")
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["prescription-produits-sante"])
