@@ -149,6 +149,7 @@ RECIPIENT_MARKS = frozenset({"au", "aux", "a", "to", "chez"})
 OF = frozenset({"de", "d", "du", "des", "of", "for"})
 AGENT_MARKS = frozenset({"par", "by"})
 NATURE_NEGATIONS = frozenset({"non", "pas", "not"})
+ADDRESSEE_AFTER_MARKER = RECIPIENT_MARKS - {"a"}  # "I'm a nurse": the English article, not « à »
 GROUP_MARKS = frozenset({"nos", "notre", "our", "mes", "my"})  # "nos infirmiers…" asks for a team
 
 
@@ -156,6 +157,7 @@ def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon)
     """The asker's own profession ("je suis infirmière", "Pharmacien ici :"), and the match positions it used."""
     # a greeting before the profession ("Bonjour, pharmacienne…") is not content that makes it a recipient
     covered = {i for m in matches if m.kind not in ("profession", "greeting") for i in range(m.start, m.end)}
+    opening: tuple[str, set[int]] | None = None
     for m in (m for m in matches if m.kind == "profession"):
         before = tokens[max(0, m.start - 4) : m.start]
         leading = [i for i in range(m.start) if tokens[i] not in lexicon.stopwords]
@@ -167,8 +169,9 @@ def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon)
         )
         if m.end < len(tokens) and tokens[m.end] in lexicon.asker_after:
             return m.value, {m.start}
+        # "je suis infirmière", but not "je dois l'envoyer moi au médecin" (an addressee after the marker)
         marked = any(
-            tuple(before[i : i + len(marker)]) == marker
+            tuple(before[i : i + len(marker)]) == marker and not set(before[i + len(marker) :]) & ADDRESSEE_AFTER_MARKER
             for marker in lexicon.asker_markers
             for i in range(len(before) - len(marker) + 1)
         )
@@ -176,9 +179,12 @@ def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon)
             marked = True
         if set(before[-2:]) & RECIPIENT_MARKS and not marked:
             continue  # "j'envoie à l'IDEL": a recipient, not the asker
-        if marked or first_content:
+        if marked:
             return m.value, {m.start}
-    return None, set()
+        if first_content and opening is None:
+            opening = m.value, {m.start}
+    # "Le kiné m'a demandé… Je suis radiologue": a profession said outright beats one that opens the message
+    return opening or (None, set())
 
 
 def _obliged_professional(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> str | None:
@@ -382,7 +388,10 @@ def _pair_natures(
             result.used_domains.add(id(target))
             only_pair = len(natures) == 1 and len({d.value for d in domains}) == 1
             close = abs(n.start - target.start) <= 4 or only_pair  # "demande d'examen de biologie"
-            strength = 1.0 if n.weight >= CLEAR or close else n.weight / CLEAR
+            # a weak word ("demandé", "prescrit") yields to a document named outright ("génotypage demandé en
+            # consultation : le CR du labo…" asks about the report)
+            named_outright = any(o.weight >= CLEAR and o is not n for o in natures if o.value in crossing)
+            strength = 1.0 if n.weight >= CLEAR or (close and not named_outright) else n.weight / CLEAR
             out.offer(
                 doc,
                 0.92 * strength * min(target.weight / CLEAR, 1.0) * _penalty(n, target),

@@ -152,3 +152,30 @@ def test_records_specialists_name_that_are_not_listed(engine, text):
 def test_a_consultation_setting_is_not_a_record(engine):
     a = ask(engine, "L'ordonnance que je fais en consultation d'anesthésie pour le relais des anticoagulants : DMP ?")
     assert (a.verdict, a.documents[:1]) == ("obligatoire", ["prescription-produits-sante"])
+
+
+def test_a_weak_verb_yields_to_a_report_named_outright(engine):
+    a = ask(
+        engine,
+        "génotypage HFE pour hémochromatose, demandé en consultation de gastro : le CR du labo doit-il aller au DMP ?",
+    )
+    assert (a.verdict, a.documents[:1]) == ("exclu", ["cr-biologie"])
+
+
+def test_a_profession_said_outright_beats_one_that_opens_the_message(engine):
+    a = ask(
+        engine,
+        "Le kiné m'a demandé de lui envoyer le CR de l'échographie par MSSanté. Je suis radiologue, c'est obligatoire ?",
+    )
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["cr-imagerie"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pharmacien d'officine : l'ordonnance de l'urologue que je délivre, je dois l'envoyer moi au médecin traitant par MSS ?",
+        "I'm a nurse, do I need to upload blood test results to Mon espace santé?",
+    ],
+)
+def test_an_addressee_after_the_asker_marker_is_not_the_asker(engine, text):
+    assert ask(engine, text).verdict == "non_concerne"
