@@ -329,8 +329,15 @@ def _not_listed_things(tokens: list[str], matches: list[Match], lang: str) -> tu
     but not "au kiné", a recipient). Returns them, and whether a non-listed document is named outright."""
     # "au kiné" is a recipient, "fait par l'IDE" an agent: neither is the kind of document asked about
     recipient_marks = (RECIPIENT_MARKS if lang == "fr" else RECIPIENT_MARKS - {"a"}) | AGENT_MARKS
+    # a kind of care inside a listed domain's phrase ("pédicurie-podologie", "IDE à domicile": prescriptions
+    # hors produits de santé) is that domain, not a thing outside the list
+    listed = [(d.start, d.end) for d in matches if d.kind == "domain"]
     care = [
-        m for m in matches if m.kind == "nl_domain" and not recipient_marks & set(tokens[max(0, m.start - 2) : m.start])
+        m
+        for m in matches
+        if m.kind == "nl_domain"
+        and not recipient_marks & set(tokens[max(0, m.start - 2) : m.start])
+        and not any(start <= m.start and m.end <= end for start, end in listed)
     ]
     strong = [m for m in matches if m.kind == "not_listed" and m.weight >= CLEAR]
     return strong + care, bool(strong)

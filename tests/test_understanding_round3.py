@@ -179,3 +179,17 @@ def test_a_profession_said_outright_beats_one_that_opens_the_message(engine):
 )
 def test_an_addressee_after_the_asker_marker_is_not_the_asker(engine, text):
     assert ask(engine, text).verdict == "non_concerne"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "soins de pédicurie-podologie pour un pied diabétique opéré, prescrits en consult : obligation ?",
+        "ordonnance de passage IDE à domicile pour les injections d'HBPM après PTH : obligation DMP ?",
+    ],
+)
+def test_care_named_inside_a_phrase_of_the_new_document_is_that_document(engine, text):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == ("a_verifier", ["prescription-hors-produits-sante"])
+    # before the 2024 text, the same prescription was not listed
+    assert ask(engine, text, dt.date(2023, 6, 1)).verdict == "non_liste"
