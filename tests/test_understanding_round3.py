@@ -193,3 +193,24 @@ def test_care_named_inside_a_phrase_of_the_new_document_is_that_document(engine,
     assert (a.verdict, a.documents[:1]) == ("a_verifier", ["prescription-hors-produits-sante"])
     # before the 2024 text, the same prescription was not listed
     assert ask(engine, text, dt.date(2023, 6, 1)).verdict == "non_liste"
+
+
+@pytest.mark.parametrize(
+    ("text", "document"),
+    [
+        ("CR de coloscopie virtuelle (coloscanner) fait en externe, c'est dans l'obligation ?", "cr-imagerie"),
+        ("Le CR de ma RTUP doit-il aussi partir sur la messagerie Mon espace santé du patient ?", "cr-operatoire"),
+        (
+            "Prescription d'une genouillère articulée post-LCA en consultation, sans entente préalable : DMP ?",
+            "prescription-produits-sante",
+        ),
+        (
+            "Son généraliste lui a prescrit un déambulateur. Il doit verser cette prescription dans son DMP ?",
+            "prescription-produits-sante",
+        ),
+        ("Somatic tumour testing report (BRAF V600E on melanoma), is it mandatory in the DMP?", "cr-biologie"),
+    ],
+)
+def test_specialists_words_for_listed_documents(engine, text, document):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", [document])
