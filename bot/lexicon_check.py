@@ -56,6 +56,7 @@ SECTIONS: dict[str, str | None] = {
     "subject_pronouns": None,
     "relative_markers": None,
     "also_nature": "",
+    "context_domains": None,
     "addressee_marks": None,
     "general_questions": "",
     "vague_documents": None,

@@ -270,6 +270,7 @@ class Mentions:
     hints: list[Match]
     nature_hints: list[Match]
     named: bool
+    context_domains: frozenset[str] = frozenset()  # lexicon `context_domains`
     addressed: bool = False  # an addressee is named ("au confrère", "to the GP", "au patient"), not a means
 
     @classmethod
@@ -365,6 +366,7 @@ def _pair_natures(
     crossing = {d.nature for d in catalogue.values() if d.domain}
     result = Pairing(set(), set(), False)
     claimed: set[int] = set()  # domains a strong nature took: a weak word ("demande") may not take them
+    context_domains = mentions.context_domains
     for n in sorted((n for n in natures if n.value in crossing), key=lambda n: n.weight < CLEAR):
         objects = [
             d
@@ -379,9 +381,18 @@ def _pair_natures(
             continue
         # nearest first; at equal distance the complement after the nature ("ordonnance du test de grossesse")
         # a weak domain word ("chirurgie") is taken only when no domain is named outright
+        # a context domain (an operation) beside another domain is what that exam follows ("scanner de
+        # contrôle d'une sigmoïdectomie", "KRAS sur pièce de colectomie"), not the document asked
+        others = {o.value for o in objects if o.kind == "domain"} - context_domains
         target = min(
             objects,
-            key=lambda o: (o.weight < CLEAR, abs(o.start - n.start), o.start < n.start, -o.weight),
+            key=lambda o: (
+                o.weight < CLEAR,
+                bool(others) and o.value in context_domains,
+                abs(o.start - n.start),
+                o.start < n.start,
+                -o.weight,
+            ),
         )
         if target.kind not in ("domain", "hint"):
             result.paired.add(id(n))
@@ -498,7 +509,7 @@ def _find_documents(
     Returns (scores, first mention positions, whether a non-listed document was named instead).
     """
     out = Scores()
-    mentions = Mentions.of(matches, tokens)
+    mentions = replace(Mentions.of(matches, tokens), context_domains=lexicon.context_domains)
     kinds = {m.kind for m in matches}
     _named_documents(matches, out)
     things, not_listed = _not_listed_things(tokens, matches, lang)

@@ -214,3 +214,18 @@ def test_care_named_inside_a_phrase_of_the_new_document_is_that_document(engine,
 def test_specialists_words_for_listed_documents(engine, text, document):
     a = ask(engine, text)
     assert (a.verdict, a.documents[:1]) == ("obligatoire", [document])
+
+
+@pytest.mark.parametrize(
+    ("text", "document"),
+    [
+        ("scanner de contrôle à 3 mois d'une sigmoïdectomie, fait en externe : CR au MT par MSS ?", "cr-imagerie"),
+        (
+            "Recherche de mutation KRAS sur pièce de colectomie, CR de biologie moléculaire, à envoyer par MSS ?",
+            "cr-biologie",
+        ),
+    ],
+)
+def test_an_operation_beside_another_exam_is_its_context(engine, text, document):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", [document])
