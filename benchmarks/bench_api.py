@@ -7,7 +7,12 @@ Run by hand (not a test):
 
 For each number of concurrent clients (default 1 and 50) it sends at most --requests requests or
 runs for at most --seconds, whichever comes first, and prints requests per second and p50/p99
-latency. The client (httpx, asyncio) runs in this process, so at high concurrency part of the cost
+latency. With `--long-clients 2` it then repeats each run, in the same server, while that many
+other clients send `--long-chars`-character questions (« drugs » repeated, the worst case issue 12
+found) at `--long-rate` requests per second each, and prints their own latency too:
+
+    .venv/bin/python benchmarks/bench_api.py --clients 50 --long-clients 2 --long-rate 1.6
+ The client (httpx, asyncio) runs in this process, so at high concurrency part of the cost
 measured is the client's own; the server runs in its own process, as in production.
 """
 
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -65,6 +71,62 @@ def percentile(sorted_values: list[float], pct: float) -> float:
         return float("nan")
     index = min(len(sorted_values) - 1, max(0, round(pct / 100 * len(sorted_values) + 0.5) - 1))
     return sorted_values[index]
+
+
+@dataclass
+class Long:
+    """Clients sending long questions at a fixed pace, beside the measured ones."""
+
+    clients: int
+    rate: float  # requests per second, each
+    chars: int
+    unit: str = "drugs "
+
+    def question(self) -> str:
+        return (self.unit * (self.chars // len(self.unit) + 1))[: self.chars]
+
+
+async def long_senders(url: str, long: Long, stop: asyncio.Event) -> Result:
+    """Each client sends one long question every 1/rate s (at once if the previous answer came later)."""
+    latencies: list[float] = []
+    errors = 0
+    question = long.question()
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+
+    async def sender() -> None:
+        nonlocal errors
+        async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
+            due = time.perf_counter()
+            while not stop.is_set():
+                start = time.perf_counter()
+                try:
+                    response = await client.get("/api/ask", params={"q": question})
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                latencies.append(time.perf_counter() - start)
+                errors += not ok
+                due += 1 / long.rate
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), max(0.0, due - time.perf_counter()))
+
+    began = time.perf_counter()
+    await asyncio.gather(*(sender() for _ in range(long.clients)))
+    return Result(long.clients, len(latencies), errors, time.perf_counter() - began, latencies)
+
+
+async def load_beside(
+    url: str, clients: int, max_requests: int, max_seconds: float, long: Long
+) -> tuple[Result, Result]:
+    """`load`, while `long` clients send long questions; (ordinary clients, long clients)."""
+    stop = asyncio.Event()
+    senders = asyncio.create_task(long_senders(url, long, stop))
+    await asyncio.sleep(1.0)  # the long clients are under way before the measure starts
+    try:
+        ordinary = await load(url, clients, max_requests, max_seconds)
+    finally:
+        stop.set()
+    return ordinary, await senders
 
 
 async def load(url: str, clients: int, max_requests: int, max_seconds: float) -> Result:
@@ -161,7 +223,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 50], help="concurrent clients (default: 1 50)")
     parser.add_argument("--requests", type=int, default=3000, help="at most this many requests per run (default 3000)")
     parser.add_argument("--seconds", type=float, default=10.0, help="at most this long per run (default 10)")
+    parser.add_argument("--long-clients", type=int, default=0, help="then again beside this many long-question clients")
+    parser.add_argument("--long-rate", type=float, default=1.6, help="long questions per second, each (default 1.6)")
+    parser.add_argument("--long-chars", type=int, default=2000, help="characters per long question (default 2000)")
     args = parser.parse_args(argv)
+    long = Long(args.long_clients, args.long_rate, args.long_chars)
 
     process = None
     url = args.url
@@ -169,6 +235,9 @@ def main(argv: list[str] | None = None) -> int:
         process, url = start_server()
     try:
         results = [asyncio.run(load(url, c, args.requests, args.seconds)) for c in args.clients]
+        beside = [
+            asyncio.run(load_beside(url, c, args.requests, args.seconds, long)) for c in args.clients if long.clients
+        ]
     finally:
         if process is not None:
             process.send_signal(signal.SIGTERM)
@@ -182,11 +251,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'clients':>7} {'requests':>9} {'errors':>6} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8}")
     for result in results:
         print(result.row())
+    if beside:
+        print(
+            f"the same, beside {long.clients} clients each sending {long.rate:g} questions/s of {long.chars} characters:"
+        )
+        for ordinary, _ in beside:
+            print(ordinary.row())
+        print("the long-question clients themselves:")
+        for _, longs in beside:
+            print(longs.row())
     print(f"engine.answer() alone: p50 {e50:.3f} ms, p99 {e99:.3f} ms per question (in process, no HTTP)")
     print(
         f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs; mean over runs is not a promise, compare runs on one machine"
     )
-    return 1 if any(r.errors for r in results) else 0
+    return 1 if any(r.errors for r in results + [r for pair in beside for r in pair]) else 0
 
 
 if __name__ == "__main__":

@@ -101,6 +101,16 @@ class FeedbackLedger:
     def done(self, chat_id: int, prompt_id: int) -> None:
         self._pending.pop((chat_id, prompt_id), None)
 
+    def sweep(self) -> int:
+        """Forget expired vote tokens and report prompts now (run periodically, not only when full)."""
+        now = self._clock()
+        shown = {k: v for k, v in self._shown.items() if v.expires > now}
+        pending = {k: v for k, v in self._pending.items() if v.expires > now}
+        forgotten = len(self._shown) - len(shown) + len(self._pending) - len(pending)
+        if forgotten:  # new dicts: CPython never shrinks one on delete
+            self._shown, self._pending = shown, pending
+        return forgotten
+
 
 # ------------------------------------------------------------------------------------ buttons
 def vote_row(token: int, lang: str) -> list[InlineKeyboardButton]:

@@ -159,7 +159,8 @@ SWEEP_SECONDS = 60.0  # bot_data["sweep_seconds"] overrides it (tests)
 
 
 async def sweep_forever(application: Application) -> None:
-    """Forget expired follow-up contexts and ended rate-limit windows every minute, traffic or not."""
+    """Forget expired follow-up contexts, ended rate-limit windows and expired vote buttons every minute,
+    traffic or not, so that memory goes back to its baseline once they have expired."""
     services = application.bot_data.get("services")
     if services is None:
         return
@@ -171,8 +172,10 @@ async def sweep_forever(application: Application) -> None:
             continue
         last = loop.time()
         contexts, windows = services.contexts.sweep(), services.rate_limit.sweep()
-        if contexts or windows:
-            log_event(log, "telegram_swept", contexts=contexts, rate_windows=windows)
+        ledger = getattr(services, "ledger", None)
+        votes = ledger.sweep() if ledger is not None else 0
+        if contexts or windows or votes:
+            log_event(log, "telegram_swept", contexts=contexts, rate_windows=windows, vote_tokens=votes)
 
 
 async def shutdown(application: Application) -> None:

@@ -71,10 +71,11 @@ class ContextStore:
         return self._sweep(self._clock())
 
     def _sweep(self, now: float) -> int:
-        expired = [k for k, v in self._items.items() if v.expires <= now]
-        for key in expired:
-            del self._items[key]
-        return len(expired)
+        kept = {k: v for k, v in self._items.items() if v.expires > now}
+        expired = len(self._items) - len(kept)
+        if expired:
+            self._items = kept  # a new dict: CPython never shrinks one on delete
+        return expired
 
 
 @dataclass
@@ -115,10 +116,11 @@ class RateLimit:
     def sweep(self) -> int:
         """Forget every window that has ended (run periodically, not only when 10,000 users are stored)."""
         now = self._clock()
-        ended = [k for k, w in self._windows.items() if now - w.start >= self.period]
-        for key in ended:
-            del self._windows[key]
-        return len(ended)
+        kept = {k: w for k, w in self._windows.items() if now - w.start < self.period}
+        ended = len(self._windows) - len(kept)
+        if ended:
+            self._windows = kept  # a new dict: CPython never shrinks one on delete
+        return ended
 
     def __len__(self) -> int:
         return len(self._windows)
