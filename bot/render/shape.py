@@ -11,6 +11,7 @@ Pure functions of an `Answer`; the sentences come from the catalogue (`bot.wordi
 
 from __future__ import annotations
 
+import functools
 import re
 
 from bot import wording as W
@@ -68,8 +69,11 @@ _PARENS = re.compile(r"\s*\([^()]*\)")
 _FIXANT = re.compile(r"\s+(fixant|relatif|portant)\b[^,]*")
 
 
+@functools.lru_cache(maxsize=256)
 def short_title(title: str) -> str:
-    """« Arrêté du 26 avril 2022 fixant la liste …, annexe, partie I » → « Arrêté du 26 avril 2022, annexe, partie I »."""
+    """« Arrêté du 26 avril 2022 fixant la liste …, annexe, partie I » → « Arrêté du 26 avril 2022, annexe, partie I ».
+
+    Cached: the few titles of the rules' sources are shortened for every answer (never a user's text)."""
     short = _PARENS.sub("", title)
     short = _FIXANT.sub("", short)
     short = short.split(" : ")[0]
