@@ -90,11 +90,13 @@ def quotes(answer: Answer) -> tuple[Quote | None, list[Quote]]:
     """The primary quote and the secondary ones, without any quote twice (one contained in another shown
     earlier, as an exclusion inside its annex row, is dropped)."""
     kept: list[Quote] = []
+    seen: list[tuple[str, str]] = []  # (source, text shown) and (source, whole text) of each quote kept
     for q in answer.citations:
-        seen = [(k.source, _shown_text(k)) for k in kept] + [(k.source, k.text) for k in kept]
-        if any(q.source == s and (q.text in t or _shown_text(q) in t) for s, t in seen):
+        shown = _shown_text(q)
+        if any(q.source == s and (q.text in t or shown in t) for s, t in seen):
             continue
         kept.append(q)
+        seen += [(q.source, shown), (q.source, q.text)]
     return (kept[0] if kept else None), kept[1:]
 
 
