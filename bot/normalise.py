@@ -21,8 +21,15 @@ _LONE_SEPARATOR = re.compile(r"(?<!\d)[/.\-]|[/.\-](?!\d)")
 _SPACES = re.compile(r"\s+")
 
 
+# the combining marks (accents once decomposed) of the Basic Multilingual Plane, deleted by str.translate
+_BMP_COMBINING: dict[int, None] = {cp: None for cp in range(0x10000) if unicodedata.combining(chr(cp))}
+
+
 def _without_combining(run: re.Match[str]) -> str:
-    return "".join(ch for ch in run.group(0) if not unicodedata.combining(ch))
+    text = run.group(0)
+    if max(text) <= "\uffff":
+        return text.translate(_BMP_COMBINING)
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
 
 
 def _plain(text: str) -> str:
