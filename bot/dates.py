@@ -154,14 +154,12 @@ _MESSAGE_DATE = re.compile(
 )
 
 
+# any of the three, in one search (a message of many dates asks this of each)
+_TEXT_BEFORE = re.compile("|".join(f"(?:{p.pattern})" for p in (_NAMES_A_TEXT, _TEXT_PRONOUN, _MESSAGE_DATE)))
+
+
 def _names_text(prefix: str, suffix: str = "") -> bool:
-    tail = prefix[-40:]
-    return bool(
-        _NAMES_A_TEXT.search(tail)
-        or _TEXT_PRONOUN.search(tail)
-        or _MESSAGE_DATE.search(tail)
-        or _TEXT_AFTER.search(suffix[:20])
-    )
+    return bool(_TEXT_BEFORE.search(prefix[-40:]) or _TEXT_AFTER.search(suffix[:20]))
 
 
 def find_date(text: str, today: dt.date) -> DateFound | None:
