@@ -154,27 +154,46 @@ _MESSAGE_DATE = re.compile(
 )
 
 
+# any of the three, in one search (a message of many dates asks this of each)
+_TEXT_BEFORE = re.compile("|".join(f"(?:{p.pattern})" for p in (_NAMES_A_TEXT, _TEXT_PRONOUN, _MESSAGE_DATE)))
+
+
 def _names_text(prefix: str, suffix: str = "") -> bool:
-    tail = prefix[-40:]
-    return bool(
-        _NAMES_A_TEXT.search(tail)
-        or _TEXT_PRONOUN.search(tail)
-        or _MESSAGE_DATE.search(tail)
-        or _TEXT_AFTER.search(suffix[:20])
-    )
+    return bool(_TEXT_BEFORE.search(prefix[-40:]) or _TEXT_AFTER.search(suffix[:20]))
 
 
 def find_date(text: str, today: dt.date) -> DateFound | None:
     """The date a question asks about; a phrase that comes to today ("depuis 2023 ?", "en 2026") is today."""
-    found = _find_date(text, today)
+    return find_date_in(fold_keep_dates(text), today)
+
+
+def find_date_in(folded: str, today: dt.date) -> DateFound | None:
+    """`find_date` on a message already folded by `fold_keep_dates` (understanding folds it once for both
+    the date and `unreadable_date_in`)."""
+    found = _find_date(folded, today)
     if found is not None and found.date == today:
         return DateFound(today, "today", found.granularity, found.span_start, found.span_end)
     return found
 
 
-def _find_date(text: str, today: dt.date) -> DateFound | None:
-    s = fold_keep_dates(text)
-    s = _mask_text_names(s)
+def _find_date(folded: str, today: dt.date) -> DateFound | None:
+    s = _mask_text_names(folded)
+    found = _date_with_digits(s, today) if _DIGIT.search(s) else None
+    if found is not None:
+        return found
+    if LAST_YEAR.search(s):
+        first = dt.date(today.year - 1, 1, 1)
+        return DateFound(first, "last year", "year", first, dt.date(today.year - 1, 12, 31))
+    if NEXT_YEAR.search(s):
+        first = dt.date(today.year + 1, 1, 1)
+        return DateFound(first, "next year", "year", first, dt.date(today.year + 1, 12, 31))
+    if TODAY_WORDS.search(s):
+        return DateFound(today, "today", "day", today, today)
+    return None
+
+
+def _date_with_digits(s: str, today: dt.date) -> DateFound | None:
+    """A day, month or year written with digits (every pattern but "last year", "next year", "today")."""
     for m in ISO.finditer(s):
         d = _safe(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if d:
@@ -227,35 +246,46 @@ def _find_date(text: str, today: dt.date) -> DateFound | None:
         year = int(m.group(1))
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
         q = _qualifier(s[: m.start()])
-        if q is None and not 2015 <= year <= 2035 and not _YEAR_CONTEXT.search(s[: m.start()]):
+        if q is None and not 2015 <= year <= 2035 and not _year_context(s, m.start()):
             continue  # "pour 2000 patients" is a number, not a year
         default = today if year == today.year else first
         return DateFound(_apply(q, first, last, default, today), m.group(0), "year", first, last)
-    if LAST_YEAR.search(s):
-        first = dt.date(today.year - 1, 1, 1)
-        return DateFound(first, "last year", "year", first, dt.date(today.year - 1, 12, 31))
-    if NEXT_YEAR.search(s):
-        first = dt.date(today.year + 1, 1, 1)
-        return DateFound(first, "next year", "year", first, dt.date(today.year + 1, 12, 31))
-    if TODAY_WORDS.search(s):
-        return DateFound(today, "today", "day", today, today)
     return None
+
+
+def _year_context(s: str, end: int) -> bool:
+    """ "en", "depuis"… just before a number: a year. Searched from a few characters before the last word,
+    not from the start of the message (a pasted list of numbers costs O(n) a number, not O(n²))."""
+    before = s[:end]
+    return _YEAR_CONTEXT.search(before, max(0, len(before.rstrip()) - 8)) is not None
 
 
 def _mask_text_names(s: str) -> str:
     """Blank out dates that name a legal text, keeping positions of everything else."""
-    patterns = [ISO, NUMERIC, DAY_MONTH_YEAR, MONTH_DAY_YEAR, MONTH_YEAR, YEAR]
-    for pattern in patterns:
-        s = pattern.sub(
-            lambda m: " " * len(m.group(0)) if _names_text(m.string[: m.start()], m.string[m.end() :]) else m.group(0),
-            s,
-        )
+    if not _DIGIT.search(s):
+        return s  # every date pattern has digits
+    for pattern in _DATE_PATTERNS:
+        s = pattern.sub(_mask_if_names_text, s)
     return s
+
+
+_DIGIT = re.compile(r"\d")
+_DATE_PATTERNS = (ISO, NUMERIC, DAY_MONTH_YEAR, MONTH_DAY_YEAR, MONTH_YEAR, YEAR)
+
+
+def _mask_if_names_text(m: re.Match[str]) -> str:
+    # only the last 40 characters before and the first 20 after are read: slicing more costs O(n) a date
+    before = m.string[max(0, m.start() - 40) : m.start()]
+    return " " * len(m.group(0)) if _names_text(before, m.string[m.end() : m.end() + 20]) else m.group(0)
 
 
 def unreadable_date(text: str) -> bool:
     """A date-like string that is no real day ("31/02/2023"): the answer must say it was not read."""
-    s = fold_keep_dates(text)
+    return unreadable_date_in(fold_keep_dates(text))
+
+
+def unreadable_date_in(s: str) -> bool:
+    """`unreadable_date` on a message already folded by `fold_keep_dates`."""
     for m in NUMERIC.finditer(s):
         year = int(m.group(3)) + (2000 if len(m.group(3)) == 2 else 0)
         first, second = int(m.group(1)), int(m.group(2))

@@ -79,23 +79,35 @@ class Lexicon:
     subject_pronouns: frozenset[str] = frozenset()  # "il", "they": a new subject, not the professional before
     addressee_marks: frozenset[str] = frozenset()  # "pour le psychiatre": the professional is an addressee
     vocabulary: list[str] = field(default_factory=list)
-    _index_full: dict[str, list[Entry]] = field(default_factory=dict)
-    _index_content: dict[str, list[Entry]] = field(default_factory=dict)
+    # first stem -> [(phrase length, {stems: entries})], longest first: one dict look-up a length, not a
+    # tuple compared per entry
+    _index_full: dict[str, list[tuple[int, dict[tuple[str, ...], list[Entry]]]]] = field(default_factory=dict)
+    _index_content: dict[str, list[tuple[int, dict[tuple[str, ...], list[Entry]]]]] = field(default_factory=dict)
     _vocab_set: frozenset[str] = frozenset()
     _stems: frozenset[str] = frozenset()
+    _near: dict[int, list[str]] = field(default_factory=dict)  # by token length: words a typo away in length
+    _near_initial: dict[tuple[int, str], list[str]] = field(default_factory=dict)  # …and with its first letter
 
     def __post_init__(self) -> None:
         vocab: set[str] = set()
+        grouped: dict[bool, dict[str, dict[int, dict[tuple[str, ...], list[Entry]]]]] = {True: {}, False: {}}
         for e in self.entries:
-            index = self._index_full if e.full else self._index_content
-            index.setdefault(e.stems[0], []).append(e)
+            by_length = grouped[e.full].setdefault(e.stems[0], {}).setdefault(len(e.stems), {})
+            by_length.setdefault(e.stems, []).append(e)  # entries of one phrase keep the file's order
             vocab.update(t for t in e.tokens if t not in self.stopwords)
-        for index in (self._index_full, self._index_content):
-            for key in index:
-                index[key].sort(key=lambda e: -len(e.tokens))
+        for full, index in ((True, self._index_full), (False, self._index_content)):
+            for first, lengths in grouped[full].items():
+                index[first] = sorted(lengths.items(), key=lambda item: -item[0])
         self._vocab_set = frozenset(vocab)
         self._stems = frozenset(stem(t) for t in vocab)
         self.vocabulary = sorted(t for t in vocab if len(t) >= 4 and t.isalpha())
+        longest = max(map(len, self.vocabulary), default=0)
+        for length in range(longest + 3):  # a longer token is more than 2 edits from every word
+            limit = _typo_limit(length)
+            near = [w for w in self.vocabulary if abs(len(w) - length) <= limit]  # vocabulary order kept
+            self._near[length] = near
+            for w in near:
+                self._near_initial.setdefault((length, w[0]), []).append(w)
 
     def is_plain(self, token: str) -> bool:
         """An everyday word (small word, protected, a language marker): never a typo, a drug or a product name."""
@@ -123,8 +135,20 @@ class Lexicon:
         return stem(token) not in self._stems  # a plural of a lexicon word: matched as such, not a typo
 
     def _closest(self, token: str) -> str | None:
-        limit = 1 if len(token) <= 8 else 2
-        found = process.extract(token, self.vocabulary, scorer=Levenshtein.distance, score_cutoff=limit, limit=3)
+        """The nearest words (at most 3, nearest first), and of those the first with the token's first letter.
+
+        A word more than `limit` letters longer or shorter is more than `limit` edits away, so only the words
+        of about the token's length are compared (in vocabulary order, so ties break as over the whole
+        vocabulary); and when none of them with the same first letter is close enough, there is no answer
+        whatever the others are: most unknown words (names, drugs) stop at that small first look."""
+        limit = _typo_limit(len(token))
+        same_initial = self._near_initial.get((len(token), token[:1]))
+        if not same_initial or not process.extract(
+            token, same_initial, scorer=Levenshtein.distance, score_cutoff=limit, limit=1
+        ):
+            return None
+        near = self._near.get(len(token), [])
+        found = process.extract(token, near, scorer=Levenshtein.distance, score_cutoff=limit, limit=3)
         for word, _dist, _ in sorted(found, key=lambda f: f[1]):
             if word[0] == token[0]:  # people rarely mistype the first letter; this keeps "support" from "report"
                 return word
@@ -134,7 +158,7 @@ class Lexicon:
     def match(self, tokens: list[str]) -> list[Match]:
         corrected: list[str] = []
         fuzzy_flags: list[bool] = []
-        lookups = MAX_TYPO_LOOKUPS  # each costs ~50 µs: a message of unknown words must not cost 250 of them
+        lookups = MAX_TYPO_LOOKUPS  # each costs ~10 µs (up to ~50): a message of unknown words must not cost 250 of them
         for tok in tokens:
             fix = None
             if lookups and self._may_be_typo(tok):
@@ -167,14 +191,21 @@ class Lexicon:
         return out
 
     @staticmethod
-    def _scan(seq: list[str], positions: list[int], index: dict[str, list[Entry]], fuzzy: list[bool]) -> list[Match]:
+    def _scan(
+        seq: list[str],
+        positions: list[int],
+        index: dict[str, list[tuple[int, dict[tuple[str, ...], list[Entry]]]]],
+        fuzzy: list[bool],
+    ) -> list[Match]:
+        """Every phrase at every position, longest first at each position."""
         out: list[Match] = []
         for i, tok in enumerate(seq):
-            for e in index.get(tok, ()):
-                n = len(e.tokens)
-                if tuple(seq[i : i + n]) == e.stems:
+            for n, phrases in index.get(tok, ()):
+                entries = phrases.get(tuple(seq[i : i + n]))
+                if entries:
                     start, end = positions[i], positions[i + n - 1] + 1
-                    out.append(Match(e.kind, e.value, start, end, e.weight, sum(fuzzy[start:end]), e.lang))
+                    typos = sum(fuzzy[start:end])
+                    out += [Match(e.kind, e.value, start, end, e.weight, typos, e.lang) for e in entries]
         return out
 
     @staticmethod
@@ -225,6 +256,11 @@ class _Spans:
             return True
         here = self._end_at.get(start)
         return here is not None and (here > end if strictly else here >= end)
+
+
+def _typo_limit(length: int) -> int:
+    """Edits allowed for a typo: one in a word of up to 8 letters, two in a longer one."""
+    return 1 if length <= 8 else 2
 
 
 def stem(token: str) -> str:

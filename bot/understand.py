@@ -14,9 +14,10 @@ from itertools import zip_longest
 from typing import Any
 
 from bot.answer import Context
-from bot.dates import DateFound, find_date, unreadable_date
+from bot.dates import DateFound, find_date_in, unreadable_date_in
 from bot.domain import DocumentInfo
 from bot.lexicon import Lexicon, Match
+from bot.normalise import fold_keep_dates
 
 MAX_CHARS = 2000  # beyond this a message is not a question; we read the start and say so
 # The longest labelled question has under 50 tokens; past this many the rest is not read (and we say so),
@@ -645,6 +646,7 @@ def understand(
     if len(tokens) > MAX_TOKENS:
         tokens, truncated = tokens[:MAX_TOKENS], True
     matches = lexicon.match(tokens)
+    folded = fold_keep_dates(text)  # once, for the date and for a date that is no real day
     lang = detect_language(tokens, lexicon)
     # a word of the language asked; an off-topic word only as typed (a typo correction onto "cost" or "payer"
     # turns "cover" or "négatif" into a question about billing)
@@ -675,8 +677,8 @@ def understand(
         situation_hints=sorted({m.value for m in matches if m.kind == "situation_hint"} - set(situations)),
         # a weak phrase ("en ville") yields to a situation named outright ("hospitalisé")
         outside_hospital=any(m.kind == "outside" and (m.weight >= CLEAR or not situations) for m in matches),
-        date=find_date(text, today),
-        date_unreadable=unreadable_date(text),
+        date=find_date_in(folded, today),
+        date_unreadable=unreadable_date_in(folded),
         pick=_pick(tokens),
         profession=profession,
         obliged=obliged,

@@ -11,6 +11,7 @@ Pure functions of an `Answer`; the sentences come from the catalogue (`bot.wordi
 
 from __future__ import annotations
 
+import functools
 import re
 
 from bot import wording as W
@@ -68,8 +69,11 @@ _PARENS = re.compile(r"\s*\([^()]*\)")
 _FIXANT = re.compile(r"\s+(fixant|relatif|portant)\b[^,]*")
 
 
+@functools.lru_cache(maxsize=256)
 def short_title(title: str) -> str:
-    """« Arrêté du 26 avril 2022 fixant la liste …, annexe, partie I » → « Arrêté du 26 avril 2022, annexe, partie I »."""
+    """« Arrêté du 26 avril 2022 fixant la liste …, annexe, partie I » → « Arrêté du 26 avril 2022, annexe, partie I ».
+
+    Cached: the few titles of the rules' sources are shortened for every answer (never a user's text)."""
     short = _PARENS.sub("", title)
     short = _FIXANT.sub("", short)
     short = short.split(" : ")[0]
@@ -86,11 +90,13 @@ def quotes(answer: Answer) -> tuple[Quote | None, list[Quote]]:
     """The primary quote and the secondary ones, without any quote twice (one contained in another shown
     earlier, as an exclusion inside its annex row, is dropped)."""
     kept: list[Quote] = []
+    seen: list[tuple[str, str]] = []  # (source, text shown) and (source, whole text) of each quote kept
     for q in answer.citations:
-        seen = [(k.source, _shown_text(k)) for k in kept] + [(k.source, k.text) for k in kept]
-        if any(q.source == s and (q.text in t or _shown_text(q) in t) for s, t in seen):
+        shown = _shown_text(q)
+        if any(q.source == s and (q.text in t or shown in t) for s, t in seen):
             continue
         kept.append(q)
+        seen += [(q.source, shown), (q.source, q.text)]
     return (kept[0] if kept else None), kept[1:]
 
 

@@ -7,7 +7,7 @@ Plain text cannot fold, so the secondary quotes come last under their own headin
 from __future__ import annotations
 
 from bot import wording as W
-from bot.answer import Answer
+from bot.answer import Answer, Quote
 from bot.render import shape
 
 
@@ -15,16 +15,14 @@ def headline(answer: Answer) -> str:
     return shape.headline(answer)
 
 
-def _quote_lines(answer: Answer) -> list[str]:
-    primary, rest = shape.quotes(answer)
+def _quote_lines(answer: Answer, primary: Quote | None) -> list[str]:
     if primary is None:
         return []
     out = ["", shape.quote_text(primary, answer.lang), f"  — {shape.source_line(primary, answer.lang)} {primary.url}"]
     return out
 
 
-def _secondary_lines(answer: Answer) -> list[str]:
-    primary, rest = shape.quotes(answer)
+def _secondary_lines(answer: Answer, primary: Quote | None, rest: list[Quote]) -> list[str]:
     if not rest:
         return []
     linked = {primary.source} if primary else set()
@@ -55,10 +53,11 @@ def render_text(answer: Answer) -> str:
         out.extend(f"- {c.title} [{c.id}]" for c in answer.candidates)
     elif answer.verdict == "hors_sujet":
         out.append(W.text("examples", lang))
-    out.extend(_quote_lines(answer))
+    primary, rest = shape.quotes(answer)
+    out.extend(_quote_lines(answer, primary))
     shown, folded = shape.caveats(answer)
     if shown or folded:
         out.append("")
         out.extend(f"! {c}" for c in shown + folded)  # plain text has no fold: all of them, the question's first
-    out.extend(_secondary_lines(answer))
+    out.extend(_secondary_lines(answer, primary, rest))
     return "\n".join(out).strip()
