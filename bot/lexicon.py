@@ -158,7 +158,8 @@ class Lexicon:
     def match(self, tokens: list[str]) -> list[Match]:
         corrected: list[str] = []
         fuzzy_flags: list[bool] = []
-        lookups = MAX_TYPO_LOOKUPS  # each costs ~10 µs (up to ~50): a message of unknown words must not cost 250 of them
+        # each look-up costs ~10 µs (up to ~50): a message of unknown words must not cost 250 of them
+        lookups = MAX_TYPO_LOOKUPS
         for tok in tokens:
             fix = None
             if lookups and self._may_be_typo(tok):
@@ -231,7 +232,8 @@ class Lexicon:
         kept = [
             m for m in kept if not (m.kind in SPECIFIC_KINDS and kept_specific.covers(m.start, m.end, strictly=True))
         ]
-        return sorted(set(kept), key=lambda m: (m.start, -m.length))
+        # every field in the key: the order of ties must not depend on the process's string-hash seed
+        return sorted(set(kept), key=lambda m: (m.start, -m.length, m.kind, m.value, m.weight, m.fuzzy, m.lang or ""))
 
 
 class _Spans:
