@@ -229,3 +229,8 @@ def test_specialists_words_for_listed_documents(engine, text, document):
 def test_an_operation_beside_another_exam_is_its_context(engine, text, document):
     a = ask(engine, text)
     assert (a.verdict, a.documents[:1]) == ("obligatoire", [document])
+
+
+def test_an_email_address_pasted_by_mistake_does_not_make_a_question_off_topic(engine):
+    a = ask(engine, "jean.dupont@gmail.com : CR bio dans le DMP ?")
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["cr-biologie"])
