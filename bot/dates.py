@@ -171,9 +171,18 @@ def find_date_in(folded: str, today: dt.date) -> DateFound | None:
     """`find_date` on a message already folded by `fold_keep_dates` (understanding folds it once for both
     the date and `unreadable_date_in`)."""
     found = _find_date(folded, today)
+    if found is not None and found.date < today and _asks_about_now_after(folded, found.phrase):
+        # "En janvier 2024 on nous avait dit… Est-ce toujours le cas aujourd'hui ?": the past date is context
+        return DateFound(today, "today", "day", today, today)
     if found is not None and found.date == today:
         return DateFound(today, "today", found.granularity, found.span_start, found.span_end)
     return found
+
+
+def _asks_about_now_after(folded: str, phrase: str) -> bool:
+    """Whether a word for today ("aujourd'hui", "now") comes after the date phrase: the question is about now."""
+    at = folded.find(phrase)
+    return at >= 0 and TODAY_WORDS.search(folded, at + len(phrase)) is not None
 
 
 def _find_date(folded: str, today: dt.date) -> DateFound | None:

@@ -234,3 +234,14 @@ def test_an_operation_beside_another_exam_is_its_context(engine, text, document)
 def test_an_email_address_pasted_by_mistake_does_not_make_a_question_off_topic(engine):
     a = ask(engine, "jean.dupont@gmail.com : CR bio dans le DMP ?")
     assert (a.verdict, a.documents[:1]) == ("obligatoire", ["cr-biologie"])
+
+
+def test_a_past_date_told_as_context_yields_to_a_question_about_now(engine):
+    text = (
+        "Je remplis beaucoup de certificats. En janvier 2024 on nous avait dit en réunion que tous les certificats "
+        "devaient être versés au DMP. Est-ce toujours le cas aujourd'hui ?"
+    )
+    a = ask(engine, text)
+    assert a.verdict == "non_liste" and a.date == DAY
+    # the same date asked about, with no word for now after it, is still that date
+    assert ask(engine, "En janvier 2024, les certificats devaient-ils être versés au DMP ?").verdict == "obligatoire"
