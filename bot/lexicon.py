@@ -74,6 +74,7 @@ class Lexicon:
     duty_verbs: list[tuple[str, ...]] = field(default_factory=list)  # "doit-il", "has to": who bears the duty
     asking_verbs: list[tuple[str, ...]] = field(default_factory=list)  # "me demande si": whose question it is
     context_domains: frozenset[str] = frozenset()  # "operatoire": beside another domain, what an exam follows
+    coordinators: frozenset[str] = frozenset()  # "ou", "or": two domains of one nature, both asked
     also_nature: dict[str, str] = field(default_factory=dict)  # "lettre": a courrier, or a lettre de liaison
     relative_markers: frozenset[str] = frozenset()  # "qui", "who": a clause about the professional before
     subject_pronouns: frozenset[str] = frozenset()  # "il", "they": a new subject, not the professional before
@@ -385,6 +386,7 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         relative_markers=frozenset(fold(w) for w in data.get("relative_markers") or []),
         also_nature={fold(str(k)): str(v) for k, v in (data.get("also_nature") or {}).items()},
         context_domains=frozenset(str(d) for d in data.get("context_domains") or []),
+        coordinators=frozenset(fold(w) for w in data.get("coordinators") or []),
         addressee_marks=frozenset(fold(w) for w in data.get("addressee_marks") or []),
         ending_natures={str(k): str(v) for k, v in (data.get("ending_natures") or {}).items()},
         clinical_domains=frozenset(str(d) for d in data.get("clinical_domains") or []),

@@ -57,6 +57,7 @@ SECTIONS: dict[str, str | None] = {
     "relative_markers": None,
     "also_nature": "",
     "context_domains": None,
+    "coordinators": None,
     "addressee_marks": None,
     "general_questions": "",
     "vague_documents": None,

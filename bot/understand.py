@@ -272,6 +272,7 @@ class Mentions:
     nature_hints: list[Match]
     named: bool
     context_domains: frozenset[str] = frozenset()  # lexicon `context_domains`
+    coordinators: frozenset[str] = frozenset()  # lexicon `coordinators`: "ou", "or"
     addressed: bool = False  # an addressee is named ("au confrère", "to the GP", "au patient"), not a means
 
     @classmethod
@@ -368,6 +369,7 @@ def _pair_natures(
     result = Pairing(set(), set(), False)
     claimed: set[int] = set()  # domains a strong nature took: a weak word ("demande") may not take them
     context_domains = mentions.context_domains
+    coordinators = mentions.coordinators
     for n in sorted((n for n in natures if n.value in crossing), key=lambda n: n.weight < CLEAR):
         objects = [
             d
@@ -411,12 +413,29 @@ def _pair_natures(
             # consultation : le CR du labo…" asks about the report)
             named_outright = any(o.weight >= CLEAR and o is not n for o in natures if o.value in crossing)
             strength = 1.0 if n.weight >= CLEAR or (close and not named_outright) else n.weight / CLEAR
-            out.offer(
-                doc,
-                0.92 * strength * min(target.weight / CLEAR, 1.0) * _penalty(n, target),
-                min(n.start, target.start),
-            )
+            score = 0.92 * strength * min(target.weight / CLEAR, 1.0) * _penalty(n, target)
+            twin = _coordinated(target, objects, tokens, coordinators)
+            twin_doc = _combo(n.value, twin.value, None, catalogue) if twin else None
+            if twin and twin_doc and twin_doc != doc:
+                # "lab or imaging results": the nature is of both, each a candidate
+                out.offer(doc, min(score, 0.5), min(n.start, target.start))
+                out.offer(twin_doc, min(score, 0.5), min(n.start, twin.start))
+                result.used_domains.add(id(twin))
+                continue
+            out.offer(doc, score, min(n.start, target.start))
     return result
+
+
+def _coordinated(target: Match, objects: list[Match], tokens: list[str], coordinators: frozenset[str]) -> Match | None:
+    """Another domain joined to `target` by « ou »/« or »/« et » right beside it ("biologie ou imagerie")."""
+    for o in objects:
+        if o.kind != "domain" or o.value == target.value:
+            continue
+        first, second = (target, o) if target.start < o.start else (o, target)
+        between = tokens[first.end : second.start]
+        if between and len(between) <= 2 and between[0] in coordinators:
+            return o
+    return None
 
 
 def _implied_at(implied: dict[tuple[int, int], str], d: Match) -> str | None:
@@ -510,7 +529,9 @@ def _find_documents(
     Returns (scores, first mention positions, whether a non-listed document was named instead).
     """
     out = Scores()
-    mentions = replace(Mentions.of(matches, tokens), context_domains=lexicon.context_domains)
+    mentions = replace(
+        Mentions.of(matches, tokens), context_domains=lexicon.context_domains, coordinators=lexicon.coordinators
+    )
     kinds = {m.kind for m in matches}
     _named_documents(matches, out)
     things, not_listed = _not_listed_things(tokens, matches, lang)

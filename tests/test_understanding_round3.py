@@ -245,3 +245,12 @@ def test_a_past_date_told_as_context_yields_to_a_question_about_now(engine):
     assert a.verdict == "non_liste" and a.date == DAY
     # the same date asked about, with no word for now after it, is still that date
     assert ask(engine, "En janvier 2024, les certificats devaient-ils être versés au DMP ?").verdict == "obligatoire"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Lab or imaging results — do they go to the patient's inbox?", "Les CR de biologie ou d'imagerie, au DMP ?"],
+)
+def test_two_domains_joined_by_or_are_both_candidates(engine, text):
+    a = ask(engine, text)
+    assert a.verdict == "ambigu" and {"cr-biologie", "cr-imagerie"} <= set(a.documents)
