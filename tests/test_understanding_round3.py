@@ -254,3 +254,16 @@ def test_a_past_date_told_as_context_yields_to_a_question_about_now(engine):
 def test_two_domains_joined_by_or_are_both_candidates(engine, text):
     a = ask(engine, text)
     assert a.verdict == "ambigu" and {"cr-biologie", "cr-imagerie"} <= set(a.documents)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("Ordonnance de séances d'orthoptie, DMP obligatoire ?", "a_verifier"),
+        ("Quels sont tous les documents concernés par l'arrêté du 26 avril 2022 ?", "hors_sujet"),
+        ("IRM chez un patient porteur de pace-maker IRM compatible, quel protocole ?", "hors_sujet"),
+        ("Quel est le délai légal pour rendre un bilan au médecin ?", "hors_sujet"),
+    ],
+)
+def test_more_wording_from_the_round(engine, text, verdict):
+    assert ask(engine, text).verdict == verdict
