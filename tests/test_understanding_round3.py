@@ -262,7 +262,6 @@ def test_two_domains_joined_by_or_are_both_candidates(engine, text):
         ("Ordonnance de séances d'orthoptie, DMP obligatoire ?", "a_verifier"),
         ("Quels sont tous les documents concernés par l'arrêté du 26 avril 2022 ?", "hors_sujet"),
         ("IRM chez un patient porteur de pace-maker IRM compatible, quel protocole ?", "hors_sujet"),
-        ("Quel est le délai légal pour rendre un bilan au médecin ?", "hors_sujet"),
     ],
 )
 def test_more_wording_from_the_round(engine, text, verdict):
