@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -39,8 +39,12 @@ class Entry:
     lang: str | None = None  # a word of one language only ("Rx": a prescription in English, an X-ray in French)
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """A phrase of the lexicon found at tokens [start, end).
+
+    A named tuple, not a frozen dataclass: a long question makes hundreds of them, and a frozen dataclass
+    sets each field through `object.__setattr__`; equality and hash are the same (those of the fields' tuple)."""
+
     kind: str
     value: str
     start: int
