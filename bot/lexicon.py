@@ -12,7 +12,7 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -39,8 +39,12 @@ class Entry:
     lang: str | None = None  # a word of one language only ("Rx": a prescription in English, an X-ray in French)
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
+    """A phrase of the lexicon found at tokens [start, end).
+
+    A named tuple, not a frozen dataclass: a long question makes hundreds of them, and a frozen dataclass
+    sets each field through `object.__setattr__`; equality and hash are the same (those of the fields' tuple)."""
+
     kind: str
     value: str
     start: int
@@ -52,6 +56,30 @@ class Match:
     @property
     def length(self) -> int:
         return self.end - self.start
+
+
+class Phrases:
+    """Token phrases as a set and their lengths: "does one occur here?" costs one set look-up a length, not a
+    tuple built and compared for every phrase (the lists of verbs and markers are searched for every professional
+    named, in every message)."""
+
+    __slots__ = ("lengths", "_set")
+
+    def __init__(self, phrases: Iterable[tuple[str, ...]]) -> None:
+        self._set = frozenset(phrases)
+        self.lengths = tuple(sorted({len(p) for p in self._set}))
+
+    def starts_at(self, tokens: list[str], start: int) -> bool:
+        """One of the phrases begins at `start`."""
+        return any(tuple(tokens[start : start + n]) in self._set for n in self.lengths)
+
+    def occurs_in(self, tokens: list[str]) -> bool:
+        """One of the phrases occurs somewhere in `tokens`."""
+        found = self._set
+        return any(tuple(tokens[i : i + n]) in found for n in self.lengths for i in range(len(tokens) - n + 1))
+
+    def __contains__(self, phrase: object) -> bool:
+        return phrase in self._set
 
 
 @dataclass
@@ -88,8 +116,19 @@ class Lexicon:
     _stems: frozenset[str] = frozenset()
     _near: dict[int, list[str]] = field(default_factory=dict)  # by token length: words a typo away in length
     _near_initial: dict[tuple[int, str], list[str]] = field(default_factory=dict)  # …and with its first letter
+    # the phrase lists above as sets, for the look-ups made per professional named (see `Phrases`)
+    asker_marker_set: Phrases = field(init=False, repr=False)
+    acting_for_doctor_set: Phrases = field(init=False, repr=False)
+    self_marker_set: Phrases = field(init=False, repr=False)
+    duty_verb_set: Phrases = field(init=False, repr=False)
+    asking_verb_set: Phrases = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.asker_marker_set = Phrases(self.asker_markers)
+        self.acting_for_doctor_set = Phrases(self.acting_for_doctor)
+        self.self_marker_set = Phrases(self.self_markers)
+        self.duty_verb_set = Phrases(self.duty_verbs)
+        self.asking_verb_set = Phrases(self.asking_verbs)
         vocab: set[str] = set()
         grouped: dict[bool, dict[str, dict[int, dict[tuple[str, ...], list[Entry]]]]] = {True: {}, False: {}}
         for e in self.entries:
@@ -221,12 +260,15 @@ class Lexicon:
         families: dict[str, list[Match]] = {}
         for m in found:
             families.setdefault(_family(m.kind), []).append(m)
-        by_family = {name: _Spans(ms) for name, ms in families.items()}
+        # a family of one match has nothing to compete with (a span never strictly contains itself): no index
+        by_family = {name: _Spans(ms) for name, ms in families.items() if len(ms) > 1}
         kept = [
             m
             for m in found
             if not (m.kind not in SPECIFIC_KINDS and specific.covers(m.start, m.end))
-            and not by_family[_family(m.kind)].covers(m.start, m.end, strictly=True)
+            and not (
+                (rivals := by_family.get(_family(m.kind))) is not None and rivals.covers(m.start, m.end, strictly=True)
+            )
         ]
         # a specific phrase inside a longer specific phrase of another kind (e.g. a document inside a not-listed name)
         kept_specific = _Spans(m for m in kept if m.kind in SPECIFIC_KINDS)

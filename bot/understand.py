@@ -171,10 +171,11 @@ def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon)
         if m.end < len(tokens) and tokens[m.end] in lexicon.asker_after:
             return m.value, {m.start}
         # "je suis infirmière", but not "je dois l'envoyer moi au médecin" (an addressee after the marker)
+        markers = lexicon.asker_marker_set
         marked = any(
-            tuple(before[i : i + len(marker)]) == marker and not set(before[i + len(marker) :]) & ADDRESSEE_AFTER_MARKER
-            for marker in lexicon.asker_markers
-            for i in range(len(before) - len(marker) + 1)
+            tuple(before[i : i + n]) in markers and not set(before[i + n :]) & ADDRESSEE_AFTER_MARKER
+            for n in markers.lengths
+            for i in range(len(before) - n + 1)
         )
         if before and before[-1] in GROUP_MARKS and not (len(before) > 1 and before[-2] in RECIPIENT_MARKS):
             marked = True
@@ -208,20 +209,16 @@ def _obliged_professional(tokens: list[str], matches: list[Match], lexicon: Lexi
             else next((i for i, t in enumerate(window) if t in lexicon.subject_pronouns), len(window))
         )
         after = window[:cut]
-        if duty is None and _contains_any(after, lexicon.duty_verbs):
+        if duty is None and lexicon.duty_verb_set.occurs_in(after):
             duty = m.value
-        if asking is None and _contains_any(after, lexicon.asking_verbs):
+        if asking is None and lexicon.asking_verb_set.occurs_in(after):
             asking = m.value
     return duty or asking
 
 
-def _contains_any(tokens: list[str], phrases: list[tuple[str, ...]]) -> bool:
-    return any(tuple(tokens[i : i + len(p)]) == p for p in phrases for i in range(len(tokens) - len(p) + 1))
-
-
 def _acts_for_doctor(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
     """Whether the profession at `start` is staff acting for a doctor (assistante médicale)."""
-    return any(tuple(tokens[start : start + len(p)]) == p for p in lexicon.acting_for_doctor)
+    return lexicon.acting_for_doctor_set.starts_at(tokens, start)
 
 
 def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[list[str], list[str]]:
@@ -673,7 +670,7 @@ def understand(
     # turns "cover" or "négatif" into a question about billing)
     matches = [m for m in matches if m.lang in (None, lang) and not (m.kind in ("general", "off_topic") and m.fuzzy)]
     profession, used = _asker_profession(tokens, matches, lexicon)
-    if used and _acts_for_doctor(tokens, min(used), lexicon) and not _contains_any(tokens, lexicon.self_markers):
+    if used and _acts_for_doctor(tokens, min(used), lexicon) and not lexicon.self_marker_set.occurs_in(tokens):
         profession = None  # "Assistante médicale du Dr X : le CR…": the doctor's question
     if any(m.kind == "proxy" for m in matches):
         profession = None  # "je demande pour le Dr Leroy": the question is the doctor's

@@ -48,15 +48,23 @@ def cells(quote: Quote, lang: str) -> list[Cell]:
     """An annex row under its headings: the document's wording first (no heading), then one cell a column.
 
     A mark « X » is shown as « oui »: the heading says what the mark means; any other cell is shown as is."""
-    raw = row_cells(quote.text)
+    return list(_excerpt_cells(quote.text, lang))
+
+
+@functools.lru_cache(maxsize=1024)
+def _excerpt_cells(excerpt: str, lang: str) -> tuple[Cell, ...]:
+    """The cells of one source excerpt, built once: the same few annex rows are shown in answer after answer
+    (four times each: present, text, and the secondary lines), and each `Cell` is a validated model. Keyed by
+    the excerpt of a source in `knowledge/` (never the user's text); `Cell` is frozen, so sharing is safe."""
+    raw = row_cells(excerpt)
     if raw is None:
-        return []
+        return ()
     headings = W.annex_headings(lang)
     out = [Cell(heading="", text=raw[0], shown=raw[0])]
     for i, value in enumerate(raw[1:]):
         heading = headings[i] if i < len(headings) else ""
         out.append(Cell(heading=heading, text=value, shown=W.mark(value, lang)))
-    return out
+    return tuple(out)
 
 
 def row_line(quote: Quote, lang: str) -> str:
