@@ -189,6 +189,11 @@ def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon)
     return opening or (None, set())
 
 
+def _marked_before(tokens: list[str], start: int, marks: frozenset[str], reach: int = 4) -> bool:
+    """One of `marks` among the `reach` tokens before `start` ("au médecin traitant", "to the patient's GP")."""
+    return not marks.isdisjoint(tokens[max(0, start - reach) : start])
+
+
 def _obliged_professional(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> str | None:
     """The professional the question is about, when it names one as bearing the duty ("le chirurgien doit-il…",
     "do the consultants have to…") or as the one asking ("le Dr M. me demande si…"). A nurse asking what the
@@ -196,7 +201,7 @@ def _obliged_professional(tokens: list[str], matches: list[Match], lexicon: Lexi
     duty, asking = None, None
     named = sorted((m for m in matches if m.kind == "profession"), key=lambda m: m.start)
     for m, following in zip_longest(named, named[1:]):
-        if set(tokens[max(0, m.start - 4) : m.start]) & (RECIPIENT_MARKS | lexicon.addressee_marks):
+        if _marked_before(tokens, m.start, RECIPIENT_MARKS | lexicon.addressee_marks):
             continue  # "au médecin prescripteur", "letters to the surgeons": an addressee, not the one bound
         # the verb follows closely, with no other professional or subject pronoun in between
         # ("IDE : le médecin doit-il…", but not "d'après le podologue). Il doit…")
@@ -268,8 +273,6 @@ class Mentions:
     hints: list[Match]
     nature_hints: list[Match]
     named: bool
-    context_domains: frozenset[str] = frozenset()  # lexicon `context_domains`
-    coordinators: frozenset[str] = frozenset()  # lexicon `coordinators`: "ou", "or"
     addressed: bool = False  # an addressee is named ("au confrère", "to the GP", "au patient"), not a means
 
     @classmethod
@@ -293,8 +296,7 @@ class Mentions:
             nature_hints=[m for m in matches if m.kind == "nature_hint"],
             named=any(m.kind == "document" for m in matches),
             addressed=any(
-                m.kind in ("profession", "channel")
-                and set((tokens or [])[max(0, m.start - 4) : m.start]) & RECIPIENT_MARKS
+                m.kind in ("profession", "channel") and _marked_before(tokens or [], m.start, RECIPIENT_MARKS)
                 for m in matches
             ),
         )
@@ -358,6 +360,7 @@ def _pair_natures(
     not_listed_things: list[Match],
     catalogue: dict[str, DocumentInfo],
     out: Scores,
+    lexicon: Lexicon,
 ) -> Pairing:
     """Step 3: each nature takes the nearest thing it can be of: a listed domain, or something not in the list
     ("compte rendu d'anapath de la pièce opératoire" is about the anapath, not the operation)."""
@@ -365,8 +368,7 @@ def _pair_natures(
     crossing = {d.nature for d in catalogue.values() if d.domain}
     result = Pairing(set(), set(), False)
     claimed: set[int] = set()  # domains a strong nature took: a weak word ("demande") may not take them
-    context_domains = mentions.context_domains
-    coordinators = mentions.coordinators
+    context_domains, coordinators = lexicon.context_domains, lexicon.coordinators
     for n in sorted((n for n in natures if n.value in crossing), key=lambda n: n.weight < CLEAR):
         objects = [
             d
@@ -424,7 +426,7 @@ def _pair_natures(
 
 
 def _coordinated(target: Match, objects: list[Match], tokens: list[str], coordinators: frozenset[str]) -> Match | None:
-    """Another domain joined to `target` by « ou »/« or »/« et » right beside it ("biologie ou imagerie")."""
+    """Another domain joined to `target` by a coordinator (lexicon: « ou », « or ») right beside it."""
     for o in objects:
         if o.kind != "domain" or o.value == target.value:
             continue
@@ -433,6 +435,11 @@ def _coordinated(target: Match, objects: list[Match], tokens: list[str], coordin
         if between and len(between) <= 2 and between[0] in coordinators:
             return o
     return None
+
+
+def _addressed(tokens: list[str], nature: Match, mentions: Mentions) -> bool:
+    """An addressee named anywhere, or a mark of one just after the nature ("letter I write to the GP")."""
+    return mentions.addressed or not RECIPIENT_MARKS.isdisjoint(tokens[nature.end : nature.end + 6])
 
 
 def _implied_at(implied: dict[tuple[int, int], str], d: Match) -> str | None:
@@ -494,9 +501,8 @@ def _lone_natures(
             continue
         phase = mentions.phase if _takes_phase(n.value, catalogue) else mentions.strong_phase
         doc = _combo(n.value, None, phase, catalogue)
-        also = lexicon.also_nature.get(tokens[n.start])
-        addressed = mentions.addressed or set(tokens[n.end : n.end + 6]) & RECIPIENT_MARKS  # "letter I write to"
-        if doc and also and not (phase or situations or addressed or mentions.domains):
+        also = lexicon.also_nature.get(tokens[n.start]) if doc else None
+        if also and not (phase or situations or mentions.domains or _addressed(tokens, n, mentions)):
             # "la lettre, par MSS ?": a letter to whom, when? a courrier or a lettre de liaison, each a candidate
             for other in [doc, *_of_nature(also, catalogue)]:
                 out.offer(other, 0.5, n.start)
@@ -526,13 +532,11 @@ def _find_documents(
     Returns (scores, first mention positions, whether a non-listed document was named instead).
     """
     out = Scores()
-    mentions = replace(
-        Mentions.of(matches, tokens), context_domains=lexicon.context_domains, coordinators=lexicon.coordinators
-    )
+    mentions = Mentions.of(matches, tokens)
     kinds = {m.kind for m in matches}
     _named_documents(matches, out)
     things, not_listed = _not_listed_things(tokens, matches, lang)
-    pairing = _pair_natures(tokens, mentions, things, catalogue, out)
+    pairing = _pair_natures(tokens, mentions, things, catalogue, out, lexicon)
     not_listed = not_listed or pairing.not_listed
     _lone_domains(mentions, pairing, not_listed, kinds, lexicon, catalogue, out)
     _lone_natures(tokens, mentions, pairing, not_listed, lang, situations, lexicon, catalogue, out)

@@ -53,7 +53,7 @@ def test_step2_a_named_care_is_not_listed_but_a_recipient_is_not(lex):
 def test_step3_a_nature_takes_the_nearest_domain(lex, cat):
     tokens, matches = _matches(lex, "ordonnance de scanner")
     out = Scores()
-    pairing = _pair_natures(tokens, Mentions.of(matches), [], cat, out)
+    pairing = _pair_natures(tokens, Mentions.of(matches), [], cat, out, lex)
     assert dict(out.scores) == {"demande-imagerie": pytest.approx(0.92)}
     assert pairing.paired and pairing.used_domains
 
@@ -62,7 +62,7 @@ def test_step3_a_nature_of_something_not_listed_names_no_document(lex, cat):
     tokens, matches = _matches(lex, "prescription de séances")
     things, _ = _not_listed_things(tokens, matches, "fr")
     out = Scores()
-    pairing = _pair_natures(tokens, Mentions.of(matches), things, cat, out)
+    pairing = _pair_natures(tokens, Mentions.of(matches), things, cat, out, lex)
     assert pairing.not_listed and not out.scores
 
 
@@ -70,7 +70,7 @@ def test_step4_a_domain_alone_offers_its_documents(lex, cat):
     tokens, matches = _matches(lex, "IRM ?")
     mentions = Mentions.of(matches)
     out = Scores()
-    pairing = _pair_natures(tokens, mentions, [], cat, out)
+    pairing = _pair_natures(tokens, mentions, [], cat, out, lex)
     _lone_domains(mentions, pairing, False, {m.kind for m in matches}, lex, cat, out)
     assert set(out.scores) == {"cr-imagerie", "demande-imagerie"}
     assert all(s < 0.8 for s in out.scores.values())
@@ -80,7 +80,7 @@ def test_step5_a_nature_alone_with_one_document_names_it(lex, cat):
     tokens, matches = _matches(lex, "le certificat")
     mentions = Mentions.of(matches)
     out = Scores()
-    pairing = _pair_natures(tokens, mentions, [], cat, out)
+    pairing = _pair_natures(tokens, mentions, [], cat, out, lex)
     _lone_natures(tokens, mentions, pairing, False, "fr", [], lex, cat, out)
     assert out.scores and list(out.scores) == ["certificats-declarations"]
 
@@ -89,7 +89,7 @@ def test_step5_a_bare_compte_rendu_offers_every_report(lex, cat):
     tokens, matches = _matches(lex, "le compte rendu ?")
     mentions = Mentions.of(matches)
     out = Scores()
-    pairing = _pair_natures(tokens, mentions, [], cat, out)
+    pairing = _pair_natures(tokens, mentions, [], cat, out, lex)
     _lone_natures(tokens, mentions, pairing, False, "fr", [], lex, cat, out)
     assert {"cr-biologie", "cr-imagerie", "cr-operatoire"} <= set(out.scores)
     assert all(s < 0.8 for s in out.scores.values())
