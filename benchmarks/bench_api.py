@@ -86,6 +86,18 @@ class Long:
         return (self.unit * (self.chars // len(self.unit) + 1))[: self.chars]
 
 
+async def timed_ask(client: httpx.AsyncClient, question: str, latencies: list[float]) -> bool:
+    """One `/api/ask`, its latency appended to `latencies`; whether it was answered (200)."""
+    start = time.perf_counter()
+    try:
+        response = await client.get("/api/ask", params={"q": question})
+        ok = response.status_code == 200
+    except httpx.HTTPError:
+        ok = False
+    latencies.append(time.perf_counter() - start)
+    return ok
+
+
 async def long_senders(url: str, long: Long, stop: asyncio.Event) -> Result:
     """Each client sends one long question every 1/rate s (at once if the previous answer came later)."""
     latencies: list[float] = []
@@ -98,14 +110,7 @@ async def long_senders(url: str, long: Long, stop: asyncio.Event) -> Result:
         async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
             due = time.perf_counter()
             while not stop.is_set():
-                start = time.perf_counter()
-                try:
-                    response = await client.get("/api/ask", params={"q": question})
-                    ok = response.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                latencies.append(time.perf_counter() - start)
-                errors += not ok
+                errors += not await timed_ask(client, question, latencies)
                 due += 1 / long.rate
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), max(0.0, due - time.perf_counter()))
@@ -149,15 +154,7 @@ async def load(url: str, clients: int, max_requests: int, max_seconds: float) ->
                 sent += 1
                 question = QUESTIONS[i % len(QUESTIONS)]
                 i += 1
-                start = time.perf_counter()
-                try:
-                    response = await client.get("/api/ask", params={"q": question})
-                    ok = response.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-                latencies.append(time.perf_counter() - start)
-                if not ok:
-                    errors += 1
+                errors += not await timed_ask(client, question, latencies)
 
         began = time.perf_counter()
         await asyncio.gather(*(worker(n) for n in range(clients)))

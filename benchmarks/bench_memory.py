@@ -37,13 +37,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-QUESTIONS = [
-    "Le compte rendu opératoire doit-il aller dans le DMP ?",
-    "CR bio au patient ?",
-    "ordonnance soumise à entente préalable ?",
-    "lettre de liaison de sortie par messagerie sécurisée ?",
-    "Must the imaging report go to the DMP?",
-]
+from benchmarks.bench_telegram import QUESTIONS  # noqa: E402  (the same questions as the latency benchmark)
 
 
 def serve_fake_api(port_out: Any, stop_in: Any) -> None:
@@ -119,7 +113,9 @@ async def measure(base_url: str, chats: int, batch: int, trace: bool) -> list[tu
         for start in range(0, count, batch):
             for chat in range(first_chat + start, first_chat + min(count, start + batch)):
                 n = next(next_id)
-                await application.update_queue.put(Update.de_json(update(chat, n, QUESTIONS[n % 5]), application.bot))
+                await application.update_queue.put(
+                    Update.de_json(update(chat, n, QUESTIONS[n % len(QUESTIONS)]), application.bot)
+                )
             while not application.update_queue.empty() or application.update_processor.current_concurrent_updates:
                 await asyncio.sleep(0.01)
 
