@@ -30,6 +30,7 @@ from bot.feedback.facts import AnswerFacts
 from bot.feedback.metrics import record_report
 from bot.feedback.service import MAX_QUESTION_CHARS
 from bot.observability import log_event
+from bot.telegram.state import still_alive
 
 if TYPE_CHECKING:
     from bot.telegram.handlers import Services
@@ -69,7 +70,7 @@ class FeedbackLedger:
     def remember(self, chat_id: int, facts: AnswerFacts) -> int:
         now = self._clock()
         if len(self._shown) >= MAX_ENTRIES:
-            self._shown = {k: v for k, v in self._shown.items() if v.expires > now}
+            self._shown, _ = still_alive(self._shown, lambda v: v.expires > now)
             while len(self._shown) >= MAX_ENTRIES:
                 del self._shown[next(iter(self._shown))]
         token = next(self._tokens)
@@ -88,7 +89,7 @@ class FeedbackLedger:
     def await_report(self, chat_id: int, prompt_id: int, user_id: int, facts: AnswerFacts) -> None:
         now = self._clock()
         if len(self._pending) >= MAX_ENTRIES:
-            self._pending = {k: v for k, v in self._pending.items() if v.expires > now}
+            self._pending, _ = still_alive(self._pending, lambda v: v.expires > now)
         self._pending[(chat_id, prompt_id)] = PendingReport(user_id, facts, now + REPORT_TTL_SECONDS)
 
     def pending(self, chat_id: int, prompt_id: int) -> PendingReport | None:
@@ -104,12 +105,13 @@ class FeedbackLedger:
     def sweep(self) -> int:
         """Forget expired vote tokens and report prompts now (run periodically, not only when full)."""
         now = self._clock()
-        shown = {k: v for k, v in self._shown.items() if v.expires > now}
-        pending = {k: v for k, v in self._pending.items() if v.expires > now}
-        forgotten = len(self._shown) - len(shown) + len(self._pending) - len(pending)
-        if forgotten:  # new dicts: CPython never shrinks one on delete
-            self._shown, self._pending = shown, pending
-        return forgotten
+        shown, votes = still_alive(self._shown, lambda v: v.expires > now)
+        pending, prompts = still_alive(self._pending, lambda v: v.expires > now)
+        if votes:
+            self._shown = shown
+        if prompts:
+            self._pending = pending
+        return votes + prompts
 
 
 # ------------------------------------------------------------------------------------ buttons

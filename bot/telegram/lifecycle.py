@@ -172,8 +172,7 @@ async def sweep_forever(application: Application) -> None:
             continue
         last = loop.time()
         contexts, windows = services.contexts.sweep(), services.rate_limit.sweep()
-        ledger = getattr(services, "ledger", None)
-        votes = ledger.sweep() if ledger is not None else 0
+        votes = services.ledger.sweep()
         if contexts or windows or votes:
             log_event(log, "telegram_swept", contexts=contexts, rate_windows=windows, vote_tokens=votes)
 

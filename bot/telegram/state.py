@@ -11,9 +11,19 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 Clock = Callable[[], float]
+
+
+def still_alive(items: dict[K, V], alive: Callable[[V], bool]) -> tuple[dict[K, V], int]:
+    """The entries still alive, in a new dict (CPython never shrinks one on delete), and how many were dropped.
+    The caller keeps its old dict when none was, so a sweep that finds nothing allocates nothing lasting."""
+    kept = {k: v for k, v in items.items() if alive(v)}
+    return kept, len(items) - len(kept)
 
 
 @dataclass(frozen=True)
@@ -71,10 +81,9 @@ class ContextStore:
         return self._sweep(self._clock())
 
     def _sweep(self, now: float) -> int:
-        kept = {k: v for k, v in self._items.items() if v.expires > now}
-        expired = len(self._items) - len(kept)
+        kept, expired = still_alive(self._items, lambda v: v.expires > now)
         if expired:
-            self._items = kept  # a new dict: CPython never shrinks one on delete
+            self._items = kept
         return expired
 
 
@@ -116,10 +125,9 @@ class RateLimit:
     def sweep(self) -> int:
         """Forget every window that has ended (run periodically, not only when 10,000 users are stored)."""
         now = self._clock()
-        kept = {k: w for k, w in self._windows.items() if now - w.start < self.period}
-        ended = len(self._windows) - len(kept)
+        kept, ended = still_alive(self._windows, lambda w: now - w.start < self.period)
         if ended:
-            self._windows = kept  # a new dict: CPython never shrinks one on delete
+            self._windows = kept
         return ended
 
     def __len__(self) -> int:
