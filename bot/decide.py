@@ -101,7 +101,11 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
     if query.profession:
         doc = ranked[0][0] if ranked and best >= CLEAR else None
         version = rulebook.row_at(doc, day)[0] if doc else _main_version(rulebook, day)
-        if query.profession not in version.covers and query.obliged not in version.covers:
+        bound = _bound_instead(query, doc, version, rulebook)
+        if bound:
+            # a nurse asking whether the CR opératoire goes in the DMP asks about the surgeon's duty
+            caveats.append(Note.of("duty_of", who=", ".join(rulebook.professions[p].label(lang) for p in bound)))
+        elif query.profession not in version.covers:
             quotes = [_quote(rulebook, version.covers_citation)] if version.covers_citation else []
             covered = [rulebook.professions[p].label(lang) for p in version.covers]
             if quotes and quotes[0].kind == "presse":
@@ -279,6 +283,28 @@ def _removed(
         score=score,
         margin=margin,
     )
+
+
+def _bound_instead(query: Query, doc: str | None, version: RuleVersion, rulebook: Rulebook) -> list[str]:
+    """The covered professionals a question by someone not covered is about, if any (else it is about the asker).
+
+    Whoever is not covered and asks about their own duty (« dois-je… ») or a document they may write themselves
+    (a courrier, an ordonnance) is not bound. Asking about a covered professional named as bearing the duty or
+    writing the document (« le médecin doit-il… »), or about a document only covered professionals write
+    (« IDE : le CRO va-t-il dans le DMP ? »), is asking about their duty.
+    """
+    if query.profession in version.covers or query.asker_bound:
+        return []
+    if query.obliged in version.covers:
+        return [query.obliged]
+    if query.bearer is not None or doc is None:
+        return []  # "le kiné doit-il envoyer ses bilans ?": bound, and not covered
+    if rulebook.documents[doc].domain in query.own_work_domains:
+        return []  # "orthoptiste : CR de bilan orthoptique ?": their own assessment
+    writers = rulebook.documents[doc].written_by
+    if not writers or query.profession in writers:
+        return []
+    return [p for p in writers if p in version.covers]
 
 
 def _main_version(rulebook: Rulebook, day: dt.date) -> RuleVersion:

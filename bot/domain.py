@@ -139,6 +139,11 @@ class DocumentInfo(Frozen):
     type_code: str
     type_code_display: str
     type_code_certain: bool = True
+    written_by: list[str] = Field(
+        default_factory=list,
+        description="professions that may write it, bound or not: a nurse asking about a CR opératoire asks "
+        "about a surgeon's duty; about a courrier, about her own (empty: anyone)",
+    )
 
 
 class ChannelInfo(Frozen):

@@ -101,6 +101,10 @@ class Lexicon:
     self_markers: list[tuple[str, ...]] = field(default_factory=list)  # "moi personnellement": about the asker
     duty_verbs: list[tuple[str, ...]] = field(default_factory=list)  # "doit-il", "has to": who bears the duty
     asking_verbs: list[tuple[str, ...]] = field(default_factory=list)  # "me demande si": whose question it is
+    author_verbs: list[tuple[str, ...]] = field(default_factory=list)  # "a prescrit", "wrote": who wrote it
+    asker_bound: list[tuple[str, ...]] = field(default_factory=list)  # "dois-je", "qu'elle rédige": the asker's duty
+    own_marks: frozenset[str] = frozenset()  # "mes", "my" before a document: the asker's own
+    own_work_words: frozenset[str] = frozenset()  # "bilan": for someone not covered, their own assessment
     context_domains: frozenset[str] = frozenset()  # "operatoire": beside another domain, what an exam follows
     coordinators: frozenset[str] = frozenset()  # "ou", "or": two domains of one nature, both asked
     also_nature: dict[str, str] = field(default_factory=dict)  # "lettre": a courrier, or a lettre de liaison
@@ -122,6 +126,8 @@ class Lexicon:
     self_marker_set: Phrases = field(init=False, repr=False)
     duty_verb_set: Phrases = field(init=False, repr=False)
     asking_verb_set: Phrases = field(init=False, repr=False)
+    author_verb_set: Phrases = field(init=False, repr=False)
+    asker_bound_set: Phrases = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.asker_marker_set = Phrases(self.asker_markers)
@@ -129,6 +135,8 @@ class Lexicon:
         self.self_marker_set = Phrases(self.self_markers)
         self.duty_verb_set = Phrases(self.duty_verbs)
         self.asking_verb_set = Phrases(self.asking_verbs)
+        self.author_verb_set = Phrases(self.author_verbs)
+        self.asker_bound_set = Phrases(self.asker_bound)
         vocab: set[str] = set()
         grouped: dict[bool, dict[str, dict[int, dict[tuple[str, ...], list[Entry]]]]] = {True: {}, False: {}}
         for e in self.entries:
@@ -424,6 +432,10 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         self_markers=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("self_markers") or []],
         duty_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("duty_verbs") or []],
         asking_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("asking_verbs") or []],
+        author_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("author_verbs") or []],
+        asker_bound=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("asker_bound") or []],
+        own_marks=frozenset(fold(w) for w in data.get("own_marks") or []),
+        own_work_words=frozenset(fold(w) for w in data.get("own_work_words") or []),
         subject_pronouns=frozenset(fold(w) for w in data.get("subject_pronouns") or []),
         relative_markers=frozenset(fold(w) for w in data.get("relative_markers") or []),
         also_nature={fold(str(k)): str(v) for k, v in (data.get("also_nature") or {}).items()},

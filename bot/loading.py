@@ -206,6 +206,20 @@ def _load_catalogue(path: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _check_writers(path: Path, catalogue: dict[str, dict[str, Any]]) -> None:
+    """A document's writers are professions of the catalogue."""
+    for doc in catalogue["documents"].values():
+        for i, who in enumerate(doc.written_by):
+            if who not in catalogue["professions"]:
+                known = ", ".join(catalogue["professions"])
+                raise RuleFileError(
+                    path,
+                    f"unknown profession id {who!r} (the catalogue has: {known})",
+                    doc.id,
+                    f"documents.{doc.id}.written_by.{i}",
+                )
+
+
 def _check_ids(path: Path, version: RuleVersion, catalogue: dict[str, dict[str, Any]]) -> None:
     """Documents and exclusions are named by the catalogue: a text may only use ids it defines."""
     for i, row in enumerate(version.rows):
@@ -235,6 +249,7 @@ def load_rulebook(
     if not catalogue_path.exists():
         raise RuleFileError(catalogue_path, "missing catalogue of documents")
     catalogue = _load_catalogue(catalogue_path)
+    _check_writers(catalogue_path, catalogue)
     versions: list[RuleVersion] = []
     files = sorted(p for p in rules_dir.glob("*.yaml") if p.name != CATALOGUE_FILE)
     if not files:

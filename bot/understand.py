@@ -98,7 +98,10 @@ class Query:
     assumed: bool = False  # one weak candidate taken as the document asked: the answer says so first
     before: bool = False  # "et avant ?": the message asks about the time before, and nothing else
     forced: bool = False
-    obliged: str | None = None  # the professional named as bearing the duty, when the asker is another
+    obliged: str | None = None  # the professional named as bearing the duty, or asking through the writer
+    bearer: str | None = None  # the professional named as bearing the duty or writing the document
+    asker_bound: bool = False  # "dois-je…", "qu'elle rédige": the duty asked about is the asker's own
+    own_work_domains: frozenset[str] = frozenset()  # "bilan" alone: for someone not covered, their assessment
 
     def ranked(self) -> list[tuple[str, float]]:
         return sorted(self.scores.items(), key=lambda kv: (-kv[1], self.order.get(kv[0], 99)))
@@ -194,31 +197,69 @@ def _marked_before(tokens: list[str], start: int, marks: frozenset[str], reach: 
     return not marks.isdisjoint(tokens[max(0, start - reach) : start])
 
 
-def _obliged_professional(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> str | None:
-    """The professional the question is about, when it names one as bearing the duty ("le chirurgien doit-il…",
-    "do the consultants have to…") or as the one asking ("le Dr M. me demande si…"). A nurse asking what the
-    surgeon must send asks about a surgeon: `decide` lets a covered professional named so outweigh the asker."""
+def _obliged_professional(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[str | None, str | None]:
+    """The professional the question is about, when it names one as bearing the duty or writing the document
+    ("le chirurgien doit-il…", "le médecin a prescrit…", "do the consultants have to…"), and one named as
+    asking through the writer ("le Dr M. me demande si…"). A nurse asking what the surgeon must send asks about
+    a surgeon: `decide` lets a covered professional named so outweigh the asker."""
     duty, asking = None, None
     named = sorted((m for m in matches if m.kind == "profession"), key=lambda m: m.start)
+    # a document named after the professional opens a new subject ("Infirmière : le CRO doit-il…")
+    subjects = {m.start for m in matches if m.kind in ("nature", "domain", "document", "not_listed")}
     for m, following in zip_longest(named, named[1:]):
+        if duty is None and _marked_before(tokens, m.start, AGENT_MARKS, reach=2):
+            duty = m.value  # "l'EMG demandé par le neurologue", "prescribed by the GP": who wrote it
+            continue
         if _marked_before(tokens, m.start, RECIPIENT_MARKS | lexicon.addressee_marks):
             continue  # "au médecin prescripteur", "letters to the surgeons": an addressee, not the one bound
         # the verb follows closely, with no other professional or subject pronoun in between
         # ("IDE : le médecin doit-il…", but not "d'après le podologue). Il doit…")
         relative = m.end < len(tokens) and tokens[m.end] in lexicon.relative_markers  # "le radiologue qui a fait…"
-        reach = 12 if relative else 4
+        reach = 12 if relative else 6
         window = tokens[m.end : min(m.end + reach, following.start if following else len(tokens))]
         cut = (
             len(window)
             if relative
-            else next((i for i, t in enumerate(window) if t in lexicon.subject_pronouns), len(window))
+            else next(
+                (
+                    i
+                    for i, t in enumerate(window)
+                    # "le médecin traitant de nos résidents doit-il…": a possessive after « de » is no new subject;
+                    # "les manips ont-ils…", "a-t-il": a pronoun after the verb is the same subject
+                    if (
+                        t in lexicon.subject_pronouns
+                        and not (i and (window[i - 1] in OF or i == 1 or window[i - 1] == "t"))
+                    )
+                    or m.end + i in subjects
+                ),
+                len(window),
+            )
         )
         after = window[:cut]
-        if duty is None and lexicon.duty_verb_set.occurs_in(after):
+        if duty is None and (lexicon.duty_verb_set.occurs_in(after) or lexicon.author_verb_set.occurs_in(after)):
             duty = m.value
         if asking is None and lexicon.asking_verb_set.occurs_in(after):
             asking = m.value
-    return duty or asking
+    return duty, asking
+
+
+def _asker_bound(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> bool:
+    """Whether the duty asked about is the asker's own: « dois-je… », « la lettre qu'elle rédige », « mes
+    bilans ». Only asked of a question whose asker names a profession."""
+    if lexicon.asker_bound_set.occurs_in(tokens):
+        return True
+    named = [m for m in matches if m.kind in ("nature", "domain", "document")]
+    return any(m.start and tokens[m.start - 1] in lexicon.own_marks for m in named)
+
+
+def _own_work_domains(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> frozenset[str]:
+    """Domains named only by a word of someone's own work (« bilan » for biologie): asked by someone not
+    covered, a « CR de bilan orthoptique » is their own assessment, not a lab report."""
+    words: dict[str, bool] = {}
+    for m in (m for m in matches if m.kind == "domain"):
+        own = m.end - m.start == 1 and tokens[m.start] in lexicon.own_work_words
+        words[m.value] = words.get(m.value, True) and own
+    return frozenset(d for d, own in words.items() if own)
 
 
 def _acts_for_doctor(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
@@ -678,7 +719,7 @@ def understand(
         profession = None  # "Assistante médicale du Dr X : le CR…": the doctor's question
     if any(m.kind == "proxy" for m in matches):
         profession = None  # "je demande pour le Dr Leroy": the question is the doctor's
-    obliged = _obliged_professional(tokens, matches, lexicon) if profession is not None else None
+    bearer, asking = _obliged_professional(tokens, matches, lexicon) if profession is not None else (None, None)
     matches = [m for m in matches if not (m.kind in ("channel", "profession", "nl_domain") and m.start in used)]
     situations, negated = _situations(tokens, matches, lexicon)
     scores, order, strong_not_listed = _find_documents(tokens, matches, lang, situations, lexicon, catalogue)
@@ -703,7 +744,10 @@ def understand(
         date_unreadable=unreadable_date_in(folded),
         pick=_pick(tokens),
         profession=profession,
-        obliged=obliged,
+        obliged=bearer or asking,
+        bearer=bearer,
+        asker_bound=profession is not None and _asker_bound(tokens, matches, lexicon),
+        own_work_domains=_own_work_domains(tokens, matches, lexicon) if profession is not None else frozenset(),
         not_listed=strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches),
         not_listed_at=None
         if _pointed_at(tokens, matches)

@@ -182,6 +182,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Sont visés : {who}.",
         "en": "It applies to: {who}.",
     },
+    "duty_of": {
+        "fr": "Cette obligation pèse sur le professionnel qui établit le document ({who}), pas sur vous.",
+        "en": "This duty falls on the professional who writes the document ({who}), not on you.",
+    },
     "covers_from_press": {
         "fr": "Le champ des professions est connu par un article de presse (la notice du Journal officiel n'a pas pu être consultée).",
         "en": "Who is covered is known from a press article (the Journal officiel notice could not be consulted).",

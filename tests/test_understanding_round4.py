@@ -1,0 +1,104 @@
+"""Understanding, round 4: the duty falls on whoever writes the document (tests/data/LABELLING.md, « Who is
+covered »). Someone not covered asking about a document a doctor or a biologist writes gets that document's
+answer, with a line saying whose duty it is; asking about their own duty or their own document, they are not
+concerned. Each case asserts what the user sees: verdict, document and the line about the duty."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.render.text import render_text
+
+DAY = dt.date(2026, 12, 3)
+
+
+def ask(engine, text, day=DAY):
+    return engine.answer(text, day)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # a document only covered professionals write, asked impersonally: the document's answer
+        ("IDE en chirurgie : le CRO doit-il partir dans le DMP ?", "obligatoire", "cr-operatoire"),
+        ("infirmiere liberale, CR de bio a mettre au DMP ?", "obligatoire", "cr-biologie"),
+        ("IDEL, lettre de liaison de sortie a verser au DMP ?", "obligatoire", "lettre-liaison-sortie"),
+        (
+            "Midwife in a maternity unit: is the obstetrician's discharge letter supposed to go into the DMP?",
+            "obligatoire",
+            "lettre-liaison-sortie",
+        ),
+        (
+            "Kiné en SSR. La radio du genou faite pendant le séjour chez nous, le CR doit-il aller dans le DMP ?",
+            "exclu",
+            "cr-imagerie",
+        ),
+        # a covered professional named as the one who wrote it (« par », an author verb)
+        (
+            "Infirmière en EHPAD. Le médecin traitant de nos résidents doit-il verser ses ordonnances de "
+            "médicaments dans leur DMP ?",
+            "obligatoire",
+            "prescription-produits-sante",
+        ),
+        (
+            "Je suis infirmière. L'ordonnance de bas de contention prescrite par le phlébologue va-t-elle au DMP ?",
+            "obligatoire",
+            "prescription-produits-sante",
+        ),
+    ],
+)
+def test_a_document_a_doctor_writes_is_answered_with_whose_duty_it_is(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == (verdict, [document])
+    shown = render_text(a)
+    assert "pas sur vous" in shown or "not on you" in shown, shown
+
+
+@pytest.mark.parametrize(
+    ("text", "document"),
+    [
+        # the asker's own duty, first person or relayed
+        ("Je suis kiné, le compte rendu d'IRM de mon patient doit-il être versé par moi ?", "cr-imagerie"),
+        ("Infirmière en cabinet de radiologie : l'envoi des CR d'imagerie par MES me concerne-t-il ?", "cr-imagerie"),
+        ("Technicien de labo : l'obligation de verser les CR de bio au DMP s'applique-t-elle à moi ?", "cr-biologie"),
+        ("Une IDE demande si elle devait verser au DMP les CR bio qu'elle récupère au labo.", "cr-biologie"),
+        ("I'm a phlebotomy nurse. Is it my job to send lab results to patients through Mon espace santé?", None),
+        # the asker's profession named as bearing the duty (an inverted verb too)
+        ("Les manips ont-ils une obligation d'envoyer les CR d'examen au patient via Mon espace santé ?", None),
+        # a document the asker may write, nobody else named: theirs
+        ("kine ici, courrier au MT par MSS obligatoire ?", "courriers"),
+        ("pharmacien d'officine, ordo a mettre au DMP ?", "prescription-produits-sante"),
+        # their own document: a possessive, or named only as an assessment
+        ("Psychologue en psychiatrie : mes CR de bilans psychométriques doivent-ils aller dans le DMP ?", None),
+        ("Un orthoptiste demande si ses comptes rendus de bilan orthoptique partent à l'ophtalmo par MSS.", None),
+        ("Psychomotricienne : mon compte rendu de bilan psychomoteur, DMP ?", None),
+    ],
+)
+def test_their_own_duty_or_document_is_not_concerned(engine, text, document):
+    a = ask(engine, text)
+    assert a.verdict == "non_concerne", (a.verdict, a.documents)
+    if document:
+        assert a.documents[:1] == [document]
+
+
+def test_a_covered_asker_gets_no_line_about_someone_elses_duty(engine):
+    a = ask(engine, "Chirurgien : le CRO doit-il partir dans le DMP ?")
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["cr-operatoire"])
+    assert "pas sur vous" not in render_text(a)
+
+
+def test_writers_must_be_professions_of_the_catalogue(tmp_path):
+    import shutil
+
+    from bot.loading import DEFAULT_KNOWLEDGE_DIR, DEFAULT_RULES_DIR, RuleFileError, load_rulebook
+
+    rules = tmp_path / "rules"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    catalogue = rules / "catalogue.yaml"
+    catalogue.write_text(catalogue.read_text().replace("written_by: [biologiste]", "written_by: [biologist]"))
+    with pytest.raises(RuleFileError) as err:
+        load_rulebook(rules, DEFAULT_KNOWLEDGE_DIR)
+    assert "unknown profession id 'biologist'" in str(err.value)
+    assert "cr-biologie" in str(err.value)
