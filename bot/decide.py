@@ -293,11 +293,11 @@ def _bound_instead(query: Query, doc: str | None, version: RuleVersion, rulebook
     writing the document (« le médecin doit-il… »), or about a document only covered professionals write
     (« IDE : le CRO va-t-il dans le DMP ? »), is asking about their duty.
     """
-    if query.profession in version.covers or query.asker_bound:
+    if query.profession in version.covers or query.asker_bound or query.relayed_bound:
         return []
     if query.obliged in version.covers:
-        return [query.obliged]
-    if query.bearer is not None or doc is None:
+        return [query.obliged]  # "un patient demande si son médecin devait…": the doctor named
+    if query.relayed_own or query.bearer is not None or doc is None:
         return []  # "le kiné doit-il envoyer ses bilans ?": bound, and not covered
     if rulebook.documents[doc].domain in query.own_work_domains:
         return []  # "orthoptiste : CR de bilan orthoptique ?": their own assessment

@@ -102,7 +102,11 @@ class Lexicon:
     duty_verbs: list[tuple[str, ...]] = field(default_factory=list)  # "doit-il", "has to": who bears the duty
     asking_verbs: list[tuple[str, ...]] = field(default_factory=list)  # "me demande si": whose question it is
     author_verbs: list[tuple[str, ...]] = field(default_factory=list)  # "a prescrit", "wrote": who wrote it
-    asker_bound: list[tuple[str, ...]] = field(default_factory=list)  # "dois-je", "qu'elle rédige": the asker's duty
+    asker_bound: list[tuple[str, ...]] = field(default_factory=list)  # "dois-je", "je rédige": the asker's duty
+    relayed_bound: list[tuple[str, ...]] = field(default_factory=list)  # "si elle doit", "c'est à lui": theirs
+    asks_writer: list[tuple[str, ...]] = field(default_factory=list)  # "me demande": relayed by the writer
+    relayed_own: list[tuple[str, ...]] = field(default_factory=list)  # "demande si ses courriers": theirs
+    place_words: frozenset[str] = frozenset()  # "centre" in "centre ophtalmo": a place, not a person
     own_marks: frozenset[str] = frozenset()  # "mes", "my" before a document: the asker's own
     own_work_words: frozenset[str] = frozenset()  # "bilan": for someone not covered, their own assessment
     context_domains: frozenset[str] = frozenset()  # "operatoire": beside another domain, what an exam follows
@@ -128,6 +132,9 @@ class Lexicon:
     asking_verb_set: Phrases = field(init=False, repr=False)
     author_verb_set: Phrases = field(init=False, repr=False)
     asker_bound_set: Phrases = field(init=False, repr=False)
+    relayed_bound_set: Phrases = field(init=False, repr=False)
+    asks_writer_set: Phrases = field(init=False, repr=False)
+    relayed_own_set: Phrases = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.asker_marker_set = Phrases(self.asker_markers)
@@ -137,6 +144,9 @@ class Lexicon:
         self.asking_verb_set = Phrases(self.asking_verbs)
         self.author_verb_set = Phrases(self.author_verbs)
         self.asker_bound_set = Phrases(self.asker_bound)
+        self.relayed_bound_set = Phrases(self.relayed_bound)
+        self.asks_writer_set = Phrases(self.asks_writer)
+        self.relayed_own_set = Phrases(self.relayed_own)
         vocab: set[str] = set()
         grouped: dict[bool, dict[str, dict[int, dict[tuple[str, ...], list[Entry]]]]] = {True: {}, False: {}}
         for e in self.entries:
@@ -434,6 +444,10 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         asking_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("asking_verbs") or []],
         author_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("author_verbs") or []],
         asker_bound=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("asker_bound") or []],
+        relayed_bound=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("relayed_bound") or []],
+        asks_writer=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("asks_writer") or []],
+        relayed_own=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("relayed_own") or []],
+        place_words=frozenset(fold(w) for w in data.get("place_words") or []),
         own_marks=frozenset(fold(w) for w in data.get("own_marks") or []),
         own_work_words=frozenset(fold(w) for w in data.get("own_work_words") or []),
         subject_pronouns=frozenset(fold(w) for w in data.get("subject_pronouns") or []),

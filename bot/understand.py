@@ -100,7 +100,9 @@ class Query:
     forced: bool = False
     obliged: str | None = None  # the professional named as bearing the duty, or asking through the writer
     bearer: str | None = None  # the professional named as bearing the duty or writing the document
-    asker_bound: bool = False  # "dois-je…", "qu'elle rédige": the duty asked about is the asker's own
+    asker_bound: bool = False  # "dois-je…", "mes bilans": the duty asked about is the asker's own
+    relayed_bound: bool = False  # "une IDE demande si elle doit…": the same, said in the third person
+    relayed_own: bool = False  # "une orthophoniste demande si ses courriers…": their document, said so
     own_work_domains: frozenset[str] = frozenset()  # "bilan" alone: for someone not covered, their assessment
 
     def ranked(self) -> list[tuple[str, float]]:
@@ -186,8 +188,8 @@ def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon)
             continue  # "j'envoie à l'IDEL": a recipient, not the asker
         if marked:
             return m.value, {m.start}
-        if first_content and opening is None:
-            opening = m.value, {m.start}
+        if first_content and opening is None and not lexicon.asks_writer_set.occurs_in(tokens[m.end : m.end + 4]):
+            opening = m.value, {m.start}  # but "Le kiné me demande si…" is relayed by the writer
     # "Le kiné m'a demandé… Je suis radiologue": a profession said outright beats one that opens the message
     return opening or (None, set())
 
@@ -197,21 +199,67 @@ def _marked_before(tokens: list[str], start: int, marks: frozenset[str], reach: 
     return not marks.isdisjoint(tokens[max(0, start - reach) : start])
 
 
-def _obliged_professional(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[str | None, str | None]:
+ADDRESSEE_FILLERS = frozenset({"patient", "patients", "patiente", "patientes"})  # "to the patient's GP"
+ARTICLES = frozenset({"le", "la", "les", "l", "un", "une", "the", "an"})
+
+
+def _addressee_before(tokens: list[str], start: int, marks: frozenset[str], lexicon: Lexicon, reach: int = 4) -> bool:
+    """A mark shortly before `start` ("au médecin traitant", "to the oral surgeon", "to the patient's GP"), but
+    not one that ends an earlier phrase: an article after a word between them opens a new one ("Psychologue
+    au CMP : le psychiatre doit-il…")."""
+    article = False
+    for i in range(start - 1, max(-1, start - reach - 1), -1):
+        t = tokens[i]
+        if t in marks:
+            return True
+        if t in ARTICLES:
+            article = True
+        elif t not in lexicon.stopwords and t not in ADDRESSEE_FILLERS and article:
+            return False
+    return False
+
+
+def _owner_of_document(tokens: list[str], start: int, documents: list[Match]) -> bool:
+    """A professional named as the document's owner: "le CR du radiologue", "la réponse écrite du psychiatre"
+    (« du », « de la », "of the" right before it, a document at most two words before that)."""
+    i = start - 1
+    while i >= 0 and tokens[i] in ARTICLES:
+        i -= 1
+    if i < 0 or tokens[i] not in OF:
+        return False
+    return any(i - 3 <= d.end <= i for d in documents)
+
+
+def _obliged_professional(
+    tokens: list[str], matches: list[Match], lexicon: Lexicon
+) -> tuple[str | None, str | None, str | None]:
     """The professional the question is about, when it names one as bearing the duty or writing the document
     ("le chirurgien doit-il…", "le médecin a prescrit…", "do the consultants have to…"), and one named as
-    asking through the writer ("le Dr M. me demande si…"). A nurse asking what the surgeon must send asks about
-    a surgeon: `decide` lets a covered professional named so outweigh the asker."""
-    duty, asking = None, None
+    asking through the writer ("le Dr M. me demande si…"), and the first one a duty verb follows. A nurse asking
+    what the surgeon must send asks about a surgeon: `decide` lets a covered professional named so outweigh
+    the asker."""
+    duty, asking, bound = None, None, None
     named = sorted((m for m in matches if m.kind == "profession"), key=lambda m: m.start)
     # a document named after the professional opens a new subject ("Infirmière : le CRO doit-il…")
-    subjects = {m.start for m in matches if m.kind in ("nature", "domain", "document", "not_listed")}
+    documents = [m for m in matches if m.kind in ("nature", "document")]
+    # (not a verb that the lexicon also reads as a nature: "le médecin prescrit…")
+    subjects = {
+        m.start
+        for m in matches
+        if m.kind in ("nature", "domain", "document", "not_listed")
+        and not lexicon.author_verb_set.starts_at(tokens, m.start)
+    }
     for m, following in zip_longest(named, named[1:]):
+        if m.start and tokens[m.start - 1] in lexicon.place_words:
+            continue  # "notre centre ophtalmo fait des courriers": a place
         if duty is None and _marked_before(tokens, m.start, AGENT_MARKS, reach=2):
             duty = m.value  # "l'EMG demandé par le neurologue", "prescribed by the GP": who wrote it
             continue
-        if _marked_before(tokens, m.start, RECIPIENT_MARKS | lexicon.addressee_marks):
+        if _addressee_before(tokens, m.start, RECIPIENT_MARKS | lexicon.addressee_marks, lexicon):
             continue  # "au médecin prescripteur", "letters to the surgeons": an addressee, not the one bound
+        if duty is None and _owner_of_document(tokens, m.start, documents):
+            duty = m.value  # "la réponse écrite du psychiatre", "the surgeon's report": who wrote it
+            continue
         # the verb follows closely, with no other professional or subject pronoun in between
         # ("IDE : le médecin doit-il…", but not "d'après le podologue). Il doit…")
         relative = m.end < len(tokens) and tokens[m.end] in lexicon.relative_markers  # "le radiologue qui a fait…"
@@ -238,14 +286,19 @@ def _obliged_professional(tokens: list[str], matches: list[Match], lexicon: Lexi
         after = window[:cut]
         if duty is None and (lexicon.duty_verb_set.occurs_in(after) or lexicon.author_verb_set.occurs_in(after)):
             duty = m.value
+            if bound is None and lexicon.duty_verb_set.occurs_in(after):
+                bound = m.value
         if asking is None and lexicon.asking_verb_set.occurs_in(after):
             asking = m.value
-    return duty, asking
+    return duty, asking, bound
 
 
-def _asker_bound(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> bool:
+def _asker_bound(tokens: list[str], matches: list[Match], lexicon: Lexicon, relayed: bool = False) -> bool:
     """Whether the duty asked about is the asker's own: « dois-je… », « la lettre qu'elle rédige », « mes
-    bilans ». Only asked of a question whose asker names a profession."""
+    bilans ». Only asked of a question whose asker names a profession. In a question relayed by the writer ("le
+    manip me demande si c'est à lui…") "je" is the writer: only the third person (`relayed_bound`) counts."""
+    if relayed:
+        return False
     if lexicon.asker_bound_set.occurs_in(tokens):
         return True
     named = [m for m in matches if m.kind in ("nature", "domain", "document")]
@@ -260,6 +313,10 @@ def _own_work_domains(tokens: list[str], matches: list[Match], lexicon: Lexicon)
         own = m.end - m.start == 1 and tokens[m.start] in lexicon.own_work_words
         words[m.value] = words.get(m.value, True) and own
     return frozenset(d for d, own in words.items() if own)
+
+
+def _names_a_document(matches: list[Match]) -> bool:
+    return any(m.kind in ("document", "nature", "domain", "not_listed", "uncertain", "nl_domain") for m in matches)
 
 
 def _acts_for_doctor(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
@@ -715,11 +772,26 @@ def understand(
     # turns "cover" or "négatif" into a question about billing)
     matches = [m for m in matches if m.lang in (None, lang) and not (m.kind in ("general", "off_topic") and m.fuzzy)]
     profession, used = _asker_profession(tokens, matches, lexicon)
-    if used and _acts_for_doctor(tokens, min(used), lexicon) and not lexicon.self_marker_set.occurs_in(tokens):
+    if (
+        used
+        and _acts_for_doctor(tokens, min(used), lexicon)
+        and not lexicon.self_marker_set.occurs_in(tokens)
+        and not lexicon.asker_bound_set.occurs_in(tokens)
+    ):
         profession = None  # "Assistante médicale du Dr X : le CR…": the doctor's question
-    if any(m.kind == "proxy" for m in matches):
+    proxy = any(m.kind == "proxy" for m in matches)
+    if proxy:
         profession = None  # "je demande pour le Dr Leroy": the question is the doctor's
-    bearer, asking = _obliged_professional(tokens, matches, lexicon) if profession is not None else (None, None)
+    bearer, asking, bound = _obliged_professional(tokens, matches, lexicon)
+    relayed = False
+    if profession is None and not proxy:
+        # "le manip radio me demande si c'est à lui…": the manip's question, relayed by the writer;
+        # "Un neuropsychologue est-il soumis à l'obligation ?", "Are school nurses covered?": about them
+        profession, relayed = asking, asking is not None and lexicon.asks_writer_set.occurs_in(tokens)
+        if profession is None and not _names_a_document(matches):
+            profession = bound
+        elif relayed and not (lexicon.relayed_bound_set.occurs_in(tokens) or lexicon.relayed_own_set.occurs_in(tokens)):
+            profession = None  # "le kiné me demande si je dois lui envoyer…": the writer's own question
     matches = [m for m in matches if not (m.kind in ("channel", "profession", "nl_domain") and m.start in used)]
     situations, negated = _situations(tokens, matches, lexicon)
     scores, order, strong_not_listed = _find_documents(tokens, matches, lang, situations, lexicon, catalogue)
@@ -746,7 +818,9 @@ def understand(
         profession=profession,
         obliged=bearer or asking,
         bearer=bearer,
-        asker_bound=profession is not None and _asker_bound(tokens, matches, lexicon),
+        asker_bound=profession is not None and _asker_bound(tokens, matches, lexicon, relayed),
+        relayed_bound=profession is not None and lexicon.relayed_bound_set.occurs_in(tokens),
+        relayed_own=profession is not None and lexicon.relayed_own_set.occurs_in(tokens),
         own_work_domains=_own_work_domains(tokens, matches, lexicon) if profession is not None else frozenset(),
         not_listed=strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches),
         not_listed_at=None

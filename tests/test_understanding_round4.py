@@ -102,3 +102,57 @@ def test_writers_must_be_professions_of_the_catalogue(tmp_path):
         load_rulebook(rules, DEFAULT_KNOWLEDGE_DIR)
     assert "unknown profession id 'biologist'" in str(err.value)
     assert "cr-biologie" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # a patient or a relative asking whether they must do it themselves
+        (
+            "Maman d'un bébé de 2 mois : est-ce que je dois ajouter moi-même le CR de son écho dans son DMP ?",
+            "non_concerne",
+        ),
+        ("As a parent, am I required to upload my son's blood test results to his DMP myself?", "non_concerne"),
+        # …or asking about the doctor's document: its answer
+        ("Papa ici : le compte rendu de la radio de mon fils doit-il aller dans son DMP ?", "obligatoire"),
+        # a month is no relative (« mars » is not « mari »)
+        ("En mars 2025, mes courriers aux MT devaient-ils être versés dans le DMP ?", "a_verifier"),
+    ],
+)
+def test_patients_and_relatives_are_askers_not_covered(engine, text, verdict):
+    assert ask(engine, text).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # relayed by the writer: the relayed person's duty in the third person, the writer's « je » is not theirs
+        (
+            "le manip radio du cabinet me demande si c'est à lui d'envoyer le CR de radio au médecin traitant par MSS",
+            "non_concerne",
+        ),
+        ("Le kiné me demande si je dois lui envoyer le CR de l'IRM par messagerie sécurisée.", "obligatoire"),
+        # whether a profession is covered, asked about them
+        ("Are school nurses covered by the DMP decree?", "non_concerne"),
+        ("Un neuropsychologue est-il soumis à l'obligation d'alimenter le DMP ?", "non_concerne"),
+        ("Un radiologue doit-il alimenter le DMP ?", "hors_sujet"),
+        # staff acting for a doctor, asking about themselves
+        ("Assistante médicale : est-ce moi qui dois déposer les CR de biologie dans le DMP ?", "non_concerne"),
+    ],
+)
+def test_whose_question_it_is(engine, text, verdict):
+    assert ask(engine, text).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the covered professional as the document's owner (« du psychiatre »), or after a place, not an addressee
+        "Notre IDE de CMP demande si la réponse écrite du psychiatre au médecin traitant doit être versée au DMP.",
+        "Psychologue au CMP : le psychiatre doit-il envoyer son courrier au médecin traitant par MSS ?",
+        "Puéricultrice en PMI : le médecin de PMI prescrit de la vitamine D à un bébé, l'ordonnance va au DMP ?",
+    ],
+)
+def test_a_covered_writer_named_so_decides(engine, text):
+    a = ask(engine, text)
+    assert a.verdict == "obligatoire", (a.verdict, a.documents)
