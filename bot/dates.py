@@ -167,9 +167,46 @@ def find_date(text: str, today: dt.date) -> DateFound | None:
     return find_date_in(fold_keep_dates(text), today)
 
 
+_UNITS = ("", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix")
+_UNITS += ("onze", "douze", "treize", "quatorze", "quinze", "seize")
+
+
+def _number_words() -> dict[str, int]:
+    """French number words from 1 to 39, as speech-to-text writes them ("vingt et un", "trente neuf")."""
+    words = {w: i for i, w in enumerate(_UNITS) if i}
+    words.update({"dix sept": 17, "dix huit": 18, "dix neuf": 19, "premier": 1})
+    for tens, base in (("vingt", 20), ("trente", 30)):
+        words[tens] = base
+        words[f"{tens} et un"] = base + 1
+        words.update({f"{tens} {_UNITS[i]}": base + i for i in range(2, 10)})
+    return words
+
+
+_NUMBER_WORDS = _number_words()
+_NUMBER = "(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
+_FULL_MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre")
+_FULL_MONTHS += ("novembre", "decembre")
+_SPELLED_YEAR = re.compile(r"\bdeux mille(?: " + _NUMBER + r")?\b")
+_SPELLED_DAY = re.compile(r"\b" + _NUMBER + r" (" + "|".join(_FULL_MONTHS) + r")\b")
+
+
+def spelled_numbers(folded: str) -> str:
+    """Dates dictated in words ("le premier janvier deux mille vingt six") written with digits ("le 1er janvier
+    2026"), so that a date read aloud by speech-to-text is the date asked."""
+    if "mille" in folded:
+        folded = _SPELLED_YEAR.sub(lambda m: str(2000 + (_NUMBER_WORDS[m.group(1)] if m.group(1) else 0)), folded)
+    if any(month in folded for month in _FULL_MONTHS):
+        folded = _SPELLED_DAY.sub(
+            lambda m: ("1er" if m.group(1) == "premier" else str(_NUMBER_WORDS[m.group(1)])) + " " + m.group(2),
+            folded,
+        )
+    return folded
+
+
 def find_date_in(folded: str, today: dt.date) -> DateFound | None:
     """`find_date` on a message already folded by `fold_keep_dates` (understanding folds it once for both
     the date and `unreadable_date_in`)."""
+    folded = spelled_numbers(folded)
     found = _find_date(folded, today)
     if found is not None and found.date < today and _asks_about_now_after(folded, found.phrase):
         # "En janvier 2024 on nous avait dit… Est-ce toujours le cas aujourd'hui ?": the past date is context

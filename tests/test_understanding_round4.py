@@ -156,3 +156,42 @@ def test_whose_question_it_is(engine, text, verdict):
 def test_a_covered_writer_named_so_decides(engine, text):
     a = ask(engine, text)
     assert a.verdict == "obligatoire", (a.verdict, a.documents)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "day"),
+    [
+        # a date dictated in words is the date asked
+        ("en deux mille vingt deux le conte rendu de scanner devait aller dans le DMP", "pas_encore_en_vigueur", None),
+        (
+            "le trente et un décembre deux mille vingt-trois le compte rendu opératoire devait-il aller au DMP",
+            "obligatoire",
+            dt.date(2023, 12, 31),
+        ),
+        (
+            "au premier mars deux mille vingt-trois le CRO dans le DMP c'était obligatoire",
+            "pas_encore_en_vigueur",
+            None,
+        ),
+        # a number that is no year stays a number
+        ("deux mille patients par an au labo, le CR bio doit aller au DMP ?", "obligatoire", DAY),
+    ],
+)
+def test_dates_dictated_in_words(engine, text, verdict, day):
+    a = ask(engine, text)
+    assert a.verdict == verdict, (a.verdict, a.date)
+    if day:
+        assert a.date == day
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "le compte rendu de la prise de sang je le mets dans son des MP",
+        "ordonnance de bandelettes dans le D M P obligatoire ?",
+    ],
+)
+def test_the_dmp_as_speech_to_text_writes_it(engine, text):
+    a = ask(engine, text)
+    assert a.verdict == "obligatoire"
+    assert a.channel_asked == "dmp", a.channel_asked
