@@ -404,13 +404,13 @@ SETTING_MARKS = frozenset({"pendant", "durant", "during", "cours", "lors", "dans
 
 
 def _points_at_stay(phase: Match, matches: list[Match], tokens: list[str]) -> bool:
-    """ "adresser un patient en hospitalisation", "letter sending my patient to hospital": a weak word of admission
-    followed closely by a hospital is where the patient goes, so the phase is meant; "adressée pendant le séjour"
-    is where the letter is written."""
+    """ "adresser un patient en hospitalisation", "letter sending my patient to hospital", "j'hospitalise un
+    patient": a weak word of admission followed closely by a hospital (or naming it) is where the patient goes,
+    so the phase is meant; "adressée pendant le séjour" is where the letter is written."""
     if phase.value != "entree":
         return False
     for m in matches:
-        if m.kind == "situation" and m.value == "sejour_hospitalier" and 0 <= m.start - phase.end <= 5:
+        if m.kind == "situation" and m.value == "sejour_hospitalier" and phase.start <= m.start <= phase.end + 5:
             return not SETTING_MARKS & set(tokens[phase.end : m.start])
     return False
 

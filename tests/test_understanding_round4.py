@@ -195,3 +195,32 @@ def test_the_dmp_as_speech_to_text_writes_it(engine, text):
     a = ask(engine, text)
     assert a.verdict == "obligatoire"
     assert a.channel_asked == "dmp", a.channel_asked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the letter of a doctor who arranges the admission is written before it: lettre de liaison d'entrée
+        "Médecin en centre de santé, j'hospitalise un patient de 78 ans en médecine pour une pneumopathie. Ma "
+        "lettre pour le service doit-elle être versée au DMP ?",
+        "Médecin du CMP, j'organise l'hospitalisation programmée d'un patient au CHS la semaine prochaine. Le "
+        "courrier que je joins pour l'équipe qui va l'accueillir doit-il être versé au DMP ?",
+    ],
+)
+def test_a_letter_arranging_an_admission_is_the_entry_letter(engine, text):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["lettre-liaison-entree"])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("Microdélétions du chromosome Y (AZF) chez un homme azoosperme, résultat du labo : DMP ?", "exclu"),
+        ("Recherche de mutation familiale chez une apparentée, CR du labo au DMP ?", "exclu"),
+        # the virus's genes are not the patient's
+        ("Génotypage de résistance du VIH, le CR du labo va-t-il dans le DMP ?", "obligatoire"),
+    ],
+)
+def test_constitutional_genetics_said_by_family_or_chromosome(engine, text, verdict):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == (verdict, ["cr-biologie"])
