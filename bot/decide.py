@@ -295,9 +295,13 @@ def _bound_instead(query: Query, doc: str | None, version: RuleVersion, rulebook
     """
     if query.profession in version.covers or query.asker_bound or query.relayed_bound:
         return []
+    if query.duty_bearer in version.covers:
+        return [query.duty_bearer]  # "ma psychiatre doit-elle mettre mes ordonnances…": the doctor named
+    if query.own_document:
+        return []  # "mon bilan de langage pour un enfant suivi par le pédiatre"
     if query.obliged in version.covers:
-        return [query.obliged]  # "un patient demande si son médecin devait…": the doctor named
-    if query.relayed_own or query.bearer is not None or doc is None:
+        return [query.obliged]  # "un patient demande si son médecin…", "l'EMG demandé par le neurologue"
+    if query.bearer is not None or doc is None:
         return []  # "le kiné doit-il envoyer ses bilans ?": bound, and not covered
     if rulebook.documents[doc].domain in query.own_work_domains:
         return []  # "orthoptiste : CR de bilan orthoptique ?": their own assessment

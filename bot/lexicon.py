@@ -106,6 +106,8 @@ class Lexicon:
     relayed_bound: list[tuple[str, ...]] = field(default_factory=list)  # "si elle doit", "c'est à lui": theirs
     asks_writer: list[tuple[str, ...]] = field(default_factory=list)  # "me demande": relayed by the writer
     relayed_own: list[tuple[str, ...]] = field(default_factory=list)  # "demande si ses courriers": theirs
+    document_verbs: frozenset[str] = frozenset()  # "aller" in "doit-il aller au DMP": said of a document
+    carer_marks: frozenset[str] = frozenset()  # "suivi" in "suivi par le pédiatre": a carer, not an author
     place_words: frozenset[str] = frozenset()  # "centre" in "centre ophtalmo": a place, not a person
     own_marks: frozenset[str] = frozenset()  # "mes", "my" before a document: the asker's own
     own_work_words: frozenset[str] = frozenset()  # "bilan": for someone not covered, their own assessment
@@ -448,6 +450,8 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         asks_writer=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("asks_writer") or []],
         relayed_own=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("relayed_own") or []],
         place_words=frozenset(fold(w) for w in data.get("place_words") or []),
+        carer_marks=frozenset(fold(w) for w in data.get("carer_marks") or []),
+        document_verbs=frozenset(fold(w) for w in data.get("document_verbs") or []),
         own_marks=frozenset(fold(w) for w in data.get("own_marks") or []),
         own_work_words=frozenset(fold(w) for w in data.get("own_work_words") or []),
         subject_pronouns=frozenset(fold(w) for w in data.get("subject_pronouns") or []),

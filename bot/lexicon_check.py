@@ -59,6 +59,8 @@ SECTIONS: dict[str, str | None] = {
     "asks_writer": None,
     "relayed_own": None,
     "place_words": None,
+    "carer_marks": None,
+    "document_verbs": None,
     "own_marks": None,
     "own_work_words": None,
     "subject_pronouns": None,

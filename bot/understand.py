@@ -102,7 +102,8 @@ class Query:
     bearer: str | None = None  # the professional named as bearing the duty or writing the document
     asker_bound: bool = False  # "dois-je…", "mes bilans": the duty asked about is the asker's own
     relayed_bound: bool = False  # "une IDE demande si elle doit…": the same, said in the third person
-    relayed_own: bool = False  # "une orthophoniste demande si ses courriers…": their document, said so
+    duty_bearer: str | None = None  # the professional a duty verb follows ("le chirurgien doit-il…")
+    own_document: bool = False  # "mes bilans", "demande si ses courriers…": their document, said so
     own_work_domains: frozenset[str] = frozenset()  # "bilan" alone: for someone not covered, their assessment
 
     def ranked(self) -> list[tuple[str, float]]:
@@ -201,6 +202,22 @@ def _marked_before(tokens: list[str], start: int, marks: frozenset[str], reach: 
 
 ADDRESSEE_FILLERS = frozenset({"patient", "patients", "patiente", "patientes"})  # "to the patient's GP"
 ARTICLES = frozenset({"le", "la", "les", "l", "un", "une", "the", "an"})
+DETERMINERS = ARTICLES | {
+    "mon",
+    "ma",
+    "mes",
+    "son",
+    "sa",
+    "ses",
+    "notre",
+    "nos",
+    "leur",
+    "leurs",
+    "my",
+    "his",
+    "her",
+    "our",
+}
 
 
 def _addressee_before(tokens: list[str], start: int, marks: frozenset[str], lexicon: Lexicon, reach: int = 4) -> bool:
@@ -212,7 +229,7 @@ def _addressee_before(tokens: list[str], start: int, marks: frozenset[str], lexi
         t = tokens[i]
         if t in marks:
             return True
-        if t in ARTICLES:
+        if t in DETERMINERS:
             article = True
         elif t not in lexicon.stopwords and t not in ADDRESSEE_FILLERS and article:
             return False
@@ -230,14 +247,26 @@ def _owner_of_document(tokens: list[str], start: int, documents: list[Match]) ->
     return any(i - 3 <= d.end <= i for d in documents)
 
 
+def _personal_duty(words: list[str], lexicon: Lexicon) -> bool:
+    """A duty verb that binds a person: not one whose subject is a document on its way ("le CR de mon fils
+    doit-il aller dans son DMP ?", "must it go…")."""
+    for i in range(len(words)):
+        if lexicon.duty_verb_set.starts_at(words, i):
+            following = [w for w in words[i + 1 : i + 5] if w not in lexicon.subject_pronouns and w != "t"]
+            if not (following[:2] and lexicon.document_verbs.intersection(following[:2])):
+                return True
+    return False
+
+
 def _obliged_professional(
-    tokens: list[str], matches: list[Match], lexicon: Lexicon
+    tokens: list[str], matches: list[Match], lexicon: Lexicon, writers: frozenset[str] = frozenset()
 ) -> tuple[str | None, str | None, str | None]:
     """The professional the question is about, when it names one as bearing the duty or writing the document
     ("le chirurgien doit-il…", "le médecin a prescrit…", "do the consultants have to…"), and one named as
     asking through the writer ("le Dr M. me demande si…"), and the first one a duty verb follows. A nurse asking
     what the surgeon must send asks about a surgeon: `decide` lets a covered professional named so outweigh
-    the asker."""
+    the asker. Only `writers` (who may write a listed document) can be named as writing one: « la radio de mon
+    fils » is the son's, not his writing."""
     duty, asking, bound = None, None, None
     named = sorted((m for m in matches if m.kind == "profession"), key=lambda m: m.start)
     # a document named after the professional opens a new subject ("Infirmière : le CRO doit-il…")
@@ -252,12 +281,18 @@ def _obliged_professional(
     for m, following in zip_longest(named, named[1:]):
         if m.start and tokens[m.start - 1] in lexicon.place_words:
             continue  # "notre centre ophtalmo fait des courriers": a place
-        if duty is None and _marked_before(tokens, m.start, AGENT_MARKS, reach=2):
+        writes = not writers or m.value in writers
+        if (
+            writes
+            and duty is None
+            and _marked_before(tokens, m.start, AGENT_MARKS, reach=2)
+            and not _marked_before(tokens, m.start, lexicon.carer_marks, reach=3)
+        ):
             duty = m.value  # "l'EMG demandé par le neurologue", "prescribed by the GP": who wrote it
             continue
         if _addressee_before(tokens, m.start, RECIPIENT_MARKS | lexicon.addressee_marks, lexicon):
             continue  # "au médecin prescripteur", "letters to the surgeons": an addressee, not the one bound
-        if duty is None and _owner_of_document(tokens, m.start, documents):
+        if writes and duty is None and _owner_of_document(tokens, m.start, documents):
             duty = m.value  # "la réponse écrite du psychiatre", "the surgeon's report": who wrote it
             continue
         # the verb follows closely, with no other professional or subject pronoun in between
@@ -284,25 +319,30 @@ def _obliged_professional(
             )
         )
         after = window[:cut]
-        if duty is None and (lexicon.duty_verb_set.occurs_in(after) or lexicon.author_verb_set.occurs_in(after)):
+        personal = _personal_duty(after, lexicon)
+        if duty is None and (personal or (writes and lexicon.author_verb_set.occurs_in(after))):
             duty = m.value
-            if bound is None and lexicon.duty_verb_set.occurs_in(after):
+            if bound is None and personal:
                 bound = m.value
         if asking is None and lexicon.asking_verb_set.occurs_in(after):
             asking = m.value
     return duty, asking, bound
 
 
-def _asker_bound(tokens: list[str], matches: list[Match], lexicon: Lexicon, relayed: bool = False) -> bool:
-    """Whether the duty asked about is the asker's own: « dois-je… », « la lettre qu'elle rédige », « mes
-    bilans ». Only asked of a question whose asker names a profession. In a question relayed by the writer ("le
-    manip me demande si c'est à lui…") "je" is the writer: only the third person (`relayed_bound`) counts."""
-    if relayed:
-        return False
-    if lexicon.asker_bound_set.occurs_in(tokens):
+def _asker_bound(tokens: list[str], lexicon: Lexicon, relayed: bool = False) -> bool:
+    """Whether the duty asked about is the asker's own: « dois-je… », « je rédige ». Only asked of a question
+    whose asker names a profession. In a question relayed by the writer ("le manip me demande si c'est à lui…")
+    "je" is the writer: only the third person (`relayed_bound`) counts."""
+    return not relayed and lexicon.asker_bound_set.occurs_in(tokens)
+
+
+def _own_document(tokens: list[str], matches: list[Match], lexicon: Lexicon, relayed: bool = False) -> bool:
+    """Whether the document is said to be the asker's (« mes bilans », « demande si ses courriers… »): theirs
+    unless a covered professional is named writing it (« ma psychiatre doit-elle mettre mes ordonnances… »)."""
+    if lexicon.relayed_own_set.occurs_in(tokens):
         return True
     named = [m for m in matches if m.kind in ("nature", "domain", "document")]
-    return any(m.start and tokens[m.start - 1] in lexicon.own_marks for m in named)
+    return not relayed and any(m.start and tokens[m.start - 1] in lexicon.own_marks for m in named)
 
 
 def _own_work_domains(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> frozenset[str]:
@@ -782,7 +822,8 @@ def understand(
     proxy = any(m.kind == "proxy" for m in matches)
     if proxy:
         profession = None  # "je demande pour le Dr Leroy": the question is the doctor's
-    bearer, asking, bound = _obliged_professional(tokens, matches, lexicon)
+    writers = frozenset(p for d in catalogue.values() for p in d.written_by)
+    bearer, asking, bound = _obliged_professional(tokens, matches, lexicon, writers)
     relayed = False
     if profession is None and not proxy:
         # "le manip radio me demande si c'est à lui…": the manip's question, relayed by the writer;
@@ -818,9 +859,10 @@ def understand(
         profession=profession,
         obliged=bearer or asking,
         bearer=bearer,
-        asker_bound=profession is not None and _asker_bound(tokens, matches, lexicon, relayed),
+        duty_bearer=bound,
+        asker_bound=profession is not None and _asker_bound(tokens, lexicon, relayed),
         relayed_bound=profession is not None and lexicon.relayed_bound_set.occurs_in(tokens),
-        relayed_own=profession is not None and lexicon.relayed_own_set.occurs_in(tokens),
+        own_document=profession is not None and _own_document(tokens, matches, lexicon, relayed),
         own_work_domains=_own_work_domains(tokens, matches, lexicon) if profession is not None else frozenset(),
         not_listed=strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches),
         not_listed_at=None

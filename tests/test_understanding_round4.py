@@ -224,3 +224,33 @@ def test_a_letter_arranging_an_admission_is_the_entry_letter(engine, text):
 def test_constitutional_genetics_said_by_family_or_chromosome(engine, text, verdict):
     a = ask(engine, text)
     assert (a.verdict, a.documents[:1]) == (verdict, ["cr-biologie"])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # a duty verb after a covered professional outweighs a possessive of the asker
+        (
+            "Je suis suivie au CMP. Ma psychiatre doit-elle mettre mes ordonnances d'antidépresseurs dans mon DMP ?",
+            "obligatoire",
+        ),
+        # …and a possessive outweighs a carer named with « par »
+        (
+            "Je suis orthophoniste, mon bilan de langage pour un enfant suivi par le pédiatre doit-il aller dans le DMP ?",
+            "non_concerne",
+        ),
+        # the patient's family, in the first person plural
+        (
+            "Notre bébé a eu une échographie en ville, le cabinet nous a donné le CR. C'est à nous de le scanner dans son DMP ?",
+            "non_concerne",
+        ),
+        (
+            "My wife had a C-section last week. Are we supposed to upload the operative report to her DMP ourselves?",
+            "non_concerne",
+        ),
+        ("Our CSAPA nurse asks whether she herself has to upload the lab reports to the DMP.", "non_concerne"),
+    ],
+)
+def test_the_strongest_sign_of_whose_duty_wins(engine, text, verdict):
+    a = ask(engine, text)
+    assert a.verdict == verdict, (a.verdict, a.documents)
