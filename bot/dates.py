@@ -167,7 +167,7 @@ def find_date(text: str, today: dt.date) -> DateFound | None:
     return find_date_in(fold_keep_dates(text), today)
 
 
-_UNITS = ("", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix")
+_UNITS: tuple[str, ...] = ("", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix")
 _UNITS += ("onze", "douze", "treize", "quatorze", "quinze", "seize")
 
 
@@ -184,7 +184,18 @@ def _number_words() -> dict[str, int]:
 
 _NUMBER_WORDS = _number_words()
 _NUMBER = "(" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
-_FULL_MONTHS = ("janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre")
+_FULL_MONTHS: tuple[str, ...] = (
+    "janvier",
+    "fevrier",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "aout",
+    "septembre",
+    "octobre",
+)
 _FULL_MONTHS += ("novembre", "decembre")
 _SPELLED_YEAR = re.compile(r"\bdeux mille(?: " + _NUMBER + r")?\b")
 _SPELLED_DAY = re.compile(r"\b" + _NUMBER + r" (" + "|".join(_FULL_MONTHS) + r")\b")

@@ -295,8 +295,10 @@ def _bound_instead(query: Query, doc: str | None, version: RuleVersion, rulebook
     """
     if query.profession in version.covers or query.asker_bound or query.relayed_bound:
         return []
-    if query.duty_bearer in version.covers:
-        return [query.duty_bearer]  # "ma psychiatre doit-elle mettre mes ordonnances…": the doctor named
+    for named in (query.duty_bearer, query.asked_by):
+        if named in version.covers:
+            # "ma psychiatre doit-elle mettre mes ordonnances…", "le Dr M. me demande si ses ordonnances…"
+            return [named]
     if query.own_document:
         return []  # "mon bilan de langage pour un enfant suivi par le pédiatre"
     if query.obliged in version.covers:

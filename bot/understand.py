@@ -103,6 +103,7 @@ class Query:
     asker_bound: bool = False  # "dois-je…", "mes bilans": the duty asked about is the asker's own
     relayed_bound: bool = False  # "une IDE demande si elle doit…": the same, said in the third person
     duty_bearer: str | None = None  # the professional a duty verb follows ("le chirurgien doit-il…")
+    asked_by: str | None = None  # the professional asking through the writer ("le Dr M. me demande si…")
     own_document: bool = False  # "mes bilans", "demande si ses courriers…": their document, said so
     own_work_domains: frozenset[str] = frozenset()  # "bilan" alone: for someone not covered, their assessment
 
@@ -860,6 +861,7 @@ def understand(
         obliged=bearer or asking,
         bearer=bearer,
         duty_bearer=bound,
+        asked_by=asking,
         asker_bound=profession is not None and _asker_bound(tokens, lexicon, relayed),
         relayed_bound=profession is not None and lexicon.relayed_bound_set.occurs_in(tokens),
         own_document=profession is not None and _own_document(tokens, matches, lexicon, relayed),
