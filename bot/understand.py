@@ -508,14 +508,30 @@ def _pair_natures(
     result = Pairing(set(), set(), False)
     claimed: set[int] = set()  # domains a strong nature took: a weak word ("demande") may not take them
     context_domains, coordinators = lexicon.context_domains, lexicon.coordinators
+    # "bilan orthoptique": a generic word of assessment before a domain is that domain's
+    generic = {
+        id(d)
+        for d in domains
+        if d.end - d.start == 1
+        and tokens[d.start] in lexicon.own_work_words
+        and any(o.start == d.end and o.value != d.value for o in domains)
+    }
     for n in sorted((n for n in natures if n.value in crossing), key=lambda n: n.weight < CLEAR):
+        takes = [d for d in domains if d.kind == "domain" and _combo(n.value, d.value, None, catalogue)]
         objects = [
             d
             for d in domains
             if (d.kind == "domain" or n.weight >= CLEAR)
+            and id(d) not in generic
             and _combo(n.value, d.value, None, catalogue)
             and not (n.weight < CLEAR and id(d) in claimed)
-        ] + not_listed_things
+        ] + [
+            # "je prescris un bilan orthophonique": the prescription of a care the list names, not the
+            # orthophoniste's report
+            t
+            for t in not_listed_things
+            if not any(d.start < t.end and t.start < d.end for d in takes)
+        ]
         if n.start >= 1 and set(tokens[max(0, n.start - 2) : n.start]) & NATURE_NEGATIONS:
             continue  # "et non le compte rendu"
         if not objects:

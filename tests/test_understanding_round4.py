@@ -254,3 +254,18 @@ def test_constitutional_genetics_said_by_family_or_chromosome(engine, text, verd
 def test_the_strongest_sign_of_whose_duty_wins(engine, text, verdict):
     a = ask(engine, text)
     assert a.verdict == verdict, (a.verdict, a.documents)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a prescription of a care the 2024 list adds, named by its assessment or its kind
+        "Médecin de PMI : je prescris un bilan orthoptique pour un enfant de 3 ans qui louche. Ordonnance au DMP ?",
+        "Séances de kiné respiratoire prescrites en juillet 2024, obligation de les verser ?",
+        "Sage-femme : le gynécologue qui prescrit la rééducation périnéale à ma patiente doit-il verser cette "
+        "ordonnance au DMP ?",
+    ],
+)
+def test_a_prescription_of_care_is_the_new_document(engine, text):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == ("a_verifier", ["prescription-hors-produits-sante"])
