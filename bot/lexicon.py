@@ -107,6 +107,7 @@ class Lexicon:
     asks_writer: list[tuple[str, ...]] = field(default_factory=list)  # "me demande": relayed by the writer
     relayed_own: list[tuple[str, ...]] = field(default_factory=list)  # "demande si ses courriers": theirs
     document_verbs: frozenset[str] = frozenset()  # "aller" in "doit-il aller au DMP": said of a document
+    time_marks: frozenset[str] = frozenset()  # "avant" in "bilan avant la scinti": that exam is a moment
     carer_marks: frozenset[str] = frozenset()  # "suivi" in "suivi par le pédiatre": a carer, not an author
     place_words: frozenset[str] = frozenset()  # "centre" in "centre ophtalmo": a place, not a person
     own_marks: frozenset[str] = frozenset()  # "mes", "my" before a document: the asker's own
@@ -134,6 +135,7 @@ class Lexicon:
     asking_verb_set: Phrases = field(init=False, repr=False)
     author_verb_set: Phrases = field(init=False, repr=False)
     asker_bound_set: Phrases = field(init=False, repr=False)
+    asker_bound_singular_set: Phrases = field(init=False, repr=False)
     relayed_bound_set: Phrases = field(init=False, repr=False)
     asks_writer_set: Phrases = field(init=False, repr=False)
     relayed_own_set: Phrases = field(init=False, repr=False)
@@ -146,6 +148,9 @@ class Lexicon:
         self.asking_verb_set = Phrases(self.asking_verbs)
         self.author_verb_set = Phrases(self.author_verbs)
         self.asker_bound_set = Phrases(self.asker_bound)
+        # "suis-je tenue…", not "on doit…": staff speaking for the practice say "on", "nous", "we"
+        singular = {"je", "j", "moi", "me", "m", "i", "my", "myself"}
+        self.asker_bound_singular_set = Phrases([p for p in self.asker_bound if singular & set(p)])
         self.relayed_bound_set = Phrases(self.relayed_bound)
         self.asks_writer_set = Phrases(self.asks_writer)
         self.relayed_own_set = Phrases(self.relayed_own)
@@ -451,6 +456,7 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         relayed_own=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("relayed_own") or []],
         place_words=frozenset(fold(w) for w in data.get("place_words") or []),
         carer_marks=frozenset(fold(w) for w in data.get("carer_marks") or []),
+        time_marks=frozenset(fold(w) for w in data.get("time_marks") or []),
         document_verbs=frozenset(fold(w) for w in data.get("document_verbs") or []),
         own_marks=frozenset(fold(w) for w in data.get("own_marks") or []),
         own_work_words=frozenset(fold(w) for w in data.get("own_work_words") or []),

@@ -60,6 +60,7 @@ SECTIONS: dict[str, str | None] = {
     "relayed_own": None,
     "place_words": None,
     "carer_marks": None,
+    "time_marks": None,
     "document_verbs": None,
     "own_marks": None,
     "own_work_words": None,

@@ -541,11 +541,13 @@ def _pair_natures(
         # a context domain (an operation) beside another domain is what that exam follows ("scanner de
         # contrôle d'une sigmoïdectomie", "KRAS sur pièce de colectomie"), not the document asked
         others = {o.value for o in objects if o.kind == "domain"} - context_domains
+        # an exam said as a moment ("bilan thyroïdien avant la scinti", "radio after the operation") is context too
+        timed = {id(o) for o in objects if _after_time_mark(tokens, o.start, lexicon)}
         target = min(
             objects,
             key=lambda o: (
                 o.weight < CLEAR,
-                bool(others) and o.value in context_domains,
+                bool(others) and (o.value in context_domains or id(o) in timed) and len(timed) < len(objects),
                 abs(o.start - n.start),
                 o.start < n.start,
                 -o.weight,
@@ -578,6 +580,14 @@ def _pair_natures(
                 continue
             out.offer(doc, score, min(n.start, target.start))
     return result
+
+
+def _after_time_mark(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
+    """A word of time just before `start`, articles aside: « avant la scinti », "after the operation"."""
+    i = start - 1
+    while i >= 0 and tokens[i] in DETERMINERS:
+        i -= 1
+    return i >= 0 and tokens[i] in lexicon.time_marks
 
 
 def _coordinated(target: Match, objects: list[Match], tokens: list[str], coordinators: frozenset[str]) -> Match | None:
@@ -788,9 +798,12 @@ def _names_unknown(tokens: list[str], nature: Match, lexicon: Lexicon, lang: str
     def unknown(tok: str) -> bool:
         return len(tok) >= 4 and tok.isalpha() and not lexicon.knows(tok) and not lexicon.is_plain(tok)
 
-    following = tokens[nature.end : nature.end + 2]
-    if len(following) == 2 and following[0] in OF and unknown(following[1]):
-        return True
+    following = tokens[nature.end : nature.end + 4]
+    if following and following[0] in OF:
+        # "prescription de Spasfon", "je lui prescris de la sertraline", "ordonnance du Deroxat"
+        rest = [t for t in following[1:] if t not in DETERMINERS]
+        if rest and unknown(rest[0]):
+            return True
     # English puts the product first: "my lithium prescriptions", "glaucoma eye-drop prescriptions"
     return lang == "en" and nature.start >= 1 and unknown(tokens[nature.start - 1])
 
@@ -828,14 +841,28 @@ def understand(
     # a word of the language asked; an off-topic word only as typed (a typo correction onto "cost" or "payer"
     # turns "cover" or "négatif" into a question about billing)
     matches = [m for m in matches if m.lang in (None, lang) and not (m.kind in ("general", "off_topic") and m.fuzzy)]
+    # a document word inside a profession's name is not a document ("psychiatre de liaison")
+    titles = [(m.start, m.end) for m in matches if m.kind == "profession" and m.end - m.start > 1]
+    if titles:
+        matches = [
+            m
+            for m in matches
+            if not (
+                m.kind == "nature" and any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in titles)
+            )
+        ]
     profession, used = _asker_profession(tokens, matches, lexicon)
     if (
         used
         and _acts_for_doctor(tokens, min(used), lexicon)
         and not lexicon.self_marker_set.occurs_in(tokens)
-        and not lexicon.asker_bound_set.occurs_in(tokens)
+        and not lexicon.asker_bound_singular_set.occurs_in(tokens)
     ):
-        profession = None  # "Assistante médicale du Dr X : le CR…": the doctor's question
+        # "Assistante médicale du Dr X : le CR…": the doctor's question; "secrétaire d'un cabinet de kinés :
+        # les bilans de nos kinés…": the kinés'
+        staff = used
+        profession, used = _asker_profession(tokens, [m for m in matches if m.start not in staff], lexicon)
+        used = used | staff
     proxy = any(m.kind == "proxy" for m in matches)
     if proxy:
         profession = None  # "je demande pour le Dr Leroy": the question is the doctor's

@@ -269,3 +269,59 @@ def test_the_strongest_sign_of_whose_duty_wins(engine, text, verdict):
 def test_a_prescription_of_care_is_the_new_document(engine, text):
     a = ask(engine, text)
     assert (a.verdict, a.documents[:1]) == ("a_verifier", ["prescription-hors-produits-sante"])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # staff speak for the practice (« on »), unless they ask about themselves (« je »)
+        (
+            "Secrétaire médicale du cabinet de radiologie : doit-on déposer les comptes rendus d'IRM dans le DMP ?",
+            "obligatoire",
+        ),
+        (
+            "Je suis secrétaire médicale. Quand je rédige moi-même un courrier, suis-je tenue de l'envoyer par MSS ?",
+            "non_concerne",
+        ),
+        # …and for the practice that employs them
+        (
+            "Je suis secrétaire dans un cabinet de kinésithérapeutes : doit-on déposer les bilans de nos kinés dans le DMP ?",
+            "non_concerne",
+        ),
+    ],
+)
+def test_practice_staff(engine, text, verdict):
+    assert ask(engine, text).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # an exam said as a moment is context, not the document asked
+        (
+            "Médecin nucléaire, je prescris un bilan thyroïdien avant la scinti. L'ordonnance doit-elle aller au DMP ?",
+            "obligatoire",
+            "prescription-biologie",
+        ),
+        # a product named after « de la », « du »: a prescription of health products
+        (
+            "Psychiatre de liaison, je lui prescris de la sertraline pendant son séjour en maternité : DMP ?",
+            "exclu",
+            "prescription-produits-sante",
+        ),
+    ],
+)
+def test_what_the_prescription_is_of(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == (verdict, [document])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fréquence des NFS sous clozapine : tous les mois la première année ?",
+        "À quel terme faire l'échographie du 3e trimestre ?",
+    ],
+)
+def test_clinical_questions_are_off_topic(engine, text):
+    assert ask(engine, text).verdict == "hors_sujet"
