@@ -356,6 +356,21 @@ def _own_work_domains(tokens: list[str], matches: list[Match], lexicon: Lexicon)
     return frozenset(d for d, own in words.items() if own)
 
 
+BOUND_WRITER = 0.82  # as sure as a nature's default domain ("ordonnance" → medicines)
+
+
+def _written_by_bound(scores: dict[str, float], bound: str, catalogue: dict[str, DocumentInfo]) -> dict[str, float]:
+    """Among candidates of equal weight, the one the professional bound writes: « le labo devait-il verser les
+    lithémies ? » asks about the lab's report, not the prescription."""
+    best = max(scores.values(), default=0.0)
+    tied = [d for d, s in scores.items() if s == best]
+    theirs = [d for d in tied if bound in catalogue[d].written_by]
+    if len(tied) < 2 or len(theirs) != 1:
+        return scores
+    # a domain alone offers each of its documents as a candidate; the writer named picks one
+    return {d: max(s, BOUND_WRITER) if d == theirs[0] else (s if s < best else s * 0.8) for d, s in scores.items()}
+
+
 def _names_a_document(matches: list[Match]) -> bool:
     return any(m.kind in ("document", "nature", "domain", "not_listed", "uncertain", "nl_domain") for m in matches)
 
@@ -880,6 +895,8 @@ def understand(
     matches = [m for m in matches if not (m.kind in ("channel", "profession", "nl_domain") and m.start in used)]
     situations, negated = _situations(tokens, matches, lexicon)
     scores, order, strong_not_listed = _find_documents(tokens, matches, lang, situations, lexicon, catalogue)
+    if bound is not None and not any(m.kind == "not_listed" for m in matches):  # "…sa facture": not a report
+        scores = _written_by_bound(scores, bound, catalogue)
     kinds = {m.kind for m in matches}
     natures = [m for m in matches if m.kind == "nature"]
     domains = [m for m in matches if m.kind == "domain"]

@@ -325,3 +325,23 @@ def test_what_the_prescription_is_of(engine, text, verdict, document):
 )
 def test_clinical_questions_are_off_topic(engine, text):
     assert ask(engine, text).verdict == "hors_sujet"
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # the lab bound by the duty writes the report, not the prescription
+        (
+            "En octobre 2022, le labo devait-il déjà verser les lithémies de nos patients dans le DMP ?",
+            "pas_encore_en_vigueur",
+        ),
+        ("Le labo doit-il verser les sérologies VIH prescrites au CeGIDD dans le DMP ?", "obligatoire"),
+        # …but an invoice is still no report
+        ("Le labo doit-il mettre sa facture dans mon DMP ?", "non_liste"),
+    ],
+)
+def test_the_lab_bound_writes_the_report(engine, text, verdict):
+    a = ask(engine, text)
+    assert a.verdict == verdict, (a.verdict, a.documents)
+    if verdict != "non_liste":
+        assert a.documents[:1] == ["cr-biologie"]
