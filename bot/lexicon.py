@@ -63,11 +63,12 @@ class Phrases:
     tuple built and compared for every phrase (the lists of verbs and markers are searched for every professional
     named, in every message)."""
 
-    __slots__ = ("lengths", "_set")
+    __slots__ = ("lengths", "_set", "_first")
 
     def __init__(self, phrases: Iterable[tuple[str, ...]]) -> None:
         self._set = frozenset(phrases)
         self.lengths = tuple(sorted({len(p) for p in self._set}))
+        self._first = frozenset(p[0] for p in self._set if p)  # most tokens start no phrase: one look-up each
 
     def starts_at(self, tokens: list[str], start: int) -> bool:
         """One of the phrases begins at `start`."""
@@ -75,8 +76,8 @@ class Phrases:
 
     def occurs_in(self, tokens: list[str]) -> bool:
         """One of the phrases occurs somewhere in `tokens`."""
-        found = self._set
-        return any(tuple(tokens[i : i + n]) in found for n in self.lengths for i in range(len(tokens) - n + 1))
+        found, first, lengths = self._set, self._first, self.lengths
+        return any(tuple(tokens[i : i + n]) in found for i, t in enumerate(tokens) if t in first for n in lengths)
 
     def __contains__(self, phrase: object) -> bool:
         return phrase in self._set

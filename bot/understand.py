@@ -270,6 +270,8 @@ def _obliged_professional(
     fils » is the son's, not his writing."""
     duty, asking, bound = None, None, None
     named = sorted((m for m in matches if m.kind == "profession"), key=lambda m: m.start)
+    if not named:
+        return None, None, None
     # a document named after the professional opens a new subject ("Infirmière : le CRO doit-il…")
     documents = [m for m in matches if m.kind in ("nature", "document")]
     # (not a verb that the lexicon also reads as a nature: "le médecin prescrit…")
@@ -357,6 +359,16 @@ def _own_work_domains(tokens: list[str], matches: list[Match], lexicon: Lexicon)
 
 
 BOUND_WRITER = 0.82  # as sure as a nature's default domain ("ordonnance" → medicines)
+
+
+_WRITERS: list[tuple[dict[str, DocumentInfo], frozenset[str]]] = []  # the last catalogue seen, and its writers
+
+
+def _writers(catalogue: dict[str, DocumentInfo]) -> frozenset[str]:
+    """Every profession that may write a listed document, computed once for the catalogue in use."""
+    if not _WRITERS or _WRITERS[0][0] is not catalogue:
+        _WRITERS[:] = [(catalogue, frozenset(p for d in catalogue.values() for p in d.written_by))]
+    return _WRITERS[0][1]
 
 
 def _written_by_bound(scores: dict[str, float], bound: str, catalogue: dict[str, DocumentInfo]) -> dict[str, float]:
@@ -881,8 +893,7 @@ def understand(
     proxy = any(m.kind == "proxy" for m in matches)
     if proxy:
         profession = None  # "je demande pour le Dr Leroy": the question is the doctor's
-    writers = frozenset(p for d in catalogue.values() for p in d.written_by)
-    bearer, asking, bound = _obliged_professional(tokens, matches, lexicon, writers)
+    bearer, asking, bound = _obliged_professional(tokens, matches, lexicon, _writers(catalogue))
     relayed = False
     if profession is None and not proxy:
         # "le manip radio me demande si c'est à lui…": the manip's question, relayed by the writer;
