@@ -361,6 +361,32 @@ def _own_work_domains(tokens: list[str], matches: list[Match], lexicon: Lexicon)
 BOUND_WRITER = 0.82  # as sure as a nature's default domain ("ordonnance" → medicines)
 
 
+def _latest_of_a_pair(
+    scores: dict[str, float], matches: list[Match], catalogue: dict[str, DocumentInfo]
+) -> dict[str, float]:
+    """A request and its report both named outright: the one named last is asked about ("notre généraliste a
+    prescrit une écho… Le CR doit-il être envoyé ?" asks about the report; "le CR de l'IRM… je prescris une IRM
+    de contrôle : la demande ?" about the request). A participle ("la NFS prescrite") names nothing outright."""
+    clear = [d for d, s in scores.items() if s >= CLEAR and catalogue[d].domain]
+    if len(clear) < 2:
+        return scores
+    last: dict[str, int] = {}
+    for m in matches:
+        if m.kind == "document" and m.value in scores:
+            last[m.value] = max(last.get(m.value, -1), m.start)
+        elif m.kind == "nature" and m.weight >= CLEAR:
+            for d in clear:
+                if catalogue[d].nature == m.value:
+                    last[d] = max(last.get(d, -1), m.start)
+    out = dict(scores)
+    for a in clear:
+        for b in clear:
+            same = catalogue[a].domain == catalogue[b].domain and catalogue[a].nature != catalogue[b].nature
+            if same and last.get(a, -1) > last.get(b, -1) and out[a] <= out[b]:
+                out[b] = out[a] - 0.01  # still clear: the answer says it was named too
+    return out
+
+
 _WRITERS: list[tuple[dict[str, DocumentInfo], frozenset[str]]] = []  # the last catalogue seen, and its writers
 
 
@@ -868,15 +894,11 @@ def understand(
     # a word of the language asked; an off-topic word only as typed (a typo correction onto "cost" or "payer"
     # turns "cover" or "négatif" into a question about billing)
     matches = [m for m in matches if m.lang in (None, lang) and not (m.kind in ("general", "off_topic") and m.fuzzy)]
-    # a document word inside a profession's name is not a document ("psychiatre de liaison")
-    titles = [(m.start, m.end) for m in matches if m.kind == "profession" and m.end - m.start > 1]
+    # a document word inside a profession's name is not a document ("psychiatre de liaison", "prescripteur")
+    titles = [(m.start, m.end) for m in matches if m.kind == "profession"]
     if titles:
         matches = [
-            m
-            for m in matches
-            if not (
-                m.kind == "nature" and any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in titles)
-            )
+            m for m in matches if not (m.kind == "nature" and any(s <= m.start and m.end <= e for s, e in titles))
         ]
     profession, used = _asker_profession(tokens, matches, lexicon)
     if (
@@ -906,6 +928,7 @@ def understand(
     matches = [m for m in matches if not (m.kind in ("channel", "profession", "nl_domain") and m.start in used)]
     situations, negated = _situations(tokens, matches, lexicon)
     scores, order, strong_not_listed = _find_documents(tokens, matches, lang, situations, lexicon, catalogue)
+    scores = _latest_of_a_pair(scores, matches, catalogue)
     if bound is not None and not any(m.kind == "not_listed" for m in matches):  # "…sa facture": not a report
         scores = _written_by_bound(scores, bound, catalogue)
     kinds = {m.kind for m in matches}

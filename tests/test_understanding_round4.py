@@ -345,3 +345,29 @@ def test_the_lab_bound_writes_the_report(engine, text, verdict):
     assert a.verdict == verdict, (a.verdict, a.documents)
     if verdict != "non_liste":
         assert a.documents[:1] == ["cr-biologie"]
+
+
+@pytest.mark.parametrize(
+    ("text", "document"),
+    [
+        # a request told as the story, its report asked about
+        (
+            "Centre de santé : notre généraliste a prescrit une écho abdominale, faite en ville. Le CR doit-il être "
+            "envoyé au médecin prescripteur par MSS ?",
+            "cr-imagerie",
+        ),
+        (
+            "Médecin du travail : je demande une radio des mains pour un salarié. Le radiologue doit-il m'envoyer le CR par MSS ?",
+            "cr-imagerie",
+        ),
+        # « prescripteur », "prescriber" are people, « le report » a postponement
+        ("Lab tech here. Do I personally have to send urgent results to the prescriber via MSSanté?", "cr-biologie"),
+        (
+            "La demande d'imagerie doit-elle être versée dans le DMP ou cette obligation a-t-elle été repoussée ? On a lu "
+            "des choses contradictoires sur le report.",
+            "demande-imagerie",
+        ),
+    ],
+)
+def test_the_document_asked_about_is_the_one_named_last(engine, text, document):
+    assert ask(engine, text).documents[:1] == [document]
