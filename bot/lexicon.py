@@ -108,6 +108,7 @@ class Lexicon:
     asks_writer: list[tuple[str, ...]] = field(default_factory=list)  # "me demande": relayed by the writer
     relayed_own: list[tuple[str, ...]] = field(default_factory=list)  # "demande si ses courriers": theirs
     document_verbs: frozenset[str] = frozenset()  # "aller" in "doit-il aller au DMP": said of a document
+    comparison_marks: frozenset[str] = frozenset()  # "comme" in "exclue comme le CR de…": a comparison
     time_marks: frozenset[str] = frozenset()  # "avant" in "bilan avant la scinti": that exam is a moment
     carer_marks: frozenset[str] = frozenset()  # "suivi" in "suivi par le pédiatre": a carer, not an author
     place_words: frozenset[str] = frozenset()  # "centre" in "centre ophtalmo": a place, not a person
@@ -458,6 +459,7 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         place_words=frozenset(fold(w) for w in data.get("place_words") or []),
         carer_marks=frozenset(fold(w) for w in data.get("carer_marks") or []),
         time_marks=frozenset(fold(w) for w in data.get("time_marks") or []),
+        comparison_marks=frozenset(fold(w) for w in data.get("comparison_marks") or []),
         document_verbs=frozenset(fold(w) for w in data.get("document_verbs") or []),
         own_marks=frozenset(fold(w) for w in data.get("own_marks") or []),
         own_work_words=frozenset(fold(w) for w in data.get("own_work_words") or []),

@@ -61,6 +61,7 @@ SECTIONS: dict[str, str | None] = {
     "place_words": None,
     "carer_marks": None,
     "time_marks": None,
+    "comparison_marks": None,
     "document_verbs": None,
     "own_marks": None,
     "own_work_words": None,

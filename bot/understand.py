@@ -362,29 +362,42 @@ BOUND_WRITER = 0.82  # as sure as a nature's default domain ("ordonnance" → me
 
 
 def _latest_of_a_pair(
-    scores: dict[str, float], matches: list[Match], catalogue: dict[str, DocumentInfo]
-) -> dict[str, float]:
+    scores: dict[str, float],
+    order: dict[str, int],
+    tokens: list[str],
+    matches: list[Match],
+    lexicon: Lexicon,
+    catalogue: dict[str, DocumentInfo],
+) -> tuple[dict[str, float], dict[str, int]]:
     """A request and its report both named outright: the one named last is asked about ("notre généraliste a
     prescrit une écho… Le CR doit-il être envoyé ?" asks about the report; "le CR de l'IRM… je prescris une IRM
-    de contrôle : la demande ?" about the request). A participle ("la NFS prescrite") names nothing outright."""
+    de contrôle : la demande ?" about the request). A verb or participle ("le caryotype prescrit en consultation")
+    names nothing outright."""
     clear = [d for d, s in scores.items() if s >= CLEAR and catalogue[d].domain]
     if len(clear) < 2:
-        return scores
+        return scores, order
     last: dict[str, int] = {}
     for m in matches:
         if m.kind == "document" and m.value in scores:
             last[m.value] = max(last.get(m.value, -1), m.start)
-        elif m.kind == "nature" and m.weight >= CLEAR:
+        elif (
+            m.kind == "nature"
+            and m.weight >= CLEAR
+            and not lexicon.author_verb_set.starts_at(tokens, m.start)
+            and not _after_mark(tokens, m.start, lexicon.comparison_marks)  # "exclue comme le compte rendu de…"
+        ):
             for d in clear:
                 if catalogue[d].nature == m.value:
                     last[d] = max(last.get(d, -1), m.start)
-    out = dict(scores)
+    out, first = dict(scores), dict(order)
     for a in clear:
         for b in clear:
             same = catalogue[a].domain == catalogue[b].domain and catalogue[a].nature != catalogue[b].nature
             if same and last.get(a, -1) > last.get(b, -1) and out[a] <= out[b]:
-                out[b] = out[a] - 0.01  # still clear: the answer says it was named too
-    return out
+                # answered first, as if named first; the other stays clear: the answer says it was named too
+                out[b] = out[a]
+                first[a] = min(first.get(a, 99), first.get(b, 99) - 1)
+    return out, first
 
 
 _WRITERS: list[tuple[dict[str, DocumentInfo], frozenset[str]]] = []  # the last catalogue seen, and its writers
@@ -637,10 +650,15 @@ def _pair_natures(
 
 def _after_time_mark(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
     """A word of time just before `start`, articles aside: « avant la scinti », "after the operation"."""
+    return _after_mark(tokens, start, lexicon.time_marks)
+
+
+def _after_mark(tokens: list[str], start: int, marks: frozenset[str]) -> bool:
+    """One of `marks` just before `start`, articles aside (« avant la scinti », « comme le compte rendu »)."""
     i = start - 1
     while i >= 0 and tokens[i] in DETERMINERS:
         i -= 1
-    return i >= 0 and tokens[i] in lexicon.time_marks
+    return i >= 0 and tokens[i] in marks
 
 
 def _coordinated(target: Match, objects: list[Match], tokens: list[str], coordinators: frozenset[str]) -> Match | None:
@@ -928,7 +946,7 @@ def understand(
     matches = [m for m in matches if not (m.kind in ("channel", "profession", "nl_domain") and m.start in used)]
     situations, negated = _situations(tokens, matches, lexicon)
     scores, order, strong_not_listed = _find_documents(tokens, matches, lang, situations, lexicon, catalogue)
-    scores = _latest_of_a_pair(scores, matches, catalogue)
+    scores, order = _latest_of_a_pair(scores, order, tokens, matches, lexicon, catalogue)
     if bound is not None and not any(m.kind == "not_listed" for m in matches):  # "…sa facture": not a report
         scores = _written_by_bound(scores, bound, catalogue)
     kinds = {m.kind for m in matches}
