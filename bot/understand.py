@@ -436,7 +436,8 @@ def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tu
     negated: list[str] = []
     for m in (m for m in matches if m.kind == "situation"):
         before = tokens[max(0, m.start - 4) : m.start]
-        if any(t in lexicon.negations for t in before):
+        # "hors hospitalisation", and "exclu comme un séjour hospitalier ?": compared with, not said
+        if any(t in lexicon.negations for t in before) or _after_mark(tokens, m.start, lexicon.comparison_marks):
             if m.value not in negated:
                 negated.append(m.value)
         elif m.value not in found:
@@ -482,7 +483,8 @@ class Mentions:
 
     @classmethod
     def of(cls, matches: list[Match], tokens: list[str] | None = None) -> Mentions:
-        phases = [m for m in matches if m.kind == "phase"]
+        # "un mois après la sortie", "ressort sans hospitalisation", "not admitted": not the letter's phase
+        phases = [m for m in matches if m.kind == "phase" and not _phase_denied(tokens or [], m, matches)]
         natures = [m for m in matches if m.kind == "nature"]
         domains = [m for m in matches if m.kind == "domain"]
         hints = [m for m in matches if m.kind == "hint"]
@@ -505,6 +507,16 @@ class Mentions:
                 for m in matches
             ),
         )
+
+
+PHASE_DENIALS = frozenset({"apres", "after", "post", "sans", "without", "not", "pas", "jamais", "never", "non"})
+
+
+def _phase_denied(tokens: list[str], phase: Match, matches: list[Match]) -> bool:
+    """A phase said as over or as not happening: the time after discharge, an admission that did not happen."""
+    if not PHASE_DENIALS.isdisjoint(tokens[max(0, phase.start - 3) : phase.start]):
+        return True
+    return any(m.kind == "outside" and m.start <= phase.start < m.end for m in matches)
 
 
 SETTING_MARKS = frozenset({"pendant", "durant", "during", "cours", "lors", "dans", "in"})
@@ -646,6 +658,14 @@ def _pair_natures(
                 continue
             out.offer(doc, score, min(n.start, target.start))
     return result
+
+
+def _of_a_situation(tokens: list[str], thing: Match, matches: list[Match]) -> bool:
+    """A thing named as the kind of a stay ("hospitalisation de jour d'évaluation gériatrique") is its setting."""
+    i = thing.start - 1
+    while i >= 0 and tokens[i] in DETERMINERS:
+        i -= 1
+    return i >= 0 and tokens[i] in OF and any(m.kind == "situation" and m.end == i for m in matches)
 
 
 def _after_time_mark(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
@@ -981,7 +1001,14 @@ def understand(
         not_listed=strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches),
         not_listed_at=None
         if _pointed_at(tokens, matches)
-        else min((m.start for m in matches if m.kind == "not_listed" and m.weight >= CLEAR), default=None),
+        else min(
+            (
+                m.start
+                for m in matches
+                if m.kind == "not_listed" and m.weight >= CLEAR and not _of_a_situation(tokens, m, matches)
+            ),
+            default=None,
+        ),
         greeting="greeting" in kinds,
         on_topic=_on_topic(matches, kinds, lexicon),
         off_topic="off_topic" in kinds or _clinical_value(tokens, matches, lexicon),

@@ -371,3 +371,53 @@ def test_the_lab_bound_writes_the_report(engine, text, verdict):
 )
 def test_the_document_asked_about_is_the_one_named_last(engine, text, document):
     assert ask(engine, text).documents[:1] == [document]
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # a letter written after discharge, or after an ER visit without admission, is a courrier
+        (
+            "Psychiatre hospitalier, consultation externe un mois après la sortie : mon courrier au MT doit-il aller au DMP ?",
+            "obligatoire",
+            "courriers",
+        ),
+        (
+            "Addiction doctor: a patient seen in the ER and not admitted, I write a letter to his GP. Is MSSanté mandatory?",
+            "obligatoire",
+            "courriers",
+        ),
+        # a day-hospital session is a stay; its kind is its setting, not a document
+        (
+            "Ordonnance d'antiémétiques faite pendant la séance de chimio en hôpital de jour : DMP ?",
+            "exclu",
+            "prescription-produits-sante",
+        ),
+        (
+            "Mon patient est venu en hospitalisation de jour d'évaluation gériatrique et a eu un scanner : le CR doit-il "
+            "aller dans son DMP ?",
+            "exclu",
+            "cr-imagerie",
+        ),
+        # a stay compared with is not said
+        (
+            "Les ordonnances de médicaments que je fais en EHPAD doivent aller dans le DMP ou c'est exclu comme un "
+            "séjour hospitalier ?",
+            "obligatoire",
+            "prescription-produits-sante",
+        ),
+        (
+            "Dermato : sa réponse au médecin traitant après avoir vu le patient, elle doit partir en MSS ?",
+            "obligatoire",
+            "courriers",
+        ),
+        (
+            "Test BRCA fait par le labo pour ma patiente dont la mère a eu un cancer du sein, le CR va-t-il dans son DMP ?",
+            "exclu",
+            "cr-biologie",
+        ),
+    ],
+)
+def test_when_and_where_a_document_is_written(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == (verdict, [document])
