@@ -88,6 +88,9 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
     #    sanctions…): not about one document, whatever document it names.
     if query.topic and query.topic != "covered" and not query.forced:
         return _base(question, query, day, rulebook, verdict="hors_sujet", notes=caveats, topic=query.topic)
+    # "Comment paramétrer mon logiciel pour que l'ordo parte dans le DMP ?": set-up, whatever it names.
+    if query.software_howto and not query.forced:
+        return _base(question, query, day, rulebook, verdict="hors_sujet", notes=caveats)
     # Practice management, printers, billing: not about this regulation, whatever words it borrows.
     if (
         query.off_topic

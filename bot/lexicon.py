@@ -108,6 +108,8 @@ class Lexicon:
     asks_writer: list[tuple[str, ...]] = field(default_factory=list)  # "me demande": relayed by the writer
     relayed_own: list[tuple[str, ...]] = field(default_factory=list)  # "demande si ses courriers": theirs
     document_verbs: frozenset[str] = frozenset()  # "aller" in "doit-il aller au DMP": said of a document
+    software_howto: list[tuple[str, ...]] = field(default_factory=list)  # "comment paramétrer…": off topic
+    hospital_places: list[tuple[str, ...]] = field(default_factory=list)  # "au CHU": where the patient is sent
     comparison_marks: frozenset[str] = frozenset()  # "comme" in "exclue comme le CR de…": a comparison
     time_marks: frozenset[str] = frozenset()  # "avant" in "bilan avant la scinti": that exam is a moment
     carer_marks: frozenset[str] = frozenset()  # "suivi" in "suivi par le pédiatre": a carer, not an author
@@ -141,6 +143,8 @@ class Lexicon:
     relayed_bound_set: Phrases = field(init=False, repr=False)
     asks_writer_set: Phrases = field(init=False, repr=False)
     relayed_own_set: Phrases = field(init=False, repr=False)
+    software_howto_set: Phrases = field(init=False, repr=False)
+    hospital_place_set: Phrases = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.asker_marker_set = Phrases(self.asker_markers)
@@ -156,6 +160,8 @@ class Lexicon:
         self.relayed_bound_set = Phrases(self.relayed_bound)
         self.asks_writer_set = Phrases(self.asks_writer)
         self.relayed_own_set = Phrases(self.relayed_own)
+        self.software_howto_set = Phrases(self.software_howto)
+        self.hospital_place_set = Phrases(self.hospital_places)
         vocab: set[str] = set()
         grouped: dict[bool, dict[str, dict[int, dict[tuple[str, ...], list[Entry]]]]] = {True: {}, False: {}}
         for e in self.entries:
@@ -460,6 +466,8 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         carer_marks=frozenset(fold(w) for w in data.get("carer_marks") or []),
         time_marks=frozenset(fold(w) for w in data.get("time_marks") or []),
         comparison_marks=frozenset(fold(w) for w in data.get("comparison_marks") or []),
+        software_howto=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("software_howto") or []],
+        hospital_places=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("hospital_places") or []],
         document_verbs=frozenset(fold(w) for w in data.get("document_verbs") or []),
         own_marks=frozenset(fold(w) for w in data.get("own_marks") or []),
         own_work_words=frozenset(fold(w) for w in data.get("own_work_words") or []),

@@ -62,6 +62,8 @@ SECTIONS: dict[str, str | None] = {
     "carer_marks": None,
     "time_marks": None,
     "comparison_marks": None,
+    "software_howto": None,
+    "hospital_places": None,
     "document_verbs": None,
     "own_marks": None,
     "own_work_words": None,

@@ -104,6 +104,7 @@ class Query:
     relayed_bound: bool = False  # "une IDE demande si elle doit…": the same, said in the third person
     duty_bearer: str | None = None  # the professional a duty verb follows ("le chirurgien doit-il…")
     asked_by: str | None = None  # the professional asking through the writer ("le Dr M. me demande si…")
+    software_howto: bool = False  # "comment paramétrer mon logiciel…": off topic whatever it names
     own_document: bool = False  # "mes bilans", "demande si ses courriers…": their document, said so
     own_work_domains: frozenset[str] = frozenset()  # "bilan" alone: for someone not covered, their assessment
 
@@ -431,13 +432,24 @@ def _acts_for_doctor(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
     return lexicon.acting_for_doctor_set.starts_at(tokens, start)
 
 
+NEGATION_FILLERS = frozenset({"tout", "toute", "tous", "toutes", "etre", "ete", "been", "being", "any"})
+
+
+def _negated_before(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
+    """A negation just before `start`, small words aside ("hors de tout séjour", "sans être hospitalisé")."""
+    i = start - 1
+    while i >= 0 and (tokens[i] in lexicon.stopwords or tokens[i] in NEGATION_FILLERS) and start - i <= 4:
+        i -= 1
+    return i >= 0 and start - i <= 4 and tokens[i] in lexicon.negations
+
+
 def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[list[str], list[str]]:
     found: list[str] = []
     negated: list[str] = []
     for m in (m for m in matches if m.kind == "situation"):
-        before = tokens[max(0, m.start - 4) : m.start]
-        # "hors hospitalisation", and "exclu comme un séjour hospitalier ?": compared with, not said
-        if any(t in lexicon.negations for t in before) or _after_mark(tokens, m.start, lexicon.comparison_marks):
+        # "hors hospitalisation", "sans être hospitalisé", "en dehors de tout séjour", but not "azoospermie non
+        # obstructive : caryotype"; and "exclu comme un séjour hospitalier ?": compared with, not said
+        if _negated_before(tokens, m.start, lexicon) or _after_mark(tokens, m.start, lexicon.comparison_marks):
             if m.value not in negated:
                 negated.append(m.value)
         elif m.value not in found:
@@ -482,7 +494,7 @@ class Mentions:
     addressed: bool = False  # an addressee is named ("au confrère", "to the GP", "au patient"), not a means
 
     @classmethod
-    def of(cls, matches: list[Match], tokens: list[str] | None = None) -> Mentions:
+    def of(cls, matches: list[Match], tokens: list[str] | None = None, lexicon: Lexicon | None = None) -> Mentions:
         # "un mois après la sortie", "ressort sans hospitalisation", "not admitted": not the letter's phase
         phases = [m for m in matches if m.kind == "phase" and not _phase_denied(tokens or [], m, matches)]
         natures = [m for m in matches if m.kind == "nature"]
@@ -497,7 +509,8 @@ class Mentions:
             implied={(m.start, m.end): m.value for m in matches if m.kind == "implied"},
             phase=phases[0].value if phases else None,
             strong_phase=next(
-                (m.value for m in phases if m.weight >= CLEAR or _points_at_stay(m, matches, tokens or [])), None
+                (m.value for m in phases if m.weight >= CLEAR or _points_at_stay(m, matches, tokens or [], lexicon)),
+                None,
             ),
             hints=hints,
             nature_hints=[m for m in matches if m.kind == "nature_hint"],
@@ -522,7 +535,7 @@ def _phase_denied(tokens: list[str], phase: Match, matches: list[Match]) -> bool
 SETTING_MARKS = frozenset({"pendant", "durant", "during", "cours", "lors", "dans", "in"})
 
 
-def _points_at_stay(phase: Match, matches: list[Match], tokens: list[str]) -> bool:
+def _points_at_stay(phase: Match, matches: list[Match], tokens: list[str], lexicon: Lexicon | None = None) -> bool:
     """ "adresser un patient en hospitalisation", "letter sending my patient to hospital", "j'hospitalise un
     patient": a weak word of admission followed closely by a hospital (or naming it) is where the patient goes,
     so the phase is meant; "adressée pendant le séjour" is where the letter is written."""
@@ -531,6 +544,14 @@ def _points_at_stay(phase: Match, matches: list[Match], tokens: list[str]) -> bo
     for m in matches:
         if m.kind == "situation" and m.value == "sejour_hospitalier" and phase.start <= m.start <= phase.end + 5:
             return not SETTING_MARKS & set(tokens[phase.end : m.start])
+    if lexicon is not None:  # "j'adresse une patiente à 13 SA au CHU": a hospital the patient is sent to
+        for i in range(phase.end, min(len(tokens), phase.end + 8)):
+            if tokens[i] in SETTING_MARKS:
+                break
+            if tokens[i - 1] in RECIPIENT_MARKS | {"en", "into", "vers"} and lexicon.hospital_place_set.starts_at(
+                tokens, i
+            ):
+                return True
     return False
 
 
@@ -788,7 +809,7 @@ def _find_documents(
     Returns (scores, first mention positions, whether a non-listed document was named instead).
     """
     out = Scores()
-    mentions = Mentions.of(matches, tokens)
+    mentions = Mentions.of(matches, tokens, lexicon)
     kinds = {m.kind for m in matches}
     _named_documents(matches, out)
     things, not_listed = _not_listed_things(tokens, matches, lang)
@@ -938,6 +959,12 @@ def understand(
         matches = [
             m for m in matches if not (m.kind == "nature" and any(s <= m.start and m.end <= e for s, e in titles))
         ]
+    # "j'envoie un mot au kiné": the kiné is the addressee, not the kind of care asked about
+    addressees = {
+        m.start for m in matches if m.kind == "profession" and _marked_before(tokens, m.start, RECIPIENT_MARKS, 2)
+    }
+    if addressees:
+        matches = [m for m in matches if not (m.kind == "domain" and m.start in addressees)]
     profession, used = _asker_profession(tokens, matches, lexicon)
     if (
         used
@@ -1012,6 +1039,7 @@ def understand(
         greeting="greeting" in kinds,
         on_topic=_on_topic(matches, kinds, lexicon),
         off_topic="off_topic" in kinds or _clinical_value(tokens, matches, lexicon),
+        software_howto=lexicon.software_howto_set.occurs_in(tokens),
         about_obligations=bool(kinds & {"topic", "channel"}),
         followup=bool(tokens) and any(tuple(tokens[: len(s)]) == s for s in FOLLOWUP_STARTS),
         truncated=truncated,

@@ -421,3 +421,66 @@ def test_the_document_asked_about_is_the_one_named_last(engine, text, document):
 def test_when_and_where_a_document_is_written(engine, text, verdict, document):
     a = ask(engine, text)
     assert (a.verdict, a.documents[:1]) == (verdict, [document])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # a letter sending the patient to a hospital, a CHU, the ER: the lettre de liaison d'entrée
+        (
+            "MG formé à l'IVG en ville. Quand j'adresse une patiente au centre hospitalier pour une aspiration, la "
+            "lettre que je joins doit passer par MSS ?",
+            "obligatoire",
+            "lettre-liaison-entree",
+        ),
+        # a negation just before, small words aside; not one that qualifies another word
+        (
+            "Question de cours : un médecin doit-il verser au DMP la demande d'examen de radiologie d'un acte à "
+            "réaliser en dehors de tout séjour hospitalier ?",
+            "obligatoire",
+            "demande-imagerie",
+        ),
+        (
+            "Andrologue, azoospermie non obstructive : caryotype et recherche de microdélétions. Le CR du labo de "
+            "génétique doit-il aller au DMP ?",
+            "exclu",
+            "cr-biologie",
+        ),
+        (
+            "HLA-B*57:01 avant de mettre de l'abacavir, le résultat du labo doit-il aller au DMP ?",
+            "exclu",
+            "cr-biologie",
+        ),
+        # products named in their users' words
+        (
+            "We run a PrEP clinic. Since when must PrEP prescriptions be sent to patients through Mon espace santé?",
+            "obligatoire",
+            "prescription-produits-sante",
+        ),
+        (
+            "Gynaecologist: does my prescription for a contraceptive pill have to go into the DMP?",
+            "obligatoire",
+            "prescription-produits-sante",
+        ),
+    ],
+)
+def test_sexual_health_and_reproduction_words(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == (verdict, [document])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        ("Comment paramétrer mon logiciel de cabinet pour que l'ordo parte directement dans le DMP ?", "hors_sujet"),
+        # set-up said in passing, the question is the obligation
+        (
+            "Pour le paramétrage de notre logiciel, les certificats médicaux font-ils partie des documents à envoyer au "
+            "patient via la messagerie de Mon espace santé ?",
+            "non_liste",
+        ),
+        ("On risque quoi si on ne verse pas les CRO au DMP ?", "hors_sujet"),
+    ],
+)
+def test_how_to_and_sanctions_are_off_topic(engine, text, verdict):
+    assert ask(engine, text).verdict == verdict
