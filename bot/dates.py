@@ -136,7 +136,9 @@ def _apply(q: str | None, first: dt.date, last: dt.date, default: dt.date, today
 
 # A date that names a legal text ("l'arrêté du 26 avril 2022", "le texte de 2024") is not the date asked about.
 _NAMES_A_TEXT = re.compile(
-    r"\b(arrete|arretes|decret|decrets|texte|textes|loi|circulaire|version|annexe|jorf|jo)( (du|de|d|en|of|from|dated))?( l| la| le)? $"
+    r"\b(arrete|arretes|decret|decrets|texte|textes|loi|circulaire|version|annexe|jorf|jo)"
+    r"( (du|de|d|en|of|from|dated))?( l| la| le)? $"
+    r"|\bliste (de|du) $"  # « la liste de 2022 » is the text; « dans la liste en 2023 » a date
 )
 
 

@@ -108,7 +108,11 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
         if bound:
             # a nurse asking whether the CR opératoire goes in the DMP asks about the surgeon's duty
             caveats.append(Note.of("duty_of", who=", ".join(rulebook.professions[p].label(lang) for p in bound)))
-        elif query.profession not in version.covers:
+        # (a patient asking about a document he did not write, without asking whether he must act, gets the
+        # answer anyone would)
+        elif query.profession not in version.covers and (
+            query.asker_bound or query.relayed_bound or query.profession in _writers(rulebook)
+        ):
             quotes = [_quote(rulebook, version.covers_citation)] if version.covers_citation else []
             covered = [rulebook.professions[p].label(lang) for p in version.covers]
             if quotes and quotes[0].kind == "presse":
@@ -286,6 +290,11 @@ def _removed(
         score=score,
         margin=margin,
     )
+
+
+def _writers(rulebook: Rulebook) -> set[str]:
+    """Professions that may write a listed document (a patient or a relative writes none)."""
+    return {p for d in rulebook.documents.values() for p in d.written_by}
 
 
 def _bound_instead(query: Query, doc: str | None, version: RuleVersion, rulebook: Rulebook) -> list[str]:

@@ -110,6 +110,7 @@ class Lexicon:
     document_verbs: frozenset[str] = frozenset()  # "aller" in "doit-il aller au DMP": said of a document
     software_howto: list[tuple[str, ...]] = field(default_factory=list)  # "comment paramétrer…": off topic
     hospital_places: list[tuple[str, ...]] = field(default_factory=list)  # "au CHU": where the patient is sent
+    asker_is: dict[str, Phrases] = field(default_factory=dict)  # "mon DMP": the asker is the patient
     comparison_marks: frozenset[str] = frozenset()  # "comme" in "exclue comme le CR de…": a comparison
     time_marks: frozenset[str] = frozenset()  # "avant" in "bilan avant la scinti": that exam is a moment
     carer_marks: frozenset[str] = frozenset()  # "suivi" in "suivi par le pédiatre": a carer, not an author
@@ -466,6 +467,10 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         carer_marks=frozenset(fold(w) for w in data.get("carer_marks") or []),
         time_marks=frozenset(fold(w) for w in data.get("time_marks") or []),
         comparison_marks=frozenset(fold(w) for w in data.get("comparison_marks") or []),
+        asker_is={
+            str(who): Phrases(tuple(tokenise(w, shorthand, squeeze=False)) for w in phrases or [])
+            for who, phrases in (data.get("asker_is") or {}).items()
+        },
         software_howto=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("software_howto") or []],
         hospital_places=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("hospital_places") or []],
         document_verbs=frozenset(fold(w) for w in data.get("document_verbs") or []),

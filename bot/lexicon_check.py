@@ -62,6 +62,7 @@ SECTIONS: dict[str, str | None] = {
     "carer_marks": None,
     "time_marks": None,
     "comparison_marks": None,
+    "asker_is": "profession",
     "software_howto": None,
     "hospital_places": None,
     "document_verbs": None,

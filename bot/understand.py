@@ -326,8 +326,8 @@ def _obliged_professional(
         personal = _personal_duty(after, lexicon)
         if duty is None and (personal or (writes and lexicon.author_verb_set.occurs_in(after))):
             duty = m.value
-            if bound is None and personal:
-                bound = m.value
+        if bound is None and personal:
+            bound = m.value
         if asking is None and lexicon.asking_verb_set.occurs_in(after):
             asking = m.value
     return duty, asking, bound
@@ -988,6 +988,8 @@ def understand(
         profession, relayed = asking, asking is not None and lexicon.asks_writer_set.occurs_in(tokens)
         if profession is None and not _names_a_document(matches):
             profession = bound
+        if profession is None:  # "dois-je ajouter mon certificat dans mon DMP ?": the patient asks
+            profession = next((who for who, said in lexicon.asker_is.items() if said.occurs_in(tokens)), None)
         elif relayed and not (lexicon.relayed_bound_set.occurs_in(tokens) or lexicon.relayed_own_set.occurs_in(tokens)):
             profession = None  # "le kiné me demande si je dois lui envoyer…": the writer's own question
     matches = [m for m in matches if not (m.kind in ("channel", "profession", "nl_domain") and m.start in used)]
@@ -1023,7 +1025,8 @@ def understand(
         asked_by=asking,
         asker_bound=profession is not None and _asker_bound(tokens, lexicon, relayed),
         relayed_bound=profession is not None and lexicon.relayed_bound_set.occurs_in(tokens),
-        own_document=profession is not None and _own_document(tokens, matches, lexicon, relayed),
+        # a patient's « mon opération », « mes résultats » are about him, not his writing
+        own_document=profession in _writers(catalogue) and _own_document(tokens, matches, lexicon, relayed),
         own_work_domains=_own_work_domains(tokens, matches, lexicon) if profession is not None else frozenset(),
         not_listed=strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches),
         not_listed_at=None

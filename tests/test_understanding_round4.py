@@ -484,3 +484,28 @@ def test_sexual_health_and_reproduction_words(engine, text, verdict, document):
 )
 def test_how_to_and_sanctions_are_off_topic(engine, text, verdict):
     assert ask(engine, text).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # « mon DMP »: the patient asks; about his own duty he is not concerned…
+        ("Est-ce que je dois moi-même ajouter mon certificat de permis dans mon DMP ?", "non_concerne"),
+        # …about the lab's, he gets the lab's answer; « Mon espace santé » is a name, not a possessive
+        ("Prise de sang analysée par le labo : le labo doit mettre le CR dans mon DMP ?", "obligatoire"),
+        ("Mon opération de la cataracte date de juin 2024. Le CRO devait-il être mis dans mon DMP ?", "obligatoire"),
+        ("Do I have to put my drug prescriptions in Mon espace santé?", "obligatoire"),
+        # a year after « la liste de » names the text; « dans la liste en 2023 » is a date
+        ("La liste de 2022 contenait les certificats ; est-ce toujours le cas pour nos CNCI ?", "non_liste"),
+        ("La prescription de séances de kiné, c'était dans la liste en 2023 ?", "non_liste"),
+        # a residence permit is no stay
+        (
+            "Pour un titre de séjour étranger malade, le néphrologue de ville écrit au médecin de l'OFII. Ce courrier "
+            "doit-il partir par MSS ?",
+            "obligatoire",
+        ),
+    ],
+)
+def test_patients_certificates_and_texts(engine, text, verdict):
+    a = ask(engine, text)
+    assert a.verdict == verdict, (a.verdict, a.documents)
