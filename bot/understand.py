@@ -432,7 +432,10 @@ def _acts_for_doctor(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
     return lexicon.acting_for_doctor_set.starts_at(tokens, start)
 
 
-NEGATION_FILLERS = frozenset({"tout", "toute", "tous", "toutes", "etre", "ete", "been", "being", "any"})
+NEGATION_FILLERS = frozenset(
+    {"tout", "toute", "tous", "toutes", "etre", "ete", "been", "being", "any", "fait", "faite", "faits", "faites"}
+    | {"realise", "realisee", "pendant", "durant", "lors", "cours", "during", "done", "made"}
+)  # "n'est pas fait pendant l'hospit": the negation of a verb of the stay
 
 
 def _negated_before(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
