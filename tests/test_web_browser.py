@@ -392,7 +392,7 @@ def test_not_concerned_gives_the_reason_and_only_the_verdict_line_is_announced(v
     from playwright.sync_api import expect
 
     page = visit.page
-    page.keyboard.type("je suis kiné, le compte rendu opératoire dans le DMP ?")
+    page.keyboard.type("je suis kiné, dois-je verser le compte rendu opératoire dans le DMP ?")
     expect(page.locator("#verdict")).to_have_text("Non concerné")
     expect(page.locator("#answer-headline")).to_contain_text("ne vise pas votre profession (masseur-kinésithérapeute)")
     live = page.locator("[aria-live]")
