@@ -939,7 +939,11 @@ def _channels(matches: list[Match], letter: bool = False) -> list[str]:
         return list(dict.fromkeys(strong))
     if letter:
         return []
-    return list(dict.fromkeys(m.value for m in matches if m.kind == "channel" and m.weight >= RECIPIENT_CHANNEL))
+    weak = [m.value for m in matches if m.kind == "channel" and m.weight >= RECIPIENT_CHANNEL]
+    if "mss_patient" in recipients:
+        # "envoyer le CR aux parents par Mon espace santé": sent to the patient, so through its messaging
+        weak = [c for c in weak if c != "dmp"]
+    return list(dict.fromkeys(weak))
 
 
 def understand(

@@ -509,3 +509,15 @@ def test_how_to_and_sanctions_are_off_topic(engine, text, verdict):
 def test_patients_certificates_and_texts(engine, text, verdict):
     a = ask(engine, text)
     assert a.verdict == verdict, (a.verdict, a.documents)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le labo doit-il envoyer le CR de la NFS aux parents via Mon espace santé ?",
+        "Should the lab send the report to the rider through Mon espace santé messaging?",
+        "My husband had a vasectomy, should the surgeon have sent the operative report to his Mon espace santé inbox?",
+    ],
+)
+def test_sent_to_the_patient_through_mon_espace_sante_is_its_messaging(engine, text):
+    assert ask(engine, text).channel_asked == "mss_patient"
