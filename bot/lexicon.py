@@ -110,6 +110,7 @@ class Lexicon:
     document_verbs: frozenset[str] = frozenset()  # "aller" in "doit-il aller au DMP": said of a document
     software_howto: list[tuple[str, ...]] = field(default_factory=list)  # "comment paramétrer…": off topic
     hospital_places: list[tuple[str, ...]] = field(default_factory=list)  # "au CHU": where the patient is sent
+    letter_directions: dict[str, frozenset[str]] = field(default_factory=dict)  # "pour l'hôpital": entrée
     asker_is: dict[str, Phrases] = field(default_factory=dict)  # "mon DMP": the asker is the patient
     comparison_marks: frozenset[str] = frozenset()  # "comme" in "exclue comme le CR de…": a comparison
     time_marks: frozenset[str] = frozenset()  # "avant" in "bilan avant la scinti": that exam is a moment
@@ -467,6 +468,10 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         carer_marks=frozenset(fold(w) for w in data.get("carer_marks") or []),
         time_marks=frozenset(fold(w) for w in data.get("time_marks") or []),
         comparison_marks=frozenset(fold(w) for w in data.get("comparison_marks") or []),
+        letter_directions={
+            str(phase): frozenset(fold(w) for w in marks or [])
+            for phase, marks in (data.get("letter_directions") or {}).items()
+        },
         asker_is={
             str(who): Phrases(tuple(tokenise(w, shorthand, squeeze=False)) for w in phrases or [])
             for who, phrases in (data.get("asker_is") or {}).items()

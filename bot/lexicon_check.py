@@ -63,6 +63,7 @@ SECTIONS: dict[str, str | None] = {
     "time_marks": None,
     "comparison_marks": None,
     "asker_is": "profession",
+    "letter_directions": "phase",
     "software_howto": None,
     "hospital_places": None,
     "document_verbs": None,

@@ -449,16 +449,22 @@ def _negated_before(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
 def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[list[str], list[str]]:
     found: list[str] = []
     negated: list[str] = []
+    said: list[Match] = []  # the situations said outright, not negated nor compared with
     for m in (m for m in matches if m.kind == "situation"):
         # "hors hospitalisation", "sans être hospitalisé", "en dehors de tout séjour", but not "azoospermie non
         # obstructive : caryotype"; and "exclu comme un séjour hospitalier ?": compared with, not said
         if _negated_before(tokens, m.start, lexicon) or _after_mark(tokens, m.start, lexicon.comparison_marks):
             if m.value not in negated:
                 negated.append(m.value)
-        elif m.value not in found:
-            found.append(m.value)
+        else:
+            said.append(m)
+            if m.value not in found:
+                found.append(m.value)
     for m in (m for m in matches if m.kind == "situation_negator"):
-        if m.value not in negated:  # "caryotype médullaire": not constitutional genetics
+        # "caryotype médullaire": not constitutional genetics; but "somatique… et constitutionnelle. Pour le
+        # volet constitutionnel…": the one said last is asked about
+        said_after = any(s.value == m.value and s.start > m.start for s in said)
+        if m.value not in negated and not said_after:
             negated.append(m.value)
     return [s for s in found if s not in negated], negated
 
@@ -548,14 +554,28 @@ def _points_at_stay(phase: Match, matches: list[Match], tokens: list[str], lexic
         if m.kind == "situation" and m.value == "sejour_hospitalier" and phase.start <= m.start <= phase.end + 5:
             return not SETTING_MARKS & set(tokens[phase.end : m.start])
     if lexicon is not None:  # "j'adresse une patiente à 13 SA au CHU": a hospital the patient is sent to
-        for i in range(phase.end, min(len(tokens), phase.end + 8)):
+        for i in range(phase.start, min(len(tokens), phase.end + 8)):
             if tokens[i] in SETTING_MARKS:
                 break
-            if tokens[i - 1] in RECIPIENT_MARKS | {"en", "into", "vers"} and lexicon.hospital_place_set.starts_at(
-                tokens, i
-            ):
+            if lexicon.hospital_place_set.starts_at(tokens, i) and _sent_to(tokens, i):
                 return True
     return False
+
+
+SENT_TO_MARKS = RECIPIENT_MARKS | {"en", "into", "vers", "towards"}
+
+
+def _sent_to(tokens: list[str], place: int) -> bool:
+    """A mark of destination before a place, articles and one name aside: « au CHU », « à la clinique », "into
+    hospital", "to Strasbourg hospital"."""
+    i, skipped = place - 1, 0
+    while i >= 0 and tokens[i] not in SENT_TO_MARKS:
+        if tokens[i] not in DETERMINERS:
+            skipped += 1
+            if skipped > 1:
+                return False
+        i -= 1
+    return i >= 0 and place - i <= 4
 
 
 def _named_documents(matches: list[Match], out: Scores) -> None:
@@ -565,6 +585,29 @@ def _named_documents(matches: list[Match], out: Scores) -> None:
             out.offer(m.value, m.weight * _penalty(m), m.start)
         elif m.kind == "uncertain":
             out.offer(m.value, 0.5, m.start)
+
+
+def _hospital_direction(tokens: list[str], nature: Match, lexicon: Lexicon) -> str | None:
+    """The phase a letter's hospital says: « pour l'hôpital » (into it), « de l'hôpital » (out of it)."""
+    end = min(len(tokens), nature.end + 4)
+    for i in range(nature.end, end):
+        if lexicon.hospital_place_set.starts_at(tokens, i):
+            j = i - 1
+            while j >= nature.end and tokens[j] in DETERMINERS:
+                j -= 1
+            if j >= nature.end:
+                return next((p for p, marks in lexicon.letter_directions.items() if tokens[j] in marks), None)
+    return None
+
+
+def _named_with_phase(phase: str, catalogue: dict[str, DocumentInfo], out: Scores) -> None:
+    """A letter named outright with a moment of the stay ("ma lettre d'adressage à l'hôpital pour une
+    hospitalisation programmée"): the lettre de liaison of that moment, not a courrier."""
+    for doc in list(out.scores):
+        nature = catalogue[doc].nature
+        target = next((d.id for d in catalogue.values() if nature in d.named_with_phase and d.phase == phase), None)
+        if target and target != doc:
+            out.offer(target, out.scores.pop(doc), out.first_pos.pop(doc))
 
 
 def _not_listed_things(tokens: list[str], matches: list[Match], lang: str) -> tuple[list[Match], bool]:
@@ -782,9 +825,14 @@ def _lone_natures(
         phase = mentions.phase if _takes_phase(n.value, catalogue) else mentions.strong_phase
         doc = _combo(n.value, None, phase, catalogue)
         also = lexicon.also_nature.get(tokens[n.start]) if doc else None
+        toward = None if phase else _hospital_direction(tokens, n, lexicon)
         if also and not (phase or situations or mentions.domains or _addressed(tokens, n, mentions)):
             # "la lettre, par MSS ?": a letter to whom, when? a courrier or a lettre de liaison, each a candidate
             for other in [doc, *_of_nature(also, catalogue)]:
+                out.offer(other, 0.5, n.start)
+        elif doc and toward:
+            # "le courrier pour l'hôpital ?": a courrier, or the lettre de liaison of that way in or out
+            for other in (doc, _combo(n.value, None, toward, catalogue)):
                 out.offer(other, 0.5, n.start)
         elif doc:
             out.offer(doc, 0.88 * _penalty(n), n.start)
@@ -815,6 +863,8 @@ def _find_documents(
     mentions = Mentions.of(matches, tokens, lexicon)
     kinds = {m.kind for m in matches}
     _named_documents(matches, out)
+    if mentions.strong_phase:
+        _named_with_phase(mentions.strong_phase, catalogue, out)
     things, not_listed = _not_listed_things(tokens, matches, lang)
     pairing = _pair_natures(tokens, mentions, things, catalogue, out, lexicon)
     not_listed = not_listed or pairing.not_listed

@@ -521,3 +521,46 @@ def test_patients_certificates_and_texts(engine, text, verdict):
 )
 def test_sent_to_the_patient_through_mon_espace_sante_is_its_messaging(engine, text):
     assert ask(engine, text).channel_asked == "mss_patient"
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "documents"),
+    [
+        # a hospital named is not a stay; a letter to or from it may be the liaison letter
+        (
+            "Oncologue au CHU de Martinique : la recherche de mutation EGFR sur la tumeur (génétique somatique) faite "
+            "par le labo, le CR doit-il être dans le DMP ?",
+            "obligatoire",
+            ["cr-biologie"],
+        ),
+        ("Le courrier pour l'hôpital, MSS obligatoire ?", "ambigu", ["courriers", "lettre-liaison-entree"]),
+        ("Et le courrier de l'hôpital, il doit être dans mon DMP ?", "ambigu", ["courriers", "lettre-liaison-sortie"]),
+        # a letter named outright, sent with the patient into hospital: the entry letter
+        (
+            "Lettre d'adressage à l'hôpital de Bayonne pour une hospitalisation programmée, envoyée par MSS : obligatoire ?",
+            "obligatoire",
+            ["lettre-liaison-entree"],
+        ),
+        (
+            "GP in Alsace: when I refer him for admission to Strasbourg hospital, is my referral letter required in the DMP?",
+            "obligatoire",
+            ["lettre-liaison-entree"],
+        ),
+        # the stay said outright still excludes
+        (
+            "Is the radiology report of a CT scan performed during a hospital admission subject to the DMP upload obligation?",
+            "exclu",
+            ["cr-imagerie"],
+        ),
+        # of somatic and constitutional genetics both named, the one said last is asked about
+        (
+            "Laboratoire de génétique du CHU : on fait de la génétique somatique et constitutionnelle. Pour le volet "
+            "constitutionnel, un CR rendu aujourd'hui doit-il être envoyé dans le DMP ?",
+            "exclu",
+            ["cr-biologie"],
+        ),
+    ],
+)
+def test_a_hospital_named_is_not_a_stay(engine, text, verdict, documents):
+    a = ask(engine, text)
+    assert (a.verdict, sorted(a.documents)) == (verdict, sorted(documents))
