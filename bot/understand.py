@@ -771,6 +771,7 @@ def _implied_at(implied: dict[tuple[int, int], str], d: Match) -> str | None:
 
 
 def _lone_domains(
+    tokens: list[str],
     mentions: Mentions,
     pairing: Pairing,
     not_listed: bool,
@@ -782,8 +783,16 @@ def _lone_domains(
     """Step 4: a domain with no nature: a hinted nature ("antibiotiques" → prescription), its only document,
     or its documents as candidates ("IRM ?" → compte rendu or demande)."""
     natures = mentions.natures
+    # an operation or a moment beside another exam is its context ("marqueurs dosés après l'orchidectomie",
+    # "arrêt de travail après vasectomie")
+    context = {
+        id(d)
+        for d in mentions.domains
+        if d.value in lexicon.context_domains or _after_time_mark(tokens, d.start, lexicon)
+    }
+    others = [d for d in mentions.domains if id(d) not in context] or out.scores
     for d in mentions.domains:
-        if id(d) in pairing.used_domains:
+        if id(d) in pairing.used_domains or (id(d) in context and others):
             continue
         if (not natures and not kinds & {"topic", "channel"} and d.value in lexicon.clinical_domains) or not_listed:
             continue  # a medicine named with no word of documents or obligations is a clinical question
@@ -868,7 +877,7 @@ def _find_documents(
     things, not_listed = _not_listed_things(tokens, matches, lang)
     pairing = _pair_natures(tokens, mentions, things, catalogue, out, lexicon)
     not_listed = not_listed or pairing.not_listed
-    _lone_domains(mentions, pairing, not_listed, kinds, lexicon, catalogue, out)
+    _lone_domains(tokens, mentions, pairing, not_listed, kinds, lexicon, catalogue, out)
     _lone_natures(tokens, mentions, pairing, not_listed, lang, situations, lexicon, catalogue, out)
     return dict(out.scores), out.first_pos, not_listed
 
@@ -1053,8 +1062,11 @@ def understand(
     situations, negated = _situations(tokens, matches, lexicon)
     scores, order, strong_not_listed = _find_documents(tokens, matches, lang, situations, lexicon, catalogue)
     scores, order = _latest_of_a_pair(scores, order, tokens, matches, lexicon, catalogue)
-    if bound is not None and not any(m.kind == "not_listed" for m in matches):  # "…sa facture": not a report
-        scores = _written_by_bound(scores, bound, catalogue)
+    # "le labo nous envoie l'ECBU…": the lab's report (a writer named only in passing, "sur ordonnance du
+    # pédiatre", does not outweigh an asker who says who he is)
+    writer = bound or (bearer if profession is None else None)
+    if writer is not None and not any(m.kind == "not_listed" for m in matches):  # "…sa facture": not a report
+        scores = _written_by_bound(scores, writer, catalogue)
     kinds = {m.kind for m in matches}
     natures = [m for m in matches if m.kind == "nature"]
     domains = [m for m in matches if m.kind == "domain"]

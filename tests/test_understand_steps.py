@@ -71,7 +71,7 @@ def test_step4_a_domain_alone_offers_its_documents(lex, cat):
     mentions = Mentions.of(matches)
     out = Scores()
     pairing = _pair_natures(tokens, mentions, [], cat, out, lex)
-    _lone_domains(mentions, pairing, False, {m.kind for m in matches}, lex, cat, out)
+    _lone_domains(tokens, mentions, pairing, False, {m.kind for m in matches}, lex, cat, out)
     assert set(out.scores) == {"cr-imagerie", "demande-imagerie"}
     assert all(s < 0.8 for s in out.scores.values())
 

@@ -564,3 +564,26 @@ def test_sent_to_the_patient_through_mon_espace_sante_is_its_messaging(engine, t
 def test_a_hospital_named_is_not_a_stay(engine, text, verdict, documents):
     a = ask(engine, text)
     assert (a.verdict, sorted(a.documents)) == (verdict, sorted(documents))
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # an operation or a moment beside another document is its context
+        (
+            "Arrêt de travail après vasectomie rédigé en octobre 2023 : fallait-il le verser ?",
+            "pas_encore_en_vigueur",
+            "certificats-declarations",
+        ),
+        (
+            "Orchidectomie pour tumeur du testicule : les marqueurs (AFP, bHCG, LDH) dosés pendant l'hospitalisation → DMP ?",
+            "exclu",
+            "cr-biologie",
+        ),
+        # the lab named as writing it, with no asker said: its report
+        ("L'ECBU réalisé par le labo de ville, doit-il aller dans le DMP ?", "obligatoire", "cr-biologie"),
+    ],
+)
+def test_context_and_the_writer_named(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == (verdict, [document])
