@@ -72,11 +72,15 @@ class Phrases:
 
     def starts_at(self, tokens: list[str], start: int) -> bool:
         """One of the phrases begins at `start`."""
+        if start >= len(tokens) or tokens[start] not in self._first:
+            return False
         return any(tuple(tokens[start : start + n]) in self._set for n in self.lengths)
 
     def occurs_in(self, tokens: list[str]) -> bool:
         """One of the phrases occurs somewhere in `tokens`."""
         found, first, lengths = self._set, self._first, self.lengths
+        if first.isdisjoint(tokens):  # most messages hold no phrase's first word: one pass in C
+            return False
         return any(tuple(tokens[i : i + n]) in found for i, t in enumerate(tokens) if t in first for n in lengths)
 
     def __contains__(self, phrase: object) -> bool:
