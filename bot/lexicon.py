@@ -116,6 +116,7 @@ class Lexicon:
     hospital_places: list[tuple[str, ...]] = field(default_factory=list)  # "au CHU": where the patient is sent
     letter_directions: dict[str, frozenset[str]] = field(default_factory=dict)  # "pour l'hôpital": entrée
     asker_is: dict[str, Phrases] = field(default_factory=dict)  # "mon DMP": the asker is the patient
+    sample_marks: frozenset[str] = frozenset()  # "sur" in "EGFR sur biopsie": the sample, not the document
     comparison_marks: frozenset[str] = frozenset()  # "comme" in "exclue comme le CR de…": a comparison
     time_marks: frozenset[str] = frozenset()  # "avant" in "bilan avant la scinti": that exam is a moment
     carer_marks: frozenset[str] = frozenset()  # "suivi" in "suivi par le pédiatre": a carer, not an author
@@ -241,7 +242,8 @@ class Lexicon:
         lookups = MAX_TYPO_LOOKUPS
         for tok in tokens:
             fix = None
-            if lookups and self._may_be_typo(tok):
+            # a word with a telling ending ("colostomie", "-mab") is read by its ending, not as a typo of another
+            if lookups and self._may_be_typo(tok) and not (len(tok) >= 7 and self._has_ending(tok)):
                 lookups -= 1
                 fix = self._closest(tok)
             corrected.append(fix or tok)
@@ -254,6 +256,9 @@ class Lexicon:
         found += self._scan(content, content_pos, self._index_content, fuzzy_flags)
         found += self._by_ending(tokens, found)
         return self._resolve(found)
+
+    def _has_ending(self, tok: str) -> bool:
+        return any(tok.endswith(endings) for endings in self.domain_endings.values())
 
     def _by_ending(self, tokens: list[str], found: list[Match]) -> list[Match]:
         """Unknown words with a telling ending: a medicine (WHO stems) or an operation ("-ectomie")."""
@@ -380,6 +385,22 @@ def _str_list(data: Any, path: Path, where: str) -> list[Any]:
     return data
 
 
+def _words(data: dict[str, Any], section: str, path: Path) -> list[str]:
+    """A section's words, each text: YAML reads a bare ``on``, ``no`` or ``12`` as a boolean or a number, which
+    would otherwise fail later, far from the file."""
+    words = data.get(section) or []
+    if not isinstance(words, list):
+        raise RuleFileError(path, f"section {section!r} must be a list of words", field=section)
+    for i, w in enumerate(words):
+        if not isinstance(w, str):
+            raise RuleFileError(
+                path,
+                f'section {section!r}: entry {i + 1} ({w!r}) is not text; quote it ("{w}")',
+                field=f"{section}.{i}",
+            )
+    return words
+
+
 def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
     """Compile the lexicon; with the rulebook, first refuse sections and ids the catalogue does not know
     (the file and line are in the error), so a broken lexicon stops start-up, not the first question."""
@@ -450,28 +471,31 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         entries=entries,
         stopwords=stopwords,
         shorthand=shorthand,
-        protected=frozenset(fold(w) for w in data.get("protected") or []),
-        negations=frozenset(fold(w) for w in data.get("negations") or []),
+        protected=frozenset(fold(w) for w in _words(data, "protected", path)),
+        negations=frozenset(fold(w) for w in _words(data, "negations", path)),
         asker_markers=[tuple(fold(m).split()) for m in data.get("asker_markers") or []],
         language=language,
         default_domain=data.get("default_domain") or {},
         domain_endings={
             domain: tuple(fold(x) for x in endings) for domain, endings in (data.get("domain_endings") or {}).items()
         },
-        asker_after=frozenset(fold(w) for w in data.get("asker_after") or []),
-        acting_for_doctor=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("acting_for_doctor") or []],
-        self_markers=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("self_markers") or []],
-        duty_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("duty_verbs") or []],
-        asking_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("asking_verbs") or []],
-        author_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("author_verbs") or []],
-        asker_bound=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("asker_bound") or []],
-        relayed_bound=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("relayed_bound") or []],
-        asks_writer=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("asks_writer") or []],
-        relayed_own=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("relayed_own") or []],
-        place_words=frozenset(fold(w) for w in data.get("place_words") or []),
-        carer_marks=frozenset(fold(w) for w in data.get("carer_marks") or []),
-        time_marks=frozenset(fold(w) for w in data.get("time_marks") or []),
-        comparison_marks=frozenset(fold(w) for w in data.get("comparison_marks") or []),
+        asker_after=frozenset(fold(w) for w in _words(data, "asker_after", path)),
+        acting_for_doctor=[
+            tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "acting_for_doctor", path)
+        ],
+        self_markers=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "self_markers", path)],
+        duty_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "duty_verbs", path)],
+        asking_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "asking_verbs", path)],
+        author_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "author_verbs", path)],
+        asker_bound=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "asker_bound", path)],
+        relayed_bound=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "relayed_bound", path)],
+        asks_writer=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "asks_writer", path)],
+        relayed_own=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "relayed_own", path)],
+        place_words=frozenset(fold(w) for w in _words(data, "place_words", path)),
+        carer_marks=frozenset(fold(w) for w in _words(data, "carer_marks", path)),
+        time_marks=frozenset(fold(w) for w in _words(data, "time_marks", path)),
+        comparison_marks=frozenset(fold(w) for w in _words(data, "comparison_marks", path)),
+        sample_marks=frozenset(fold(w) for w in _words(data, "sample_marks", path)),
         letter_directions={
             str(phase): frozenset(fold(w) for w in marks or [])
             for phase, marks in (data.get("letter_directions") or {}).items()
@@ -480,17 +504,17 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
             str(who): Phrases(tuple(tokenise(w, shorthand, squeeze=False)) for w in phrases or [])
             for who, phrases in (data.get("asker_is") or {}).items()
         },
-        software_howto=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("software_howto") or []],
-        hospital_places=[tuple(tokenise(w, shorthand, squeeze=False)) for w in data.get("hospital_places") or []],
-        document_verbs=frozenset(fold(w) for w in data.get("document_verbs") or []),
-        own_marks=frozenset(fold(w) for w in data.get("own_marks") or []),
-        own_work_words=frozenset(fold(w) for w in data.get("own_work_words") or []),
-        subject_pronouns=frozenset(fold(w) for w in data.get("subject_pronouns") or []),
-        relative_markers=frozenset(fold(w) for w in data.get("relative_markers") or []),
+        software_howto=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "software_howto", path)],
+        hospital_places=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "hospital_places", path)],
+        document_verbs=frozenset(fold(w) for w in _words(data, "document_verbs", path)),
+        own_marks=frozenset(fold(w) for w in _words(data, "own_marks", path)),
+        own_work_words=frozenset(fold(w) for w in _words(data, "own_work_words", path)),
+        subject_pronouns=frozenset(fold(w) for w in _words(data, "subject_pronouns", path)),
+        relative_markers=frozenset(fold(w) for w in _words(data, "relative_markers", path)),
         also_nature={fold(str(k)): str(v) for k, v in (data.get("also_nature") or {}).items()},
         context_domains=frozenset(str(d) for d in data.get("context_domains") or []),
-        coordinators=frozenset(fold(w) for w in data.get("coordinators") or []),
-        addressee_marks=frozenset(fold(w) for w in data.get("addressee_marks") or []),
+        coordinators=frozenset(fold(w) for w in _words(data, "coordinators", path)),
+        addressee_marks=frozenset(fold(w) for w in _words(data, "addressee_marks", path)),
         ending_natures={str(k): str(v) for k, v in (data.get("ending_natures") or {}).items()},
         clinical_domains=frozenset(str(d) for d in data.get("clinical_domains") or []),
         measured_domains=frozenset(str(d) for d in data.get("measured_domains") or []),

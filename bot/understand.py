@@ -1104,7 +1104,10 @@ def understand(
             (
                 m.start
                 for m in matches
-                if m.kind == "not_listed" and m.weight >= CLEAR and not _of_a_situation(tokens, m, matches)
+                if m.kind == "not_listed"
+                and m.weight >= CLEAR
+                and not _of_a_situation(tokens, m, matches)
+                and not _after_mark(tokens, m.start, lexicon.sample_marks)  # "EGFR sur biopsie tumorale"
             ),
             default=None,
         ),

@@ -114,3 +114,14 @@ def test_a_document_needs_a_french_and_an_english_name(data, engine):
     problems = [str(p) for p in check_lexicon(lexicon, engine.rulebook)]
     assert any("lettre-liaison-entree" in p and "no English name" in p for p in problems)
     assert not any("no French name" in p for p in problems)
+
+
+def test_a_word_yaml_reads_as_a_boolean_is_refused_with_its_section(data):
+    """A bare `on` in a list of words is `True` to YAML: the error names the section and says to quote it."""
+    rules, knowledge = data
+    edit(knowledge / "lexicon.yaml", 'sample_marks: [sur, "on"]', "sample_marks: [sur, on]")
+    with pytest.raises(RuleFileError, match="'sample_marks': entry 2 \\(True\\) is not text") as err:
+        Engine.load(rules, knowledge)
+    assert "lexicon.yaml" in str(err.value)
+    proc = run(["check"], rules, knowledge)
+    assert proc.returncode == 1 and "sample_marks" in proc.stderr and "Traceback" not in proc.stderr

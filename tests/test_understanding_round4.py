@@ -587,3 +587,39 @@ def test_a_hospital_named_is_not_a_stay(engine, text, verdict, documents):
 def test_context_and_the_writer_named(engine, text, verdict, document):
     a = ask(engine, text)
     assert (a.verdict, a.documents[:1]) == (verdict, [document])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # the mobile geriatric team is no electromyogram
+        (
+            "Un gériatre de l'EMG rédige la lettre de liaison de sortie, elle doit quand même aller au DMP ?",
+            "obligatoire",
+            "lettre-liaison-sortie",
+        ),
+        # a word with an operation's ending is read by it, not as a typo of an exam outside the list
+        (
+            "Notre patiente a eu une colostomie de décharge à la clinique. Le chirurgien devait-il envoyer le CRO à "
+            "la patiente dans sa messagerie Mon espace santé ?",
+            "obligatoire",
+            "cr-operatoire",
+        ),
+        # the sample an exam was done on is not the document asked
+        (
+            "Recherche de mutation EGFR sur biopsie tumorale par le labo de biologie moléculaire : CR au DMP ?",
+            "obligatoire",
+            "cr-biologie",
+        ),
+        # palliative care is a setting, anticipatory prescriptions are medicines
+        (
+            "Prescriptions anticipées rédigées en consultation externe de soins palliatifs pour un patient qui rentre "
+            "chez lui : DMP obligatoire ?",
+            "obligatoire",
+            "prescription-produits-sante",
+        ),
+    ],
+)
+def test_settings_and_samples_are_context(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == (verdict, [document])
