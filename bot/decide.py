@@ -440,6 +440,20 @@ def _verdict_for(
             if exclusion.id in {e.id for e in applying}:
                 _add(quotes, _quote(rulebook, exclusion.citation))
         return _base(question, query, day, rulebook, verdict="exclu", citations=quotes, notes=caveats, **common)
+    open_exclusions = [
+        (exclusion, rulebook.exclusions[exclusion.id].open_cases[case])
+        for exclusion in row.exclusions
+        for case in query.open_cases
+        if case in rulebook.exclusions[exclusion.id].open_cases
+        and not (_is_setting(rulebook, exclusion.id) and query.outside_hospital)
+    ]
+    if open_exclusions:
+        # "l'ordo de morphine d'un patient en HAD": whether HAD is a stay, our sources do not say
+        for exclusion, note in open_exclusions:
+            caveats.append(Note.of("open_case", text=note(lang)))
+            _add(quotes, _quote(rulebook, exclusion.citation))
+        common["effective_date"] = None
+        return _base(question, query, day, rulebook, verdict="a_verifier", citations=quotes, notes=caveats, **common)
     if unsettled:
         for cit in unsettled.citations:
             _add(quotes, _quote(rulebook, cit))

@@ -158,6 +158,10 @@ class ExclusionInfo(Frozen):
     id: str
     kind: ExclusionKind
     label: Localised
+    open_cases: dict[str, Localised] = Field(
+        default_factory=dict,
+        description="settings our sources leave open (HAD for a hospital stay): what is known and where to check",
+    )
 
 
 class ProfessionInfo(Frozen):

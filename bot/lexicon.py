@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 # Typo look-ups per message: a real question has a handful of unknown words, a pasted text hundreds.
 MAX_TYPO_LOOKUPS = 24
-SPECIFIC_KINDS = frozenset({"document", "uncertain", "not_listed", "off_topic", "verb", "proxy"})
+SPECIFIC_KINDS = frozenset({"document", "uncertain", "not_listed", "off_topic", "verb", "proxy", "open_situation"})
 
 
 @dataclass(frozen=True)
@@ -451,6 +451,7 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         "situation_hints": "situation_hint",
         "general_questions": "general",
         "situation_negators": "situation_negator",
+        "open_situations": "open_situation",
     }
     for section, kind in grouped.items():
         for value, items in (data.get(section) or {}).items():

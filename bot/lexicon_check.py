@@ -64,6 +64,7 @@ SECTIONS: dict[str, str | None] = {
     "comparison_marks": None,
     "sample_marks": None,
     "asker_is": "profession",
+    "open_situations": "open_case",
     "letter_directions": "phase",
     "software_howto": None,
     "hospital_places": None,
@@ -94,6 +95,7 @@ def known_ids(rulebook: Rulebook) -> dict[str, set[str]]:
         "channel": set(rulebook.channels),
         "exclusion": set(rulebook.exclusions),
         "profession": set(rulebook.professions),
+        "open_case": {case for e in rulebook.exclusions.values() for case in e.open_cases},
     }
 
 

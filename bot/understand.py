@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import zip_longest
 from typing import Any
 
@@ -104,6 +104,7 @@ class Query:
     relayed_bound: bool = False  # "une IDE demande si elle doit…": the same, said in the third person
     duty_bearer: str | None = None  # the professional a duty verb follows ("le chirurgien doit-il…")
     asked_by: str | None = None  # the professional asking through the writer ("le Dr M. me demande si…")
+    open_cases: list[str] = field(default_factory=list)  # "en HAD": a setting the sources leave open
     software_howto: bool = False  # "comment paramétrer mon logiciel…": off topic whatever it names
     own_document: bool = False  # "mes bilans", "demande si ses courriers…": their document, said so
     own_work_domains: frozenset[str] = frozenset()  # "bilan" alone: for someone not covered, their assessment
@@ -444,6 +445,20 @@ def _negated_before(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
     while i >= 0 and (tokens[i] in lexicon.stopwords or tokens[i] in NEGATION_FILLERS) and start - i <= 4:
         i -= 1
     return i >= 0 and start - i <= 4 and tokens[i] in lexicon.negations
+
+
+SETTING_OVER = frozenset({"fin", "sorti", "sortie", "sortis", "ended", "discharged"})
+
+
+def _open_cases(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> list[str]:
+    """Settings the sources leave open, said as the document's: "en HAD", but not "non suivi en HAD", "fin de
+    prise en charge HAD", "sorti d'HAD il y a trois semaines", "not under hospital-at-home"."""
+    said: set[str] = set()
+    denied: set[str] = set()
+    for m in (m for m in matches if m.kind == "open_situation"):
+        over = not (lexicon.negations | SETTING_OVER).isdisjoint(tokens[max(0, m.start - 4) : m.start])
+        (denied if over else said).add(m.value)
+    return sorted(said - denied)  # "je travaille avec l'HAD…, mais là ma patiente n'est pas en HAD"
 
 
 def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[list[str], list[str]]:
@@ -1115,6 +1130,7 @@ def understand(
         on_topic=_on_topic(matches, kinds, lexicon),
         off_topic="off_topic" in kinds or _clinical_value(tokens, matches, lexicon),
         software_howto=lexicon.software_howto_set.occurs_in(tokens),
+        open_cases=_open_cases(tokens, matches, lexicon),
         about_obligations=bool(kinds & {"topic", "channel"}),
         followup=bool(tokens) and any(tuple(tokens[: len(s)]) == s for s in FOLLOWUP_STARTS),
         truncated=truncated,

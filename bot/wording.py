@@ -234,6 +234,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Une date de votre question n'est pas un jour du calendrier : la réponse porte sur le {day}.",
         "en": "A date in your question is not a calendar day: the answer is as of {day}.",
     },
+    "open_case": {"fr": "{text}", "en": "{text}"},
     "situation_maybe": {
         "fr": "Attention : l'annexe exclut « {quote} ». Si c'est le cas ici, il n'y a pas d'obligation.",
         "en": "Note: the annex excludes « {quote} ». If that is the case here, there is no obligation.",
@@ -304,13 +305,14 @@ ABOUT_SOURCES = frozenset(
         "row_caveat",
         "channel_note",
         "unsettled_note",
+        "open_case",
         "settled_note",
         "version_date_note",
         "version_date_unverified",
         "covers_from_press",
     }
 )
-NOTES_FROM_DATA = {"row_caveat", "channel_note", "unsettled_note", "settled_note", "version_date_note"}
+NOTES_FROM_DATA = {"row_caveat", "channel_note", "unsettled_note", "settled_note", "version_date_note", "open_case"}
 _SHORT_TITLES = {"version", "list", "title_of_text"}
 
 

@@ -623,3 +623,55 @@ def test_context_and_the_writer_named(engine, text, verdict, document):
 def test_settings_and_samples_are_context(engine, text, verdict, document):
     a = ask(engine, text)
     assert (a.verdict, a.documents[:1]) == (verdict, [document])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # HAD: whether it is a hospital stay, our sources do not say
+        (
+            "Patient en HAD depuis 3 semaines : l'ordo de morphine que je fais, DMP obligatoire ?",
+            "a_verifier",
+            "prescription-produits-sante",
+        ),
+        ("Courrier au MT depuis l'HAD pendant la prise en charge, MSS obligatoire ?", "a_verifier", "courriers"),
+        # …where it makes no difference, or the patient is not (or no longer) in HAD, the usual answer
+        ("CRO d'un patient suivi en HAD, DMP ?", "obligatoire", "cr-operatoire"),
+        (
+            "Ma patiente n'est pas en HAD : la prescription de furosémide que je fais à domicile doit-elle aller au DMP ?",
+            "obligatoire",
+            "prescription-produits-sante",
+        ),
+        (
+            "Patient sorti d'HAD il y a trois semaines, je lui prescris une IRM lombaire, la demande doit-elle aller au DMP ?",
+            "obligatoire",
+            "demande-imagerie",
+        ),
+        # "had" in English is a verb
+        ("The patient had surgery last week, must the op note go to the DMP?", "obligatoire", "cr-operatoire"),
+    ],
+)
+def test_hospital_at_home_is_left_open_by_the_sources(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == (verdict, [document])
+    shown = render_text(a)
+    if verdict == "a_verifier":
+        assert "HAD" in shown and "legifrance" in shown.lower(), shown
+        assert a.effective_date is None  # no date asserted where the sources are silent
+
+
+def test_an_open_case_in_the_lexicon_must_be_one_of_the_catalogue(tmp_path):
+    import shutil
+
+    from bot.engine import Engine
+    from bot.loading import DEFAULT_KNOWLEDGE_DIR, DEFAULT_RULES_DIR, RuleFileError
+
+    rules, knowledge = tmp_path / "rules", tmp_path / "knowledge"
+    shutil.copytree(DEFAULT_RULES_DIR, rules)
+    shutil.copytree(DEFAULT_KNOWLEDGE_DIR, knowledge)
+    lexicon = knowledge / "lexicon.yaml"
+    lexicon.write_text(
+        lexicon.read_text(encoding="utf-8").replace("open_situations:\n  had:", "open_situations:\n  hap:")
+    )
+    with pytest.raises(RuleFileError, match="hap"):
+        Engine.load(rules, knowledge)
