@@ -271,7 +271,16 @@ def _obliged_professional(
     the asker. Only `writers` (who may write a listed document) can be named as writing one: « la radio de mon
     fils » is the son's, not his writing."""
     duty, asking, bound = None, None, None
-    named = sorted((m for m in matches if m.kind == "profession"), key=lambda m: m.start)
+    # a profession inside the name of a care ("soins infirmiers à domicile") is no person
+    cares = [(m.start, m.end) for m in matches if m.kind == "domain" and m.end - m.start > 1]
+    named = sorted(
+        (
+            m
+            for m in matches
+            if m.kind == "profession" and not any(s <= m.start and m.end <= e and e - s > m.length for s, e in cares)
+        ),
+        key=lambda m: m.start,
+    )
     if not named:
         return None, None, None
     # a document named after the professional opens a new subject ("Infirmière : le CRO doit-il…")
@@ -324,6 +333,13 @@ def _obliged_professional(
             )
         )
         after = window[:cut]
+        if following is not None and len(after) == following.start - m.end:
+            # "nurse working in Nice: must the GP put…": a verb just before the next professional is its own
+            k = len(after)
+            while k and after[k - 1] in DETERMINERS:
+                k -= 1
+            if k and lexicon.duty_verb_set.starts_at(after, k - 1):
+                after = after[: k - 1]
         personal = _personal_duty(after, lexicon)
         if duty is None and (personal or (writes and lexicon.author_verb_set.occurs_in(after))):
             duty = m.value
@@ -1067,7 +1083,8 @@ def understand(
         # "le manip radio me demande si c'est à lui…": the manip's question, relayed by the writer;
         # "Un neuropsychologue est-il soumis à l'obligation ?", "Are school nurses covered?": about them
         profession, relayed = asking, asking is not None and lexicon.asks_writer_set.occurs_in(tokens)
-        if profession is None and not _names_a_document(matches):
+        if profession is None:
+            # "Un neuropsychologue est-il soumis… ?", "les infirmières doivent-elles envoyer elles-mêmes les CR ?"
             profession = bound
         if profession is None:  # "dois-je ajouter mon certificat dans mon DMP ?": the patient asks
             profession = next((who for who, said in lexicon.asker_is.items() if said.occurs_in(tokens)), None)

@@ -675,3 +675,35 @@ def test_an_open_case_in_the_lexicon_must_be_one_of_the_catalogue(tmp_path):
     )
     with pytest.raises(RuleFileError, match="hap"):
         Engine.load(rules, knowledge)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # genes of inherited diseases, and family studies: constitutional genetics
+        ("Génotypage du gène F8 chez un patient hémophile A : le CR doit-il être versé au DMP ?", "exclu"),
+        ("Recherche de mutations ATP7B pour maladie de Wilson chez le frère d'un patient : CR au DMP ?", "exclu"),
+        # a protected ward is a stay
+        (
+            "Patient en secteur protégé pendant l'aplasie post-chimio, scanner thoracique : le CR du scanner doit-il aller au DMP ?",
+            "exclu",
+        ),
+        # professionals named as bearing the duty when nobody says who asks
+        (
+            "La cadre de l'HDJ demande si les infirmières doivent envoyer elles-mêmes les CR de bio aux patients.",
+            "non_concerne",
+        ),
+        # a verb just before the next professional is that professional's; « recevoir » binds no one
+        (
+            "I'm an English-speaking nurse working in Nice: must the GP put the wound dressing prescription in the DMP?",
+            "obligatoire",
+        ),
+        (
+            "Je fais une ordonnance de midazolam pour un patient au domicile, le pharmacien doit-il la recevoir par MSS ?",
+            "obligatoire",
+        ),
+    ],
+)
+def test_hospital_specialties_words(engine, text, verdict):
+    a = ask(engine, text)
+    assert a.verdict == verdict, (a.verdict, a.documents)
