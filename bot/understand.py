@@ -10,14 +10,30 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from itertools import zip_longest
 from typing import Any
 
 from bot.answer import Context
 from bot.dates import DateFound, find_date_in, unreadable_date_in
 from bot.domain import DocumentInfo
 from bot.lexicon import Lexicon, Match
+from bot.marks import (
+    AGENT_MARKS,
+    DETERMINERS,
+    NATURE_NEGATIONS,
+    OF,
+    RECIPIENT_MARKS,
+    after_mark,
+    marked_before,
+)
 from bot.normalise import fold_keep_dates
+from bot.who import (
+    acts_for_doctor,
+    asker_bound,
+    asker_profession,
+    obliged_professional,
+    own_document,
+    writers,
+)
 
 MAX_CHARS = 2000  # beyond this a message is not a question; we read the start and say so
 # The longest labelled question has under 50 tokens; past this many the rest is not read (and we say so),
@@ -155,217 +171,6 @@ def _nearest(target: Match, others: list[Match]) -> Match | None:
     return min(others, key=lambda o: (abs(o.start - target.start) + (0 if o.weight >= CLEAR else 3), -o.weight))
 
 
-RECIPIENT_MARKS = frozenset({"au", "aux", "a", "to", "chez"})
-OF = frozenset({"de", "d", "du", "des", "of", "for"})
-AGENT_MARKS = frozenset({"par", "by"})
-NATURE_NEGATIONS = frozenset({"non", "pas", "not"})
-ADDRESSEE_AFTER_MARKER = RECIPIENT_MARKS - {"a"}  # "I'm a nurse": the English article, not « à »
-GROUP_MARKS = frozenset({"nos", "notre", "our", "mes", "my"})  # "nos infirmiers…" asks for a team
-
-
-def _asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[str | None, set[int]]:
-    """The asker's own profession ("je suis infirmière", "Pharmacien ici :"), and the match positions it used."""
-    # a greeting before the profession ("Bonjour, pharmacienne…") is not content that makes it a recipient
-    covered = {i for m in matches if m.kind not in ("profession", "greeting") for i in range(m.start, m.end)}
-    opening: tuple[str, set[int]] | None = None
-    for m in (m for m in matches if m.kind == "profession"):
-        before = tokens[max(0, m.start - 4) : m.start]
-        leading = [i for i in range(m.start) if tokens[i] not in lexicon.stopwords]
-        # "Infirmière : …", "Community pharmacist, …": the profession opens the message (one plain word may precede)
-        first_content = (
-            len(leading) <= 1
-            and not any(i in covered for i in leading)
-            and not (before and before[-1] in RECIPIENT_MARKS)
-        )
-        if m.end < len(tokens) and tokens[m.end] in lexicon.asker_after:
-            return m.value, {m.start}
-        # "je suis infirmière", but not "je dois l'envoyer moi au médecin" (an addressee after the marker)
-        markers = lexicon.asker_marker_set
-        marked = any(
-            tuple(before[i : i + n]) in markers and not set(before[i + n :]) & ADDRESSEE_AFTER_MARKER
-            for n in markers.lengths
-            for i in range(len(before) - n + 1)
-        )
-        if before and before[-1] in GROUP_MARKS and not (len(before) > 1 and before[-2] in RECIPIENT_MARKS):
-            marked = True
-        if set(before[-2:]) & RECIPIENT_MARKS and not marked:
-            continue  # "j'envoie à l'IDEL": a recipient, not the asker
-        if marked:
-            return m.value, {m.start}
-        if first_content and opening is None and not lexicon.asks_writer_set.occurs_in(tokens[m.end : m.end + 4]):
-            opening = m.value, {m.start}  # but "Le kiné me demande si…" is relayed by the writer
-    # "Le kiné m'a demandé… Je suis radiologue": a profession said outright beats one that opens the message
-    return opening or (None, set())
-
-
-def _marked_before(tokens: list[str], start: int, marks: frozenset[str], reach: int = 4) -> bool:
-    """One of `marks` among the `reach` tokens before `start` ("au médecin traitant", "to the patient's GP")."""
-    return not marks.isdisjoint(tokens[max(0, start - reach) : start])
-
-
-ADDRESSEE_FILLERS = frozenset({"patient", "patients", "patiente", "patientes"})  # "to the patient's GP"
-ARTICLES = frozenset({"le", "la", "les", "l", "un", "une", "the", "an"})
-DETERMINERS = ARTICLES | {
-    "mon",
-    "ma",
-    "mes",
-    "son",
-    "sa",
-    "ses",
-    "notre",
-    "nos",
-    "leur",
-    "leurs",
-    "my",
-    "his",
-    "her",
-    "our",
-}
-
-
-def _addressee_before(tokens: list[str], start: int, marks: frozenset[str], lexicon: Lexicon, reach: int = 4) -> bool:
-    """A mark shortly before `start` ("au médecin traitant", "to the oral surgeon", "to the patient's GP"), but
-    not one that ends an earlier phrase: an article after a word between them opens a new one ("Psychologue
-    au CMP : le psychiatre doit-il…")."""
-    article = False
-    for i in range(start - 1, max(-1, start - reach - 1), -1):
-        t = tokens[i]
-        if t in marks:
-            return True
-        if t in DETERMINERS:
-            article = True
-        elif t not in lexicon.stopwords and t not in ADDRESSEE_FILLERS and article:
-            return False
-    return False
-
-
-def _owner_of_document(tokens: list[str], start: int, documents: list[Match]) -> bool:
-    """A professional named as the document's owner: "le CR du radiologue", "la réponse écrite du psychiatre"
-    (« du », « de la », "of the" right before it, a document at most two words before that)."""
-    i = start - 1
-    while i >= 0 and tokens[i] in ARTICLES:
-        i -= 1
-    if i < 0 or tokens[i] not in OF:
-        return False
-    return any(i - 3 <= d.end <= i for d in documents)
-
-
-def _personal_duty(words: list[str], lexicon: Lexicon) -> bool:
-    """A duty verb that binds a person: not one whose subject is a document on its way ("le CR de mon fils
-    doit-il aller dans son DMP ?", "must it go…")."""
-    for i in range(len(words)):
-        if lexicon.duty_verb_set.starts_at(words, i):
-            following = [w for w in words[i + 1 : i + 5] if w not in lexicon.subject_pronouns and w != "t"]
-            if not (following[:2] and lexicon.document_verbs.intersection(following[:2])):
-                return True
-    return False
-
-
-def _obliged_professional(
-    tokens: list[str], matches: list[Match], lexicon: Lexicon, writers: frozenset[str] = frozenset()
-) -> tuple[str | None, str | None, str | None]:
-    """The professional the question is about, when it names one as bearing the duty or writing the document
-    ("le chirurgien doit-il…", "le médecin a prescrit…", "do the consultants have to…"), and one named as
-    asking through the writer ("le Dr M. me demande si…"), and the first one a duty verb follows. A nurse asking
-    what the surgeon must send asks about a surgeon: `decide` lets a covered professional named so outweigh
-    the asker. Only `writers` (who may write a listed document) can be named as writing one: « la radio de mon
-    fils » is the son's, not his writing."""
-    duty, asking, bound = None, None, None
-    # a profession inside the name of a care ("soins infirmiers à domicile") is no person
-    cares = [(m.start, m.end) for m in matches if m.kind == "domain" and m.end - m.start > 1]
-    named = sorted(
-        (
-            m
-            for m in matches
-            if m.kind == "profession" and not any(s <= m.start and m.end <= e and e - s > m.length for s, e in cares)
-        ),
-        key=lambda m: m.start,
-    )
-    if not named:
-        return None, None, None
-    # a document named after the professional opens a new subject ("Infirmière : le CRO doit-il…")
-    documents = [m for m in matches if m.kind in ("nature", "document")]
-    # (not a verb that the lexicon also reads as a nature: "le médecin prescrit…")
-    subjects = {
-        m.start
-        for m in matches
-        if m.kind in ("nature", "domain", "document", "not_listed")
-        and not lexicon.author_verb_set.starts_at(tokens, m.start)
-    }
-    for m, following in zip_longest(named, named[1:]):
-        if m.start and tokens[m.start - 1] in lexicon.place_words:
-            continue  # "notre centre ophtalmo fait des courriers": a place
-        writes = not writers or m.value in writers
-        if (
-            writes
-            and duty is None
-            and _marked_before(tokens, m.start, AGENT_MARKS, reach=2)
-            and not _marked_before(tokens, m.start, lexicon.carer_marks, reach=3)
-        ):
-            duty = m.value  # "l'EMG demandé par le neurologue", "prescribed by the GP": who wrote it
-            continue
-        if _addressee_before(tokens, m.start, RECIPIENT_MARKS | lexicon.addressee_marks, lexicon):
-            continue  # "au médecin prescripteur", "letters to the surgeons": an addressee, not the one bound
-        if writes and duty is None and _owner_of_document(tokens, m.start, documents):
-            duty = m.value  # "la réponse écrite du psychiatre", "the surgeon's report": who wrote it
-            continue
-        # the verb follows closely, with no other professional or subject pronoun in between
-        # ("IDE : le médecin doit-il…", but not "d'après le podologue). Il doit…")
-        relative = m.end < len(tokens) and tokens[m.end] in lexicon.relative_markers  # "le radiologue qui a fait…"
-        reach = 12 if relative else 6
-        window = tokens[m.end : min(m.end + reach, following.start if following else len(tokens))]
-        cut = (
-            len(window)
-            if relative
-            else next(
-                (
-                    i
-                    for i, t in enumerate(window)
-                    # "le médecin traitant de nos résidents doit-il…": a possessive after « de » is no new subject;
-                    # "les manips ont-ils…", "a-t-il": a pronoun after the verb is the same subject
-                    if (
-                        t in lexicon.subject_pronouns
-                        and not (i and (window[i - 1] in OF or i == 1 or window[i - 1] == "t"))
-                    )
-                    or m.end + i in subjects
-                ),
-                len(window),
-            )
-        )
-        after = window[:cut]
-        if following is not None and len(after) == following.start - m.end:
-            # "nurse working in Nice: must the GP put…": a verb just before the next professional is its own
-            k = len(after)
-            while k and after[k - 1] in DETERMINERS:
-                k -= 1
-            if k and lexicon.duty_verb_set.starts_at(after, k - 1):
-                after = after[: k - 1]
-        personal = _personal_duty(after, lexicon)
-        if duty is None and (personal or (writes and lexicon.author_verb_set.occurs_in(after))):
-            duty = m.value
-        if bound is None and personal:
-            bound = m.value
-        if asking is None and lexicon.asking_verb_set.occurs_in(after):
-            asking = m.value
-    return duty, asking, bound
-
-
-def _asker_bound(tokens: list[str], lexicon: Lexicon, relayed: bool = False) -> bool:
-    """Whether the duty asked about is the asker's own: « dois-je… », « je rédige ». Only asked of a question
-    whose asker names a profession. In a question relayed by the writer ("le manip me demande si c'est à lui…")
-    "je" is the writer: only the third person (`relayed_bound`) counts."""
-    return not relayed and lexicon.asker_bound_set.occurs_in(tokens)
-
-
-def _own_document(tokens: list[str], matches: list[Match], lexicon: Lexicon, relayed: bool = False) -> bool:
-    """Whether the document is said to be the asker's (« mes bilans », « demande si ses courriers… »): theirs
-    unless a covered professional is named writing it (« ma psychiatre doit-elle mettre mes ordonnances… »)."""
-    if lexicon.relayed_own_set.occurs_in(tokens):
-        return True
-    named = [m for m in matches if m.kind in ("nature", "domain", "document")]
-    return not relayed and any(m.start and tokens[m.start - 1] in lexicon.own_marks for m in named)
-
-
 def _own_work_domains(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> frozenset[str]:
     """Domains named only by a word of someone's own work (« bilan » for biologie): asked by someone not
     covered, a « CR de bilan orthoptique » is their own assessment, not a lab report."""
@@ -402,7 +207,7 @@ def _latest_of_a_pair(
             m.kind == "nature"
             and m.weight >= CLEAR
             and not lexicon.author_verb_set.starts_at(tokens, m.start)
-            and not _after_mark(tokens, m.start, lexicon.comparison_marks)  # "exclue comme le compte rendu de…"
+            and not after_mark(tokens, m.start, lexicon.comparison_marks)  # "exclue comme le compte rendu de…"
         ):
             for d in clear:
                 if catalogue[d].nature == m.value:
@@ -416,16 +221,6 @@ def _latest_of_a_pair(
                 out[b] = out[a]
                 first[a] = min(first.get(a, 99), first.get(b, 99) - 1)
     return out, first
-
-
-_WRITERS: list[tuple[dict[str, DocumentInfo], frozenset[str]]] = []  # the last catalogue seen, and its writers
-
-
-def _writers(catalogue: dict[str, DocumentInfo]) -> frozenset[str]:
-    """Every profession that may write a listed document, computed once for the catalogue in use."""
-    if not _WRITERS or _WRITERS[0][0] is not catalogue:
-        _WRITERS[:] = [(catalogue, frozenset(p for d in catalogue.values() for p in d.written_by))]
-    return _WRITERS[0][1]
 
 
 def _written_by_bound(scores: dict[str, float], bound: str, catalogue: dict[str, DocumentInfo]) -> dict[str, float]:
@@ -442,11 +237,6 @@ def _written_by_bound(scores: dict[str, float], bound: str, catalogue: dict[str,
 
 def _names_a_document(matches: list[Match]) -> bool:
     return any(m.kind in ("document", "nature", "domain", "not_listed", "uncertain", "nl_domain") for m in matches)
-
-
-def _acts_for_doctor(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
-    """Whether the profession at `start` is staff acting for a doctor (assistante médicale)."""
-    return lexicon.acting_for_doctor_set.starts_at(tokens, start)
 
 
 NEGATION_FILLERS = frozenset(
@@ -484,7 +274,7 @@ def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tu
     for m in (m for m in matches if m.kind == "situation"):
         # "hors hospitalisation", "sans être hospitalisé", "en dehors de tout séjour", but not "azoospermie non
         # obstructive : caryotype"; and "exclu comme un séjour hospitalier ?": compared with, not said
-        if _negated_before(tokens, m.start, lexicon) or _after_mark(tokens, m.start, lexicon.comparison_marks):
+        if _negated_before(tokens, m.start, lexicon) or after_mark(tokens, m.start, lexicon.comparison_marks):
             if m.value not in negated:
                 negated.append(m.value)
         else:
@@ -556,7 +346,7 @@ class Mentions:
             nature_hints=[m for m in matches if m.kind == "nature_hint"],
             named=any(m.kind == "document" for m in matches),
             addressed=any(
-                m.kind in ("profession", "channel") and _marked_before(tokens or [], m.start, RECIPIENT_MARKS)
+                m.kind in ("profession", "channel") and marked_before(tokens or [], m.start, RECIPIENT_MARKS)
                 for m in matches
             ),
         )
@@ -768,15 +558,7 @@ def _of_a_situation(tokens: list[str], thing: Match, matches: list[Match]) -> bo
 
 def _after_time_mark(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
     """A word of time just before `start`, articles aside: « avant la scinti », "after the operation"."""
-    return _after_mark(tokens, start, lexicon.time_marks)
-
-
-def _after_mark(tokens: list[str], start: int, marks: frozenset[str]) -> bool:
-    """One of `marks` just before `start`, articles aside (« avant la scinti », « comme le compte rendu »)."""
-    i = start - 1
-    while i >= 0 and tokens[i] in DETERMINERS:
-        i -= 1
-    return i >= 0 and tokens[i] in marks
+    return after_mark(tokens, start, lexicon.time_marks)
 
 
 def _coordinated(target: Match, objects: list[Match], tokens: list[str], coordinators: frozenset[str]) -> Match | None:
@@ -1058,26 +840,26 @@ def understand(
         ]
     # "j'envoie un mot au kiné": the kiné is the addressee, not the kind of care asked about
     addressees = {
-        m.start for m in matches if m.kind == "profession" and _marked_before(tokens, m.start, RECIPIENT_MARKS, 2)
+        m.start for m in matches if m.kind == "profession" and marked_before(tokens, m.start, RECIPIENT_MARKS, 2)
     }
     if addressees:
         matches = [m for m in matches if not (m.kind == "domain" and m.start in addressees)]
-    profession, used = _asker_profession(tokens, matches, lexicon)
+    profession, used = asker_profession(tokens, matches, lexicon)
     if (
         used
-        and _acts_for_doctor(tokens, min(used), lexicon)
+        and acts_for_doctor(tokens, min(used), lexicon)
         and not lexicon.self_marker_set.occurs_in(tokens)
         and not lexicon.asker_bound_singular_set.occurs_in(tokens)
     ):
         # "Assistante médicale du Dr X : le CR…": the doctor's question; "secrétaire d'un cabinet de kinés :
         # les bilans de nos kinés…": the kinés'
         staff = used
-        profession, used = _asker_profession(tokens, [m for m in matches if m.start not in staff], lexicon)
+        profession, used = asker_profession(tokens, [m for m in matches if m.start not in staff], lexicon)
         used = used | staff
     proxy = any(m.kind == "proxy" for m in matches)
     if proxy:
         profession = None  # "je demande pour le Dr Leroy": the question is the doctor's
-    bearer, asking, bound = _obliged_professional(tokens, matches, lexicon, _writers(catalogue))
+    bearer, asking, bound = obliged_professional(tokens, matches, lexicon, writers(catalogue))
     relayed = False
     if profession is None and not proxy:
         # "le manip radio me demande si c'est à lui…": the manip's question, relayed by the writer;
@@ -1124,10 +906,10 @@ def understand(
         bearer=bearer,
         duty_bearer=bound,
         asked_by=asking,
-        asker_bound=profession is not None and _asker_bound(tokens, lexicon, relayed),
+        asker_bound=profession is not None and asker_bound(tokens, lexicon, relayed),
         relayed_bound=profession is not None and lexicon.relayed_bound_set.occurs_in(tokens),
         # a patient's « mon opération », « mes résultats » are about him, not his writing
-        own_document=profession in _writers(catalogue) and _own_document(tokens, matches, lexicon, relayed),
+        own_document=profession in writers(catalogue) and own_document(tokens, matches, lexicon, relayed),
         own_work_domains=_own_work_domains(tokens, matches, lexicon) if profession is not None else frozenset(),
         not_listed=strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches),
         not_listed_at=None
@@ -1139,7 +921,7 @@ def understand(
                 if m.kind == "not_listed"
                 and m.weight >= CLEAR
                 and not _of_a_situation(tokens, m, matches)
-                and not _after_mark(tokens, m.start, lexicon.sample_marks)  # "EGFR sur biopsie tumorale"
+                and not after_mark(tokens, m.start, lexicon.sample_marks)  # "EGFR sur biopsie tumorale"
             ),
             default=None,
         ),

@@ -1,0 +1,215 @@
+"""Who asks and who is bound: the asker's profession, the professional a duty verb follows or who is named as
+writing the document, and the signs that the duty asked about is the asker's own (« dois-je… », « mes bilans »).
+The arrêté binds whoever writes the document (tests/data/LABELLING.md, « Who is covered »); `decide` weighs these
+signs against the rules' `covers` and the catalogue's `written_by`."""
+
+from __future__ import annotations
+
+from itertools import zip_longest
+
+from bot.domain import DocumentInfo
+from bot.lexicon import Lexicon, Match
+from bot.marks import (
+    ADDRESSEE_AFTER_MARKER,
+    ADDRESSEE_FILLERS,
+    AGENT_MARKS,
+    ARTICLES,
+    DETERMINERS,
+    GROUP_MARKS,
+    OF,
+    RECIPIENT_MARKS,
+    marked_before,
+)
+
+
+def asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[str | None, set[int]]:
+    """The asker's own profession ("je suis infirmière", "Pharmacien ici :"), and the match positions it used."""
+    # a greeting before the profession ("Bonjour, pharmacienne…") is not content that makes it a recipient
+    covered = {i for m in matches if m.kind not in ("profession", "greeting") for i in range(m.start, m.end)}
+    opening: tuple[str, set[int]] | None = None
+    for m in (m for m in matches if m.kind == "profession"):
+        before = tokens[max(0, m.start - 4) : m.start]
+        leading = [i for i in range(m.start) if tokens[i] not in lexicon.stopwords]
+        # "Infirmière : …", "Community pharmacist, …": the profession opens the message (one plain word may precede)
+        first_content = (
+            len(leading) <= 1
+            and not any(i in covered for i in leading)
+            and not (before and before[-1] in RECIPIENT_MARKS)
+        )
+        if m.end < len(tokens) and tokens[m.end] in lexicon.asker_after:
+            return m.value, {m.start}
+        # "je suis infirmière", but not "je dois l'envoyer moi au médecin" (an addressee after the marker)
+        markers = lexicon.asker_marker_set
+        marked = any(
+            tuple(before[i : i + n]) in markers and not set(before[i + n :]) & ADDRESSEE_AFTER_MARKER
+            for n in markers.lengths
+            for i in range(len(before) - n + 1)
+        )
+        if before and before[-1] in GROUP_MARKS and not (len(before) > 1 and before[-2] in RECIPIENT_MARKS):
+            marked = True
+        if set(before[-2:]) & RECIPIENT_MARKS and not marked:
+            continue  # "j'envoie à l'IDEL": a recipient, not the asker
+        if marked:
+            return m.value, {m.start}
+        if first_content and opening is None and not lexicon.asks_writer_set.occurs_in(tokens[m.end : m.end + 4]):
+            opening = m.value, {m.start}  # but "Le kiné me demande si…" is relayed by the writer
+    # "Le kiné m'a demandé… Je suis radiologue": a profession said outright beats one that opens the message
+    return opening or (None, set())
+
+
+def addressee_before(tokens: list[str], start: int, marks: frozenset[str], lexicon: Lexicon, reach: int = 4) -> bool:
+    """A mark shortly before `start` ("au médecin traitant", "to the oral surgeon", "to the patient's GP"), but
+    not one that ends an earlier phrase: an article after a word between them opens a new one ("Psychologue
+    au CMP : le psychiatre doit-il…")."""
+    article = False
+    for i in range(start - 1, max(-1, start - reach - 1), -1):
+        t = tokens[i]
+        if t in marks:
+            return True
+        if t in DETERMINERS:
+            article = True
+        elif t not in lexicon.stopwords and t not in ADDRESSEE_FILLERS and article:
+            return False
+    return False
+
+
+def owner_of_document(tokens: list[str], start: int, documents: list[Match]) -> bool:
+    """A professional named as the document's owner: "le CR du radiologue", "la réponse écrite du psychiatre"
+    (« du », « de la », "of the" right before it, a document at most two words before that)."""
+    i = start - 1
+    while i >= 0 and tokens[i] in ARTICLES:
+        i -= 1
+    if i < 0 or tokens[i] not in OF:
+        return False
+    return any(i - 3 <= d.end <= i for d in documents)
+
+
+def personal_duty(words: list[str], lexicon: Lexicon) -> bool:
+    """A duty verb that binds a person: not one whose subject is a document on its way ("le CR de mon fils
+    doit-il aller dans son DMP ?", "must it go…")."""
+    for i in range(len(words)):
+        if lexicon.duty_verb_set.starts_at(words, i):
+            following = [w for w in words[i + 1 : i + 5] if w not in lexicon.subject_pronouns and w != "t"]
+            if not (following[:2] and lexicon.document_verbs.intersection(following[:2])):
+                return True
+    return False
+
+
+def obliged_professional(
+    tokens: list[str], matches: list[Match], lexicon: Lexicon, writers: frozenset[str] = frozenset()
+) -> tuple[str | None, str | None, str | None]:
+    """The professional the question is about, when it names one as bearing the duty or writing the document
+    ("le chirurgien doit-il…", "le médecin a prescrit…", "do the consultants have to…"), and one named as
+    asking through the writer ("le Dr M. me demande si…"), and the first one a duty verb follows. A nurse asking
+    what the surgeon must send asks about a surgeon: `decide` lets a covered professional named so outweigh
+    the asker. Only `writers` (who may write a listed document) can be named as writing one: « la radio de mon
+    fils » is the son's, not his writing."""
+    duty, asking, bound = None, None, None
+    # a profession inside the name of a care ("soins infirmiers à domicile") is no person
+    cares = [(m.start, m.end) for m in matches if m.kind == "domain" and m.end - m.start > 1]
+    named = sorted(
+        (
+            m
+            for m in matches
+            if m.kind == "profession" and not any(s <= m.start and m.end <= e and e - s > m.length for s, e in cares)
+        ),
+        key=lambda m: m.start,
+    )
+    if not named:
+        return None, None, None
+    # a document named after the professional opens a new subject ("Infirmière : le CRO doit-il…")
+    documents = [m for m in matches if m.kind in ("nature", "document")]
+    # (not a verb that the lexicon also reads as a nature: "le médecin prescrit…")
+    subjects = {
+        m.start
+        for m in matches
+        if m.kind in ("nature", "domain", "document", "not_listed")
+        and not lexicon.author_verb_set.starts_at(tokens, m.start)
+    }
+    for m, following in zip_longest(named, named[1:]):
+        if m.start and tokens[m.start - 1] in lexicon.place_words:
+            continue  # "notre centre ophtalmo fait des courriers": a place
+        writes = not writers or m.value in writers
+        if (
+            writes
+            and duty is None
+            and marked_before(tokens, m.start, AGENT_MARKS, reach=2)
+            and not marked_before(tokens, m.start, lexicon.carer_marks, reach=3)
+        ):
+            duty = m.value  # "l'EMG demandé par le neurologue", "prescribed by the GP": who wrote it
+            continue
+        if addressee_before(tokens, m.start, RECIPIENT_MARKS | lexicon.addressee_marks, lexicon):
+            continue  # "au médecin prescripteur", "letters to the surgeons": an addressee, not the one bound
+        if writes and duty is None and owner_of_document(tokens, m.start, documents):
+            duty = m.value  # "la réponse écrite du psychiatre", "the surgeon's report": who wrote it
+            continue
+        # the verb follows closely, with no other professional or subject pronoun in between
+        # ("IDE : le médecin doit-il…", but not "d'après le podologue). Il doit…")
+        relative = m.end < len(tokens) and tokens[m.end] in lexicon.relative_markers  # "le radiologue qui a fait…"
+        reach = 12 if relative else 6
+        window = tokens[m.end : min(m.end + reach, following.start if following else len(tokens))]
+        cut = (
+            len(window)
+            if relative
+            else next(
+                (
+                    i
+                    for i, t in enumerate(window)
+                    # "le médecin traitant de nos résidents doit-il…": a possessive after « de » is no new subject;
+                    # "les manips ont-ils…", "a-t-il": a pronoun after the verb is the same subject
+                    if (
+                        t in lexicon.subject_pronouns
+                        and not (i and (window[i - 1] in OF or i == 1 or window[i - 1] == "t"))
+                    )
+                    or m.end + i in subjects
+                ),
+                len(window),
+            )
+        )
+        after = window[:cut]
+        if following is not None and len(after) == following.start - m.end:
+            # "nurse working in Nice: must the GP put…": a verb just before the next professional is its own
+            k = len(after)
+            while k and after[k - 1] in DETERMINERS:
+                k -= 1
+            if k and lexicon.duty_verb_set.starts_at(after, k - 1):
+                after = after[: k - 1]
+        personal = personal_duty(after, lexicon)
+        if duty is None and (personal or (writes and lexicon.author_verb_set.occurs_in(after))):
+            duty = m.value
+        if bound is None and personal:
+            bound = m.value
+        if asking is None and lexicon.asking_verb_set.occurs_in(after):
+            asking = m.value
+    return duty, asking, bound
+
+
+def asker_bound(tokens: list[str], lexicon: Lexicon, relayed: bool = False) -> bool:
+    """Whether the duty asked about is the asker's own: « dois-je… », « je rédige ». Only asked of a question
+    whose asker names a profession. In a question relayed by the writer ("le manip me demande si c'est à lui…")
+    "je" is the writer: only the third person (`relayed_bound`) counts."""
+    return not relayed and lexicon.asker_bound_set.occurs_in(tokens)
+
+
+def own_document(tokens: list[str], matches: list[Match], lexicon: Lexicon, relayed: bool = False) -> bool:
+    """Whether the document is said to be the asker's (« mes bilans », « demande si ses courriers… »): theirs
+    unless a covered professional is named writing it (« ma psychiatre doit-elle mettre mes ordonnances… »)."""
+    if lexicon.relayed_own_set.occurs_in(tokens):
+        return True
+    named = [m for m in matches if m.kind in ("nature", "domain", "document")]
+    return not relayed and any(m.start and tokens[m.start - 1] in lexicon.own_marks for m in named)
+
+
+_WRITERS: list[tuple[dict[str, DocumentInfo], frozenset[str]]] = []  # the last catalogue seen, and its writers
+
+
+def writers(catalogue: dict[str, DocumentInfo]) -> frozenset[str]:
+    """Every profession that may write a listed document, computed once for the catalogue in use."""
+    if not _WRITERS or _WRITERS[0][0] is not catalogue:
+        _WRITERS[:] = [(catalogue, frozenset(p for d in catalogue.values() for p in d.written_by))]
+    return _WRITERS[0][1]
+
+
+def acts_for_doctor(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
+    """Whether the profession at `start` is staff acting for a doctor (assistante médicale)."""
+    return lexicon.acting_for_doctor_set.starts_at(tokens, start)
