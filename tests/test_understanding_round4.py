@@ -707,3 +707,24 @@ def test_an_open_case_in_the_lexicon_must_be_one_of_the_catalogue(tmp_path):
 def test_hospital_specialties_words(engine, text, verdict):
     a = ask(engine, text)
     assert a.verdict == verdict, (a.verdict, a.documents)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # a prescription during a stay, nothing else said: the ward's medicines, excluded
+        (
+            "Inpatient ward prescriptions for a voluntarily admitted patient on our psychiatric unit: do they need to go into the DMP?",
+            "exclu",
+        ),
+        (
+            "Antibiothérapie prescrite et administrée pendant l'hospitalisation : la prescription va dans le DMP ?",
+            "exclu",
+        ),
+        # the patient's right to refuse or to hide is a question about his rights, not a document
+        ("Une patiente peut-elle refuser qu'on alimente son DMP avec ses résultats ?", "hors_sujet"),
+        ("Un sportif peut-il empêcher que son médecin traitant voie un document dans le DMP ?", "hors_sujet"),
+    ],
+)
+def test_ward_prescriptions_and_patients_rights(engine, text, verdict):
+    assert ask(engine, text).verdict == verdict
