@@ -267,6 +267,23 @@ def _open_cases(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> li
     return sorted(said - denied)  # "je travaille avec l'HAD…, mais là ma patiente n'est pas en HAD"
 
 
+# (inner kind, outer kind): a word of the first inside a longer phrase of the second is that phrase's
+WITHIN = (("nl_domain", "situation"), ("not_listed", "domain"))
+
+
+def _within_longer(matches: list[Match]) -> list[Match]:
+    """A care inside a setting (« séance de chimio », « soins intensifs ») is the setting; an exam outside the
+    list inside a listed domain's phrase (« hystéroscopie opératoire ») is that domain."""
+    spans = {outer: [(m.start, m.end) for m in matches if m.kind == outer] for _, outer in WITHIN}
+    inner = dict(WITHIN)
+    return [
+        m
+        for m in matches
+        if m.kind not in inner
+        or not any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in spans[inner[m.kind]])
+    ]
+
+
 def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[list[str], list[str]]:
     found: list[str] = []
     negated: list[str] = []
@@ -873,6 +890,7 @@ def understand(
         elif relayed and not (lexicon.relayed_bound_set.occurs_in(tokens) or lexicon.relayed_own_set.occurs_in(tokens)):
             profession = None  # "le kiné me demande si je dois lui envoyer…": the writer's own question
     matches = [m for m in matches if not (m.kind in ("channel", "profession", "nl_domain") and m.start in used)]
+    matches = _within_longer(matches)
     situations, negated = _situations(tokens, matches, lexicon)
     scores, order, strong_not_listed = _find_documents(tokens, matches, lang, situations, lexicon, catalogue)
     scores, order = _latest_of_a_pair(scores, order, tokens, matches, lexicon, catalogue)

@@ -728,3 +728,34 @@ def test_hospital_specialties_words(engine, text, verdict):
 )
 def test_ward_prescriptions_and_patients_rights(engine, text, verdict):
     assert ask(engine, text).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # a care word inside a setting is the setting; an exam outside the list inside a listed phrase is that phrase
+        (
+            "Hôpital de jour d'oncologie : les bilans sanguins faits pendant la séance de chimio, CR au DMP obligatoire ?",
+            "exclu",
+            "cr-biologie",
+        ),
+        (
+            "Radio de thorax d'un nouveau-né hospitalisé en soins intensifs néonatals : le CR est à verser au DMP ?",
+            "exclu",
+            "cr-imagerie",
+        ),
+        (
+            "Hystéroscopie opératoire au bloc pour résection d'un polype : le compte rendu, DMP ?",
+            "obligatoire",
+            "cr-operatoire",
+        ),
+        (
+            "Biopsie liquide (NGS tumoral EGFR/KRAS sur ADN circulant) en ambulatoire : notre CR doit-il aller au DMP ?",
+            "obligatoire",
+            "cr-biologie",
+        ),
+    ],
+)
+def test_a_word_inside_a_longer_phrase_is_that_phrase(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == (verdict, [document])
