@@ -70,6 +70,10 @@ class Phrases:
         self.lengths = tuple(sorted({len(p) for p in self._set}))
         self._first = frozenset(p[0] for p in self._set if p)  # most tokens start no phrase: one look-up each
 
+    @classmethod
+    def none(cls) -> Phrases:
+        return cls(())
+
     def starts_at(self, tokens: list[str], start: int) -> bool:
         """One of the phrases begins at `start`."""
         if start >= len(tokens) or tokens[start] not in self._first:
@@ -94,7 +98,7 @@ class Lexicon:
     shorthand: dict[str, list[str]]
     protected: frozenset[str]
     negations: frozenset[str]
-    asker_markers: list[tuple[str, ...]]
+    asker_marker_set: Phrases  # "je suis", "en tant que": a profession after them is the asker's
     language: dict[str, frozenset[str]]
     default_domain: dict[str, Any]
     domain_endings: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -102,18 +106,19 @@ class Lexicon:
     clinical_domains: frozenset[str] = frozenset()
     measured_domains: frozenset[str] = frozenset()
     asker_after: frozenset[str] = frozenset()
-    acting_for_doctor: list[tuple[str, ...]] = field(default_factory=list)  # staff whose question is the doctor's
-    self_markers: list[tuple[str, ...]] = field(default_factory=list)  # "moi personnellement": about the asker
-    duty_verbs: list[tuple[str, ...]] = field(default_factory=list)  # "doit-il", "has to": who bears the duty
-    asking_verbs: list[tuple[str, ...]] = field(default_factory=list)  # "me demande si": whose question it is
-    author_verbs: list[tuple[str, ...]] = field(default_factory=list)  # "a prescrit", "wrote": who wrote it
-    asker_bound: list[tuple[str, ...]] = field(default_factory=list)  # "dois-je", "je rédige": the asker's duty
-    relayed_bound: list[tuple[str, ...]] = field(default_factory=list)  # "si elle doit", "c'est à lui": theirs
-    asks_writer: list[tuple[str, ...]] = field(default_factory=list)  # "me demande": relayed by the writer
-    relayed_own: list[tuple[str, ...]] = field(default_factory=list)  # "demande si ses courriers": theirs
+    acting_for_doctor_set: Phrases = field(default_factory=Phrases.none)  # staff whose question is the doctor's
+    self_marker_set: Phrases = field(default_factory=Phrases.none)  # "moi personnellement": about the asker
+    duty_verb_set: Phrases = field(default_factory=Phrases.none)  # "doit-il", "has to": who bears the duty
+    asking_verb_set: Phrases = field(default_factory=Phrases.none)  # "me demande si": whose question it is
+    author_verb_set: Phrases = field(default_factory=Phrases.none)  # "a prescrit", "wrote": who wrote it
+    asker_bound_set: Phrases = field(default_factory=Phrases.none)  # "dois-je", "je rédige": the asker's duty
+    asker_bound_singular_set: Phrases = field(default_factory=Phrases.none)  # "suis-je…", not "on doit…"
+    relayed_bound_set: Phrases = field(default_factory=Phrases.none)  # "si elle doit", "c'est à lui": theirs
+    asks_writer_set: Phrases = field(default_factory=Phrases.none)  # "me demande": relayed by the writer
+    relayed_own_set: Phrases = field(default_factory=Phrases.none)  # "demande si ses courriers": theirs
     document_verbs: frozenset[str] = frozenset()  # "aller" in "doit-il aller au DMP": said of a document
-    software_howto: list[tuple[str, ...]] = field(default_factory=list)  # "comment paramétrer…": off topic
-    hospital_places: list[tuple[str, ...]] = field(default_factory=list)  # "au CHU": where the patient is sent
+    software_howto_set: Phrases = field(default_factory=Phrases.none)  # "comment paramétrer…": off topic
+    hospital_place_set: Phrases = field(default_factory=Phrases.none)  # "au CHU": where the patient is sent
     letter_directions: dict[str, frozenset[str]] = field(default_factory=dict)  # "pour l'hôpital": entrée
     asker_is: dict[str, Phrases] = field(default_factory=dict)  # "mon DMP": the asker is the patient
     sample_marks: frozenset[str] = frozenset()  # "sur" in "EGFR sur biopsie": the sample, not the document
@@ -138,37 +143,8 @@ class Lexicon:
     _stems: frozenset[str] = frozenset()
     _near: dict[int, list[str]] = field(default_factory=dict)  # by token length: words a typo away in length
     _near_initial: dict[tuple[int, str], list[str]] = field(default_factory=dict)  # …and with its first letter
-    # the phrase lists above as sets, for the look-ups made per professional named (see `Phrases`)
-    asker_marker_set: Phrases = field(init=False, repr=False)
-    acting_for_doctor_set: Phrases = field(init=False, repr=False)
-    self_marker_set: Phrases = field(init=False, repr=False)
-    duty_verb_set: Phrases = field(init=False, repr=False)
-    asking_verb_set: Phrases = field(init=False, repr=False)
-    author_verb_set: Phrases = field(init=False, repr=False)
-    asker_bound_set: Phrases = field(init=False, repr=False)
-    asker_bound_singular_set: Phrases = field(init=False, repr=False)
-    relayed_bound_set: Phrases = field(init=False, repr=False)
-    asks_writer_set: Phrases = field(init=False, repr=False)
-    relayed_own_set: Phrases = field(init=False, repr=False)
-    software_howto_set: Phrases = field(init=False, repr=False)
-    hospital_place_set: Phrases = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.asker_marker_set = Phrases(self.asker_markers)
-        self.acting_for_doctor_set = Phrases(self.acting_for_doctor)
-        self.self_marker_set = Phrases(self.self_markers)
-        self.duty_verb_set = Phrases(self.duty_verbs)
-        self.asking_verb_set = Phrases(self.asking_verbs)
-        self.author_verb_set = Phrases(self.author_verbs)
-        self.asker_bound_set = Phrases(self.asker_bound)
-        # "suis-je tenue…", not "on doit…": staff speaking for the practice say "on", "nous", "we"
-        singular = {"je", "j", "moi", "me", "m", "i", "my", "myself"}
-        self.asker_bound_singular_set = Phrases([p for p in self.asker_bound if singular & set(p)])
-        self.relayed_bound_set = Phrases(self.relayed_bound)
-        self.asks_writer_set = Phrases(self.asks_writer)
-        self.relayed_own_set = Phrases(self.relayed_own)
-        self.software_howto_set = Phrases(self.software_howto)
-        self.hospital_place_set = Phrases(self.hospital_places)
         vocab: set[str] = set()
         grouped: dict[bool, dict[str, dict[int, dict[tuple[str, ...], list[Entry]]]]] = {True: {}, False: {}}
         for e in self.entries:
@@ -385,6 +361,9 @@ def _str_list(data: Any, path: Path, where: str) -> list[Any]:
     return data
 
 
+SINGULAR_SELF = frozenset({"je", "j", "moi", "me", "m", "i", "my", "myself"})
+
+
 def _words(data: dict[str, Any], section: str, path: Path) -> list[str]:
     """A section's words, each text: YAML reads a bare ``on``, ``no`` or ``12`` as a boolean or a number, which
     would otherwise fail later, far from the file."""
@@ -468,54 +447,62 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
     language = {
         lang: frozenset(fold(w) for w in words if isinstance(w, str)) for lang, words in data["language"].items()
     }
+
+    def words(section: str) -> frozenset[str]:
+        """A section's single words, folded as messages are."""
+        return frozenset(fold(w) for w in _words(data, section, path))
+
+    def phrases(section: str, items: Any = None) -> Phrases:
+        """A section's phrases, tokenised as messages are."""
+        source = {section: items} if items is not None else data
+        return Phrases(tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(source, section, path))
+
+    asker_bound = [tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "asker_bound", path)]
     return Lexicon(
         entries=entries,
         stopwords=stopwords,
         shorthand=shorthand,
-        protected=frozenset(fold(w) for w in _words(data, "protected", path)),
-        negations=frozenset(fold(w) for w in _words(data, "negations", path)),
-        asker_markers=[tuple(fold(m).split()) for m in data.get("asker_markers") or []],
+        protected=words("protected"),
+        negations=words("negations"),
+        asker_marker_set=Phrases(tuple(fold(m).split()) for m in _words(data, "asker_markers", path)),
         language=language,
         default_domain=data.get("default_domain") or {},
         domain_endings={
             domain: tuple(fold(x) for x in endings) for domain, endings in (data.get("domain_endings") or {}).items()
         },
-        asker_after=frozenset(fold(w) for w in _words(data, "asker_after", path)),
-        acting_for_doctor=[
-            tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "acting_for_doctor", path)
-        ],
-        self_markers=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "self_markers", path)],
-        duty_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "duty_verbs", path)],
-        asking_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "asking_verbs", path)],
-        author_verbs=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "author_verbs", path)],
-        asker_bound=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "asker_bound", path)],
-        relayed_bound=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "relayed_bound", path)],
-        asks_writer=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "asks_writer", path)],
-        relayed_own=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "relayed_own", path)],
-        place_words=frozenset(fold(w) for w in _words(data, "place_words", path)),
-        carer_marks=frozenset(fold(w) for w in _words(data, "carer_marks", path)),
-        time_marks=frozenset(fold(w) for w in _words(data, "time_marks", path)),
-        comparison_marks=frozenset(fold(w) for w in _words(data, "comparison_marks", path)),
-        sample_marks=frozenset(fold(w) for w in _words(data, "sample_marks", path)),
+        asker_after=words("asker_after"),
+        acting_for_doctor_set=phrases("acting_for_doctor"),
+        self_marker_set=phrases("self_markers"),
+        duty_verb_set=phrases("duty_verbs"),
+        asking_verb_set=phrases("asking_verbs"),
+        author_verb_set=phrases("author_verbs"),
+        asker_bound_set=Phrases(asker_bound),
+        # "suis-je tenue…", not "on doit…": staff speaking for the practice say "on", "nous", "we"
+        asker_bound_singular_set=Phrases(p for p in asker_bound if SINGULAR_SELF & set(p)),
+        relayed_bound_set=phrases("relayed_bound"),
+        asks_writer_set=phrases("asks_writer"),
+        relayed_own_set=phrases("relayed_own"),
+        place_words=words("place_words"),
+        carer_marks=words("carer_marks"),
+        time_marks=words("time_marks"),
+        comparison_marks=words("comparison_marks"),
+        sample_marks=words("sample_marks"),
         letter_directions={
             str(phase): frozenset(fold(w) for w in marks or [])
             for phase, marks in (data.get("letter_directions") or {}).items()
         },
-        asker_is={
-            str(who): Phrases(tuple(tokenise(w, shorthand, squeeze=False)) for w in phrases or [])
-            for who, phrases in (data.get("asker_is") or {}).items()
-        },
-        software_howto=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "software_howto", path)],
-        hospital_places=[tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "hospital_places", path)],
-        document_verbs=frozenset(fold(w) for w in _words(data, "document_verbs", path)),
-        own_marks=frozenset(fold(w) for w in _words(data, "own_marks", path)),
-        own_work_words=frozenset(fold(w) for w in _words(data, "own_work_words", path)),
-        subject_pronouns=frozenset(fold(w) for w in _words(data, "subject_pronouns", path)),
-        relative_markers=frozenset(fold(w) for w in _words(data, "relative_markers", path)),
+        asker_is={str(who): phrases(f"asker_is.{who}", said) for who, said in (data.get("asker_is") or {}).items()},
+        software_howto_set=phrases("software_howto"),
+        hospital_place_set=phrases("hospital_places"),
+        document_verbs=words("document_verbs"),
+        own_marks=words("own_marks"),
+        own_work_words=words("own_work_words"),
+        subject_pronouns=words("subject_pronouns"),
+        relative_markers=words("relative_markers"),
         also_nature={fold(str(k)): str(v) for k, v in (data.get("also_nature") or {}).items()},
         context_domains=frozenset(str(d) for d in data.get("context_domains") or []),
-        coordinators=frozenset(fold(w) for w in _words(data, "coordinators", path)),
-        addressee_marks=frozenset(fold(w) for w in _words(data, "addressee_marks", path)),
+        coordinators=words("coordinators"),
+        addressee_marks=words("addressee_marks"),
         ending_natures={str(k): str(v) for k, v in (data.get("ending_natures") or {}).items()},
         clinical_domains=frozenset(str(d) for d in data.get("clinical_domains") or []),
         measured_domains=frozenset(str(d) for d in data.get("measured_domains") or []),
