@@ -206,37 +206,27 @@ def _load_catalogue(path: Path) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _require(path: Path, kind: str, value: str, known: dict[str, Any], document: str | None, field: str) -> None:
+    """`value` must be an id of the catalogue's `known` section, else an error that lists them."""
+    if value not in known:
+        raise RuleFileError(
+            path, f"unknown {kind} id {value!r} (the catalogue has: {', '.join(known)})", document, field
+        )
+
+
 def _check_writers(path: Path, catalogue: dict[str, dict[str, Any]]) -> None:
     """A document's writers are professions of the catalogue."""
     for doc in catalogue["documents"].values():
         for i, who in enumerate(doc.written_by):
-            if who not in catalogue["professions"]:
-                known = ", ".join(catalogue["professions"])
-                raise RuleFileError(
-                    path,
-                    f"unknown profession id {who!r} (the catalogue has: {known})",
-                    doc.id,
-                    f"documents.{doc.id}.written_by.{i}",
-                )
+            _require(path, "profession", who, catalogue["professions"], doc.id, f"documents.{doc.id}.written_by.{i}")
 
 
 def _check_ids(path: Path, version: RuleVersion, catalogue: dict[str, dict[str, Any]]) -> None:
     """Documents and exclusions are named by the catalogue: a text may only use ids it defines."""
     for i, row in enumerate(version.rows):
-        if row.document not in catalogue["documents"]:
-            known = ", ".join(catalogue["documents"])
-            raise RuleFileError(
-                path, f"unknown document id {row.document!r} (the catalogue has: {known})", field=f"rows.{i}.document"
-            )
+        _require(path, "document", row.document, catalogue["documents"], None, f"rows.{i}.document")
         for j, ex in enumerate(row.exclusions):
-            if ex.id not in catalogue["exclusions"]:
-                known = ", ".join(catalogue["exclusions"])
-                raise RuleFileError(
-                    path,
-                    f"unknown exclusion id {ex.id!r} (the catalogue has: {known})",
-                    row.document,
-                    f"rows.{i}.exclusions.{j}.id",
-                )
+            _require(path, "exclusion", ex.id, catalogue["exclusions"], row.document, f"rows.{i}.exclusions.{j}.id")
 
 
 def load_rulebook(
