@@ -13,6 +13,7 @@ from typing import Any
 from bot.answer import Answer, Candidate, ChannelDuty, Context, ExclusionNote, Note, Quote
 from bot.domain import Citation, Row, Rulebook, RuleVersion
 from bot.understand import CANDIDATE, CLEAR, Query
+from bot.who import writers
 
 MARGIN = 0.15  # two documents closer than this: ask, don't guess
 
@@ -111,7 +112,7 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
         # (a patient asking about a document he did not write, without asking whether he must act, gets the
         # answer anyone would)
         elif query.profession not in version.covers and (
-            query.asker_bound or query.relayed_bound or query.profession in _writers(rulebook)
+            query.asker_bound or query.relayed_bound or query.profession in writers(rulebook.documents)
         ):
             quotes = [_quote(rulebook, version.covers_citation)] if version.covers_citation else []
             covered = [rulebook.professions[p].label(lang) for p in version.covers]
@@ -290,11 +291,6 @@ def _removed(
         score=score,
         margin=margin,
     )
-
-
-def _writers(rulebook: Rulebook) -> set[str]:
-    """Professions that may write a listed document (a patient or a relative writes none)."""
-    return {p for d in rulebook.documents.values() for p in d.written_by}
 
 
 def _bound_instead(query: Query, doc: str | None, version: RuleVersion, rulebook: Rulebook) -> list[str]:

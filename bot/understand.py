@@ -879,11 +879,11 @@ def understand(
     bearer, asking, bound = obliged_professional(tokens, matches, lexicon, writers(catalogue))
     relayed = False
     if profession is None and not proxy:
-        # "le manip radio me demande si c'est à lui…": the manip's question, relayed by the writer;
-        # "Un neuropsychologue est-il soumis à l'obligation ?", "Are school nurses covered?": about them
+        # "le manip radio me demande si c'est à lui…": the manip's question, relayed by the writer
         profession, relayed = asking, asking is not None and lexicon.asks_writer_set.occurs_in(tokens)
         if profession is None:
-            # "Un neuropsychologue est-il soumis… ?", "les infirmières doivent-elles envoyer elles-mêmes les CR ?"
+            # "Un neuropsychologue est-il soumis… ?", "Are school nurses covered?", "les infirmières doivent-elles
+            # envoyer elles-mêmes les CR ?": about the professional bound
             profession = bound
         if profession is None:  # "dois-je ajouter mon certificat dans mon DMP ?": the patient asks
             profession = next((who for who, said in lexicon.asker_is.items() if said.occurs_in(tokens)), None)
