@@ -57,6 +57,10 @@ class Match(NamedTuple):
     def length(self) -> int:
         return self.end - self.start
 
+    def within(self, spans: list[tuple[int, int]], strictly: bool = False) -> bool:
+        """Inside one of `spans` ([start, end) token ranges); `strictly`: inside a longer one."""
+        return any(s <= self.start and self.end <= e and (not strictly or e - s > self.length) for s, e in spans)
+
 
 class Phrases:
     """Token phrases as a set and their lengths: "does one occur here?" costs one set look-up a length, not a

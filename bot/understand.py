@@ -276,12 +276,7 @@ def _within_longer(matches: list[Match]) -> list[Match]:
     list inside a listed domain's phrase (« hystéroscopie opératoire ») is that domain."""
     spans = {outer: [(m.start, m.end) for m in matches if m.kind == outer] for _, outer in WITHIN}
     inner = dict(WITHIN)
-    return [
-        m
-        for m in matches
-        if m.kind not in inner
-        or not any(s <= m.start and m.end <= e and e - s > m.end - m.start for s, e in spans[inner[m.kind]])
-    ]
+    return [m for m in matches if m.kind not in inner or not m.within(spans[inner[m.kind]], strictly=True)]
 
 
 def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[list[str], list[str]]:
@@ -852,9 +847,7 @@ def understand(
     # a document word inside a profession's name is not a document ("psychiatre de liaison", "prescripteur")
     titles = [(m.start, m.end) for m in matches if m.kind == "profession"]
     if titles:
-        matches = [
-            m for m in matches if not (m.kind == "nature" and any(s <= m.start and m.end <= e for s, e in titles))
-        ]
+        matches = [m for m in matches if not (m.kind == "nature" and m.within(titles))]
     # "j'envoie un mot au kiné": the kiné is the addressee, not the kind of care asked about
     addressees = {
         m.start for m in matches if m.kind == "profession" and marked_before(tokens, m.start, RECIPIENT_MARKS, 2)

@@ -95,6 +95,45 @@ def personal_duty(words: list[str], lexicon: Lexicon) -> bool:
     return False
 
 
+def _words_after(
+    tokens: list[str], m: Match, following: Match | None, subjects: set[int], lexicon: Lexicon
+) -> list[str]:
+    """The words after a professional that can say what it does: up to the next professional, a new subject
+    (a pronoun, a document named) or a few words; across a relative clause ("le radiologue qui a fait…")."""
+    # the verb follows closely, with no other professional or subject pronoun in between
+    # ("IDE : le médecin doit-il…", but not "d'après le podologue). Il doit…")
+    relative = m.end < len(tokens) and tokens[m.end] in lexicon.relative_markers  # "le radiologue qui a fait…"
+    reach = 12 if relative else 6
+    window = tokens[m.end : min(m.end + reach, following.start if following else len(tokens))]
+    cut = (
+        len(window)
+        if relative
+        else next(
+            (
+                i
+                for i, t in enumerate(window)
+                # "le médecin traitant de nos résidents doit-il…": a possessive after « de » is no new subject;
+                # "les manips ont-ils…", "a-t-il": a pronoun after the verb is the same subject
+                if (
+                    t in lexicon.subject_pronouns
+                    and not (i and (window[i - 1] in OF or i == 1 or window[i - 1] == "t"))
+                )
+                or m.end + i in subjects
+            ),
+            len(window),
+        )
+    )
+    after = window[:cut]
+    if following is not None and len(after) == following.start - m.end:
+        # "nurse working in Nice: must the GP put…": a verb just before the next professional is its own
+        k = len(after)
+        while k and after[k - 1] in DETERMINERS:
+            k -= 1
+        if k and lexicon.duty_verb_set.starts_at(after, k - 1):
+            after = after[: k - 1]
+    return after
+
+
 def obliged_professional(
     tokens: list[str], matches: list[Match], lexicon: Lexicon, writers: frozenset[str] = frozenset()
 ) -> tuple[str | None, str | None, str | None]:
@@ -108,11 +147,7 @@ def obliged_professional(
     # a profession inside the name of a care ("soins infirmiers à domicile") is no person
     cares = [(m.start, m.end) for m in matches if m.kind == "domain" and m.end - m.start > 1]
     named = sorted(
-        (
-            m
-            for m in matches
-            if m.kind == "profession" and not any(s <= m.start and m.end <= e and e - s > m.length for s, e in cares)
-        ),
+        (m for m in matches if m.kind == "profession" and not m.within(cares, strictly=True)),
         key=lambda m: m.start,
     )
     if not named:
@@ -143,37 +178,7 @@ def obliged_professional(
         if writes and duty is None and owner_of_document(tokens, m.start, documents):
             duty = m.value  # "la réponse écrite du psychiatre", "the surgeon's report": who wrote it
             continue
-        # the verb follows closely, with no other professional or subject pronoun in between
-        # ("IDE : le médecin doit-il…", but not "d'après le podologue). Il doit…")
-        relative = m.end < len(tokens) and tokens[m.end] in lexicon.relative_markers  # "le radiologue qui a fait…"
-        reach = 12 if relative else 6
-        window = tokens[m.end : min(m.end + reach, following.start if following else len(tokens))]
-        cut = (
-            len(window)
-            if relative
-            else next(
-                (
-                    i
-                    for i, t in enumerate(window)
-                    # "le médecin traitant de nos résidents doit-il…": a possessive after « de » is no new subject;
-                    # "les manips ont-ils…", "a-t-il": a pronoun after the verb is the same subject
-                    if (
-                        t in lexicon.subject_pronouns
-                        and not (i and (window[i - 1] in OF or i == 1 or window[i - 1] == "t"))
-                    )
-                    or m.end + i in subjects
-                ),
-                len(window),
-            )
-        )
-        after = window[:cut]
-        if following is not None and len(after) == following.start - m.end:
-            # "nurse working in Nice: must the GP put…": a verb just before the next professional is its own
-            k = len(after)
-            while k and after[k - 1] in DETERMINERS:
-                k -= 1
-            if k and lexicon.duty_verb_set.starts_at(after, k - 1):
-                after = after[: k - 1]
+        after = _words_after(tokens, m, following, subjects, lexicon)
         personal = personal_duty(after, lexicon)
         if duty is None and (personal or (writes and lexicon.author_verb_set.occurs_in(after))):
             duty = m.value
