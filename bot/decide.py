@@ -309,8 +309,8 @@ def _bound_instead(query: Query, doc: str | None, version: RuleVersion, rulebook
             return [named]
     if query.own_document:
         return []  # "mon bilan de langage pour un enfant suivi par le pédiatre"
-    if query.obliged in version.covers:
-        return [query.obliged]  # "un patient demande si son médecin…", "l'EMG demandé par le neurologue"
+    if query.bearer in version.covers:
+        return [query.bearer]  # "un patient demande si son médecin…", "l'EMG demandé par le neurologue"
     if query.bearer is not None or doc is None:
         return []  # "le kiné doit-il envoyer ses bilans ?": bound, and not covered
     if rulebook.documents[doc].domain in query.own_work_domains:

@@ -114,7 +114,6 @@ class Query:
     assumed: bool = False  # one weak candidate taken as the document asked: the answer says so first
     before: bool = False  # "et avant ?": the message asks about the time before, and nothing else
     forced: bool = False
-    obliged: str | None = None  # the professional named as bearing the duty, or asking through the writer
     bearer: str | None = None  # the professional named as bearing the duty or writing the document
     asker_bound: bool = False  # "dois-je…", "mes bilans": the duty asked about is the asker's own
     relayed_bound: bool = False  # "une IDE demande si elle doit…": the same, said in the third person
@@ -913,7 +912,6 @@ def understand(
         date_unreadable=unreadable_date_in(folded),
         pick=_pick(tokens),
         profession=profession,
-        obliged=bearer or asking,
         bearer=bearer,
         duty_bearer=bound,
         asked_by=asking,
