@@ -261,7 +261,7 @@ def _open_cases(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> li
     said: set[str] = set()
     denied: set[str] = set()
     for m in (m for m in matches if m.kind == "open_situation"):
-        over = not (lexicon.negations | SETTING_OVER).isdisjoint(tokens[max(0, m.start - 4) : m.start])
+        over = marked_before(tokens, m.start, lexicon.negations | SETTING_OVER)
         (denied if over else said).add(m.value)
     return sorted(said - denied)  # "je travaille avec l'HAD…, mais là ma patiente n'est pas en HAD"
 
@@ -368,7 +368,7 @@ PHASE_DENIALS = frozenset({"apres", "after", "post", "sans", "without", "not", "
 
 def _phase_denied(tokens: list[str], phase: Match, matches: list[Match]) -> bool:
     """A phase said as over or as not happening: the time after discharge, an admission that did not happen."""
-    if not PHASE_DENIALS.isdisjoint(tokens[max(0, phase.start - 3) : phase.start]):
+    if marked_before(tokens, phase.start, PHASE_DENIALS, reach=3):
         return True
     return any(m.kind == "outside" and m.start <= phase.start < m.end for m in matches)
 
