@@ -127,6 +127,8 @@ class Lexicon:
     asker_is: dict[str, Phrases] = field(default_factory=dict)  # "mon DMP": the asker is the patient
     sample_marks: frozenset[str] = frozenset()  # "sur" in "EGFR sur biopsie": the sample, not the document
     comparison_marks: frozenset[str] = frozenset()  # "comme" in "exclue comme le CR de…": a comparison
+    # exclusion -> words that keep its hint a hint: a genetic test is constitutional unless a tumour is named
+    presumed_unless: dict[str, Phrases] = field(default_factory=dict)
     time_marks: frozenset[str] = frozenset()  # "avant" in "bilan avant la scinti": that exam is a moment
     carer_marks: frozenset[str] = frozenset()  # "suivi" in "suivi par le pédiatre": a carer, not an author
     place_words: frozenset[str] = frozenset()  # "centre" in "centre ophtalmo": a place, not a person
@@ -496,6 +498,9 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
             for phase, marks in (data.get("letter_directions") or {}).items()
         },
         asker_is={str(who): phrases(f"asker_is.{who}", said) for who, said in (data.get("asker_is") or {}).items()},
+        presumed_unless={
+            str(ex): phrases(f"presumed_unless.{ex}", said) for ex, said in (data.get("presumed_unless") or {}).items()
+        },
         software_howto_set=phrases("software_howto"),
         hospital_place_set=phrases("hospital_places"),
         document_verbs=words("document_verbs"),

@@ -80,6 +80,7 @@ SECTIONS: dict[str, str | None] = {
     "general_questions": "",
     "vague_documents": None,
     "situation_negators": "exclusion",
+    "presumed_unless": "exclusion",
 }
 NAMING = ("documents", "uncertain")  # sections whose phrases name one document
 

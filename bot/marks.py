@@ -6,6 +6,12 @@ from __future__ import annotations
 RECIPIENT_MARKS = frozenset({"au", "aux", "a", "to", "chez"})
 
 
+def recipient_marks(lang: str) -> frozenset[str]:
+    """The addressee marks of a message's language: « a » is « à » in French, an article in English ("Is a
+    nurse covered?")."""
+    return RECIPIENT_MARKS if lang == "fr" else RECIPIENT_MARKS - {"a"}
+
+
 OF = frozenset({"de", "d", "du", "des", "of", "for"})
 
 

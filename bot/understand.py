@@ -24,6 +24,7 @@ from bot.marks import (
     RECIPIENT_MARKS,
     after_mark,
     marked_before,
+    recipient_marks,
 )
 from bot.normalise import fold_keep_dates
 from bot.who import (
@@ -298,6 +299,16 @@ def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tu
         said_after = any(s.value == m.value and s.start > m.start for s in said)
         if m.value not in negated and not said_after:
             negated.append(m.value)
+    for m in (m for m in matches if m.kind == "situation_hint" and m.value in lexicon.presumed_unless):
+        # "séquençage du gène GLA chez la mère": a genetic test is a person's (constitutional) unless a tumour
+        # or a blood cancer is named (somatic genetics is theirs)
+        if (
+            m.value not in found
+            and m.value not in negated
+            and not _negated_before(tokens, m.start, lexicon)  # "bilan non génétique", "pas un test génétique"
+            and not lexicon.presumed_unless[m.value].occurs_in(tokens)
+        ):
+            found.append(m.value)
     return [s for s in found if s not in negated], negated
 
 
@@ -446,7 +457,7 @@ def _not_listed_things(tokens: list[str], matches: list[Match], lang: str) -> tu
     """Step 2: things not in the list: a named document ("bilan de kiné"), or a kind of care ("ordo de kiné",
     but not "au kiné", a recipient). Returns them, and whether a non-listed document is named outright."""
     # "au kiné" is a recipient, "fait par l'IDE" an agent: neither is the kind of document asked about
-    recipient_marks = (RECIPIENT_MARKS if lang == "fr" else RECIPIENT_MARKS - {"a"}) | AGENT_MARKS
+    marks = recipient_marks(lang) | AGENT_MARKS
     # a kind of care inside a listed domain's phrase ("pédicurie-podologie", "IDE à domicile": prescriptions
     # hors produits de santé) is that domain, not a thing outside the list
     listed = [(d.start, d.end) for d in matches if d.kind == "domain"]
@@ -454,7 +465,7 @@ def _not_listed_things(tokens: list[str], matches: list[Match], lang: str) -> tu
         m
         for m in matches
         if m.kind == "nl_domain"
-        and not recipient_marks & set(tokens[max(0, m.start - 2) : m.start])
+        and not marks & set(tokens[max(0, m.start - 2) : m.start])
         and not any(start <= m.start and m.end <= end for start, end in listed)
     ]
     strong = [m for m in matches if m.kind == "not_listed" and m.weight >= CLEAR]
@@ -846,14 +857,14 @@ def understand(
     # a document word inside a profession's name is not a document ("psychiatre de liaison", "prescripteur")
     titles = [(m.start, m.end) for m in matches if m.kind == "profession"]
     if titles:
-        matches = [m for m in matches if not (m.kind == "nature" and m.within(titles))]
+        matches = [m for m in matches if not (m.kind in ("nature", "situation_hint") and m.within(titles))]
     # "j'envoie un mot au kiné": the kiné is the addressee, not the kind of care asked about
     addressees = {
-        m.start for m in matches if m.kind == "profession" and marked_before(tokens, m.start, RECIPIENT_MARKS, 2)
+        m.start for m in matches if m.kind == "profession" and marked_before(tokens, m.start, recipient_marks(lang), 2)
     }
     if addressees:
         matches = [m for m in matches if not (m.kind == "domain" and m.start in addressees)]
-    profession, used = asker_profession(tokens, matches, lexicon)
+    profession, used = asker_profession(tokens, matches, lexicon, lang)
     if (
         used
         and acts_for_doctor(tokens, min(used), lexicon)
@@ -863,12 +874,12 @@ def understand(
         # "Assistante médicale du Dr X : le CR…": the doctor's question; "secrétaire d'un cabinet de kinés :
         # les bilans de nos kinés…": the kinés'
         staff = used
-        profession, used = asker_profession(tokens, [m for m in matches if m.start not in staff], lexicon)
+        profession, used = asker_profession(tokens, [m for m in matches if m.start not in staff], lexicon, lang)
         used = used | staff
     proxy = any(m.kind == "proxy" for m in matches)
     if proxy:
         profession = None  # "je demande pour le Dr Leroy": the question is the doctor's
-    bearer, asking, bound = obliged_professional(tokens, matches, lexicon, writers(catalogue))
+    bearer, asking, bound = obliged_professional(tokens, matches, lexicon, writers(catalogue), lang)
     relayed = False
     if profession is None and not proxy:
         # "le manip radio me demande si c'est à lui…": the manip's question, relayed by the writer

@@ -17,13 +17,19 @@ from bot.marks import (
     DETERMINERS,
     GROUP_MARKS,
     OF,
-    RECIPIENT_MARKS,
     marked_before,
+    recipient_marks,
 )
 
 
-def asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[str | None, set[int]]:
+def asker_profession(
+    tokens: list[str], matches: list[Match], lexicon: Lexicon, lang: str = "fr"
+) -> tuple[str | None, set[int]]:
     """The asker's own profession ("je suis infirmière", "Pharmacien ici :"), and the match positions it used."""
+    recipients = recipient_marks(lang)
+    # "Coordinatrice de greffe (IDE) : suis-je tenue…": a few plain words may open a self-introduction when
+    # the asker's own duty is asked; otherwise one at most ("Infirmière : …", "Community pharmacist, …")
+    opening_words = 4 if lexicon.asker_bound_set.occurs_in(tokens) else 1
     # a greeting before the profession ("Bonjour, pharmacienne…") is not content that makes it a recipient
     covered = {i for m in matches if m.kind not in ("profession", "greeting") for i in range(m.start, m.end)}
     opening: tuple[str, set[int]] | None = None
@@ -32,9 +38,9 @@ def asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon) 
         leading = [i for i in range(m.start) if tokens[i] not in lexicon.stopwords]
         # "Infirmière : …", "Community pharmacist, …": the profession opens the message (one plain word may precede)
         first_content = (
-            len(leading) <= 1
+            len(leading) <= opening_words
             and not any(i in covered for i in leading)
-            and not (before and before[-1] in RECIPIENT_MARKS)
+            and not (before and before[-1] in recipients)
         )
         if m.end < len(tokens) and tokens[m.end] in lexicon.asker_after:
             return m.value, {m.start}
@@ -45,9 +51,9 @@ def asker_profession(tokens: list[str], matches: list[Match], lexicon: Lexicon) 
             for n in markers.lengths
             for i in range(len(before) - n + 1)
         )
-        if before and before[-1] in GROUP_MARKS and not (len(before) > 1 and before[-2] in RECIPIENT_MARKS):
+        if before and before[-1] in GROUP_MARKS and not (len(before) > 1 and before[-2] in recipients):
             marked = True
-        if set(before[-2:]) & RECIPIENT_MARKS and not marked:
+        if set(before[-2:]) & recipients and not marked:
             continue  # "j'envoie à l'IDEL": a recipient, not the asker
         if marked:
             return m.value, {m.start}
@@ -135,7 +141,11 @@ def _words_after(
 
 
 def obliged_professional(
-    tokens: list[str], matches: list[Match], lexicon: Lexicon, writers: frozenset[str] = frozenset()
+    tokens: list[str],
+    matches: list[Match],
+    lexicon: Lexicon,
+    writers: frozenset[str] = frozenset(),
+    lang: str = "fr",
 ) -> tuple[str | None, str | None, str | None]:
     """The professional the question is about, when it names one as bearing the duty or writing the document
     ("le chirurgien doit-il…", "le médecin a prescrit…", "do the consultants have to…"), and one named as
@@ -173,7 +183,7 @@ def obliged_professional(
         ):
             duty = m.value  # "l'EMG demandé par le neurologue", "prescribed by the GP": who wrote it
             continue
-        if addressee_before(tokens, m.start, RECIPIENT_MARKS | lexicon.addressee_marks, lexicon):
+        if addressee_before(tokens, m.start, recipient_marks(lang) | lexicon.addressee_marks, lexicon):
             continue  # "au médecin prescripteur", "letters to the surgeons": an addressee, not the one bound
         if writes and duty is None and owner_of_document(tokens, m.start, documents):
             duty = m.value  # "la réponse écrite du psychiatre", "the surgeon's report": who wrote it
@@ -186,7 +196,40 @@ def obliged_professional(
             bound = m.value
         if asking is None and lexicon.asking_verb_set.occurs_in(after):
             asking = m.value
+    if bound is None:
+        bound = _named_before_pronoun_duty(tokens, named, documents, lexicon, writers, lang)
     return duty, asking, bound
+
+
+THIRD_PERSONS = frozenset({"il", "elle", "ils", "elles", "he", "she", "they"})
+
+
+def _named_before_pronoun_duty(
+    tokens: list[str],
+    named: list[Match],
+    documents: list[Match],
+    lexicon: Lexicon,
+    writers: frozenset[str],
+    lang: str,
+) -> str | None:
+    """ "When the surgeon sees my patients…, must he send me…?": a duty asked of « il »/"he" falls on the last
+    professional named before it who may write a listed document (not an addressee), unless a document named in
+    between is the pronoun's subject ("…l'ordonnance de kiné doit-elle aller au DMP ?")."""
+    for i in range(len(tokens)):
+        if lexicon.duty_verb_set.starts_at(tokens, i) and not THIRD_PERSONS.isdisjoint(tokens[i : i + 4]):
+            if not personal_duty(tokens[i : i + 6], lexicon):
+                return None  # "doit-il être versé", "doit-elle aller": a document on its way
+            earlier = [
+                m
+                for m in named
+                if m.end <= i
+                and m.value in writers
+                and not addressee_before(tokens, m.start, recipient_marks(lang) | lexicon.addressee_marks, lexicon)
+            ]
+            if not earlier or any(earlier[-1].end <= d.start < i for d in documents):
+                return None
+            return earlier[-1].value
+    return None
 
 
 def asker_bound(tokens: list[str], lexicon: Lexicon, relayed: bool = False) -> bool:
