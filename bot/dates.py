@@ -80,6 +80,12 @@ YEAR = re.compile(r"(?<![\d/.\-])" + _YEAR + r"(?![\d/.\-])")
 TODAY_WORDS = re.compile(r"\b(aujourd hui|maintenant|actuellement|a ce jour|today|now|currently|at present)\b")
 LAST_YEAR = re.compile(r"\b(l an dernier|l annee derniere|an dernier|annee derniere|last year)\b")
 NEXT_YEAR = re.compile(r"\b(l an prochain|l annee prochaine|annee prochaine|next year)\b")
+# « en juin de l'an dernier », « l'an dernier en juin », "last year in June": a month of last year
+MONTH_LAST_YEAR = re.compile(
+    r"\b" + _MONTH + r" (?:de |d )?(?:l )?(?:an dernier|annee derniere)\b"
+    r"|\b(?:l )?(?:an dernier|annee derniere|last year) (?:en |in |au mois de )?" + _MONTH + r"\b"
+    r"|\b" + _MONTH + r" (?:of )?last year\b"
+)
 
 
 @dataclass(frozen=True)
@@ -109,11 +115,20 @@ _QUALIFIERS = (
 _QUALIFIER_AT_END = [(name, re.compile(group + r" (?:le |l |the |en |in )?$")) for name, group in _QUALIFIERS]
 
 
+# what may come before a « depuis » that opens the question ("Bonjour, depuis le 1er janvier 2025, …")
+_OPENING = re.compile(r"^(?:(?:bonjour|bonsoir|hello|hi|salut|question|et|and|ok|so|alors|donc)\s+)*$")
+
+
 def _qualifier(prefix: str) -> str | None:
-    """ "avant", "fin", "depuis"… just before the date changes which day it stands for."""
+    """ "avant", "fin", "depuis"… just before the date changes which day it stands for. « Depuis » opening the
+    question ("Depuis le 1er janvier 2025, la demande doit-elle être versée ?") asks about that date on; after
+    the obligation ("doit partir au DMP depuis le 31/12/2023, c'est bien ça ?") it is a premise."""
     tail = prefix[-30:]
     for name, pattern in _QUALIFIER_AT_END:
-        if pattern.search(tail):
+        found = pattern.search(tail)
+        if found:
+            if name == "since" and _OPENING.match(prefix[: len(prefix) - len(tail) + found.start()]):
+                return "start"
             return name
     return None
 
@@ -165,7 +180,7 @@ def _names_text(prefix: str, suffix: str = "") -> bool:
 
 
 def find_date(text: str, today: dt.date) -> DateFound | None:
-    """The date a question asks about; a phrase that comes to today ("depuis 2023 ?", "en 2026") is today."""
+    """The date a question asks about; a phrase that comes to today ("en 2026", a « depuis » premise) is today."""
     return find_date_in(fold_keep_dates(text), today)
 
 
@@ -240,6 +255,12 @@ def _find_date(folded: str, today: dt.date) -> DateFound | None:
     found = _date_with_digits(s, today) if _DIGIT.search(s) else None
     if found is not None:
         return found
+    month = MONTH_LAST_YEAR.search(s)
+    if month:
+        n = MONTHS[next(g for g in month.groups() if g)]
+        first = dt.date(today.year - 1, n, 1)
+        last = dt.date(today.year - 1, n, calendar.monthrange(today.year - 1, n)[1])
+        return DateFound(first, "month of last year", "month", first, last)
     if LAST_YEAR.search(s):
         first = dt.date(today.year - 1, 1, 1)
         return DateFound(first, "last year", "year", first, dt.date(today.year - 1, 12, 31))

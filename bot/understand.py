@@ -823,7 +823,7 @@ RECIPIENT_CHANNEL = 0.5  # a recipient ("au médecin traitant") or Mon espace sa
 def _channels(matches: list[Match], letter: bool = False) -> list[str]:
     """Channels asked, in order. A channel named outright (DMP, MSSanté) wins over a recipient ("au confrère");
     a recipient says the channel only when none is named, and not for a letter, which always has an addressee;
-    a verb of depositing ("verser") never says it."""
+    « verser » (the arrêté's word for the DMP) says the DMP; other verbs of depositing ("déposer") never say it."""
     strong = [m.value for m in matches if m.kind == "channel" and m.weight >= CLEAR]
     recipients = {m.value for m in matches if m.kind == "channel" and RECIPIENT_CHANNEL <= m.weight < CLEAR}
     means_only = all(m.weight < 1 for m in matches if m.kind == "channel" and m.value == "mss_professionnels")

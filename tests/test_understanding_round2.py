@@ -17,8 +17,9 @@ def ask(engine, text, day=DAY):
 @pytest.mark.parametrize(
     ("text", "channel"),
     [
-        # a verb of depositing does not name a channel
-        ("Ordonnance de méthotrexate pour une PR : à verser ?", None),
+        # « verser » is the arrêté's own word for the DMP (round 5); another verb of depositing names none
+        ("Ordonnance de méthotrexate pour une PR : à verser ?", "dmp"),
+        ("Ordonnance de méthotrexate pour une PR : à déposer ?", None),
         # a channel named outright beats a recipient
         ("Depuis 2026, les courriers entre confrères doivent aller dans le DMP ?", "dmp"),
         # a letter's addressee is not the channel asked

@@ -1,0 +1,171 @@
+"""Understanding, round 5: rules learnt from blind sets of new authors (dentists and maxillofacial surgeons,
+transplant and rare-disease centres, patients and relatives, emergency departments, town specialists). Each case
+is an example of a rule true in general, written for the test, and asserts what the user sees."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.render.text import render_text
+
+DAY = dt.date(2026, 12, 3)
+
+
+def ask(engine, text, day=DAY):
+    return engine.answer(text, day)
+
+
+def verdict_of(engine, text):
+    a = ask(engine, text)
+    return a.verdict, a.documents[:1]
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "documents"),
+    [
+        # in English « a » is an article, not « à »: the professional after it is the one asked about
+        ("Is a physiotherapist covered by the DMP rules?", "non_concerne", []),
+        ("Is a nurse practitioner bound by the obligation to upload lab reports?", "non_concerne", ["cr-biologie"]),
+        # a self-introduction opened by a few words, when the asker's own duty is asked
+        (
+            "Coordinatrice de parcours (IDE) : suis-je tenue de verser les CR de bio que je récupère ?",
+            "non_concerne",
+            ["cr-biologie"],
+        ),
+        (
+            "Je suis IPA en cardiologie, est-ce que je suis concernée par la lettre de liaison de sortie ?",
+            "non_concerne",
+            ["lettre-liaison-sortie"],
+        ),
+        # dentists and the people around them are not covered (but for the entry letter)
+        (
+            "Orthodontiste : mes demandes de téléradiographie doivent-elles aller au DMP ?",
+            "non_concerne",
+            ["demande-imagerie"],
+        ),
+        ("Prothésiste dentaire, suis-je concerné par l'arrêté ?", "non_concerne", []),
+        (
+            "Assistante dentaire : est-ce à moi de verser les ordonnances du cabinet ?",
+            "non_concerne",
+            ["prescription-produits-sante"],
+        ),
+        # stomatologists are doctors
+        ("Stomatologue : le CR de mes panoramiques dentaires doit-il aller au DMP ?", "obligatoire", ["cr-imagerie"]),
+    ],
+)
+def test_who_asks(engine, text, verdict, documents):
+    assert verdict_of(engine, text) == (verdict, documents)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "documents"),
+    [
+        # « must he », « doit-il »: the professional named before, who writes the document, bears it
+        (
+            "I'm a pharmacist. When the rheumatologist renews my patients' methotrexate, must he send the "
+            "prescription through MSSanté?",
+            "obligatoire",
+            ["prescription-produits-sante"],
+        ),
+        (
+            "Je suis kiné ; quand le chirurgien voit mes patients en consultation post-op, doit-il m'envoyer son "
+            "courrier par MSS ?",
+            "obligatoire",
+            ["courriers"],
+        ),
+        # but a document named in between is the pronoun's subject
+        (
+            "Je prescris de la kiné après une entorse : l'ordonnance de kiné doit-elle aller au DMP ?",
+            "a_verifier",
+            ["prescription-hors-produits-sante"],
+        ),
+    ],
+)
+def test_a_pronoun_duty_falls_on_the_writer_named_before(engine, text, verdict, documents):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == (verdict, documents)
+    if verdict == "obligatoire":
+        assert "pas sur vous" not in render_text(a) or "not on you" not in render_text(a)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "day"),
+    [
+        # a genetic test on a person is constitutional, excluded from 27 May 2024
+        ("Panel génétique cardiomyopathie (MYH7, MYBPC3) chez une patiente de 40 ans : CR au DMP ?", "exclu", DAY),
+        ("Recherche de mutation du gène RET chez un homme de 30 ans : le compte rendu va au DMP ?", "exclu", DAY),
+        ("Séquençage du gène PKHD1 chez un nourrisson : CR à envoyer au pédiatre par MSS ?", "exclu", DAY),
+        # before the 2024 text it was not excluded
+        ("Panel génétique cardiomyopathie chez une patiente : CR au DMP ?", "obligatoire", dt.date(2024, 3, 1)),
+        # a tumour's genetics is somatic; a test said not to be genetic is not
+        ("Recherche de mutation KRAS sur la tumeur colique : CR au DMP ?", "obligatoire", DAY),
+        ("Bilan de thrombophilie non génétique fait en ville : CR au DMP ?", "obligatoire", DAY),
+        ("The lipid panel report for an outpatient: does it go to the DMP?", "obligatoire", DAY),
+    ],
+)
+def test_a_genetic_test_is_constitutional_unless_a_tumour_is_named(engine, text, verdict, day):
+    a = ask(engine, text, day)
+    assert (a.verdict, a.documents[:1]) == (verdict, ["cr-biologie"])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "documents"),
+    [
+        ("CR de cone beam des sinus, DMP ?", "obligatoire", ["cr-imagerie"]),
+        ("Téléradiographie de profil : le compte rendu va au DMP ?", "obligatoire", ["cr-imagerie"]),
+        (
+            "Ordonnance de compléments nutritionnels oraux faite en consultation : DMP ?",
+            "obligatoire",
+            ["prescription-produits-sante"],
+        ),
+        (
+            "Ordonnance de bains de bouche en consultation : MSS au patient ?",
+            "obligatoire",
+            ["prescription-produits-sante"],
+        ),
+        (
+            "Ordonnance de canules de trachéotomie et de filtres HME : DMP ?",
+            "obligatoire",
+            ["prescription-produits-sante"],
+        ),
+        ("CR d'implantation d'un défibrillateur : DMP ?", "obligatoire", ["cr-operatoire"]),
+        ("Le CR d'électromyographie des membres inférieurs au DMP ?", "non_liste", []),
+        ("Carte d'urgence remise au patient drépanocytaire : DMP ?", "non_liste", []),
+    ],
+)
+def test_specialists_words(engine, text, verdict, documents):
+    assert verdict_of(engine, text) == (verdict, documents)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "as_of"),
+    [
+        # « depuis » opening the question asks about that date on
+        (
+            "Depuis le 1er janvier 2025, les courriers aux confrères doivent-ils partir par MSS ?",
+            "a_verifier",
+            dt.date(2025, 1, 1),
+        ),
+        (
+            "Since 1 March 2024, must letters to colleagues be sent by secure messaging?",
+            "obligatoire",
+            dt.date(2024, 3, 1),
+        ),
+        # a month of last year
+        (
+            "En mai de l'an dernier, les courriers aux confrères devaient-ils partir par MSS ?",
+            "a_verifier",
+            dt.date(2025, 5, 1),
+        ),
+        (
+            "Last year in June, did letters to colleagues have to go by secure messaging?",
+            "a_verifier",
+            dt.date(2025, 6, 1),
+        ),
+    ],
+)
+def test_the_date_asked(engine, text, verdict, as_of):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1], a.date) == (verdict, ["courriers"], as_of)
