@@ -127,6 +127,7 @@ class Lexicon:
     asker_is: dict[str, Phrases] = field(default_factory=dict)  # "mon DMP": the asker is the patient
     sample_marks: frozenset[str] = frozenset()  # "sur" in "EGFR sur biopsie": the sample, not the document
     comparison_marks: frozenset[str] = frozenset()  # "comme" in "exclue comme le CR de…": a comparison
+    visit_marks: frozenset[str] = frozenset()  # « passage aux urgences »: a place where the patient was
     # exclusion -> words that keep its hint a hint: a genetic test is constitutional unless a tumour is named
     presumed_unless: dict[str, Phrases] = field(default_factory=dict)
     time_marks: frozenset[str] = frozenset()  # "avant" in "bilan avant la scinti": that exam is a moment
@@ -492,6 +493,7 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         carer_marks=words("carer_marks"),
         time_marks=words("time_marks"),
         comparison_marks=words("comparison_marks"),
+        visit_marks=words("visit_marks"),
         sample_marks=words("sample_marks"),
         letter_directions={
             str(phase): frozenset(fold(w) for w in marks or [])

@@ -62,6 +62,7 @@ SECTIONS: dict[str, str | None] = {
     "carer_marks": None,
     "time_marks": None,
     "comparison_marks": None,
+    "visit_marks": None,
     "sample_marks": None,
     "asker_is": "profession",
     "open_situations": "open_case",

@@ -348,7 +348,7 @@ class Mentions:
     @classmethod
     def of(cls, matches: list[Match], tokens: list[str] | None = None, lexicon: Lexicon | None = None) -> Mentions:
         # "un mois après la sortie", "ressort sans hospitalisation", "not admitted": not the letter's phase
-        phases = [m for m in matches if m.kind == "phase" and not _phase_denied(tokens or [], m, matches)]
+        phases = [m for m in matches if m.kind == "phase" and not _phase_denied(tokens or [], m, matches, lexicon)]
         natures = [m for m in matches if m.kind == "nature"]
         domains = [m for m in matches if m.kind == "domain"]
         hints = [m for m in matches if m.kind == "hint"]
@@ -377,10 +377,20 @@ class Mentions:
 PHASE_DENIALS = frozenset({"apres", "after", "post", "sans", "without", "not", "pas", "jamais", "never", "non"})
 
 
-def _phase_denied(tokens: list[str], phase: Match, matches: list[Match]) -> bool:
-    """A phase said as over or as not happening: the time after discharge, an admission that did not happen."""
+def _phase_denied(tokens: list[str], phase: Match, matches: list[Match], lexicon: Lexicon | None = None) -> bool:
+    """A phase said as over or as not happening: the time after discharge, an admission that did not happen;
+    or a hospital place said as where the patient was, not where he goes (« passage aux urgences », « rédigé
+    aux urgences », « des urgences »)."""
     if marked_before(tokens, phase.start, PHASE_DENIALS, reach=3):
         return True
+    if lexicon is not None and lexicon.hospital_place_set.starts_at(tokens, phase.start):
+        i = phase.start - 1
+        while i >= 0 and tokens[i] in DETERMINERS:
+            i -= 1
+        if i >= 0 and tokens[i] in RECIPIENT_MARKS:
+            i -= 1
+        if i >= 0 and (tokens[i] in lexicon.visit_marks or tokens[i] in lexicon.letter_directions.get("sortie", ())):
+            return True
     return any(m.kind == "outside" and m.start <= phase.start < m.end for m in matches)
 
 

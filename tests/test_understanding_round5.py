@@ -169,3 +169,42 @@ def test_specialists_words(engine, text, verdict, documents):
 def test_the_date_asked(engine, text, verdict, as_of):
     a = ask(engine, text)
     assert (a.verdict, a.documents[:1], a.date) == (verdict, ["courriers"], as_of)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # a passage through the emergency department without admission is outside a stay
+        (
+            "Ordonnance de sortie des urgences (antalgiques), elle va au DMP ?",
+            "obligatoire",
+            "prescription-produits-sante",
+        ),
+        (
+            "ED discharge prescription for painkillers, patient not admitted: must it go to the DMP?",
+            "obligatoire",
+            "prescription-produits-sante",
+        ),
+        # the emergency department as where the patient was is no admission: the letter is a courrier
+        (
+            "Courrier au médecin traitant rédigé après un passage aux urgences : MSS obligatoire ?",
+            "obligatoire",
+            "courriers",
+        ),
+        ("Courrier au rhumatologue de ville pour un patient vu aux urgences : à verser ?", "obligatoire", "courriers"),
+        # but a patient sent to it with a letter is an admission's letter
+        (
+            "J'adresse un patient aux urgences avec un courrier : DMP obligatoire ?",
+            "obligatoire",
+            "lettre-liaison-entree",
+        ),
+        # and an admission said outright is still a stay
+        (
+            "Patiente hospitalisée après son passage aux urgences : l'ordonnance faite pendant le séjour, DMP ?",
+            "exclu",
+            "prescription-produits-sante",
+        ),
+    ],
+)
+def test_the_emergency_department_without_admission(engine, text, verdict, document):
+    assert verdict_of(engine, text) == (verdict, [document])
