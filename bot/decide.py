@@ -147,6 +147,9 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
             if query.empty or not query.on_topic:
                 return _base(question, query, day, rulebook, verdict="hors_sujet", notes=caveats)
             candidates = list(rulebook.documents)
+        shared = _shared_exclusion(question, query, candidates, day, rulebook, caveats, best, best - second)
+        if shared is not None:
+            return shared
         return _base(
             question,
             query,
@@ -169,6 +172,29 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
     for other in clear[1:]:
         caveats.append(Note.of("also_asked", title=rulebook.documents[other].title(lang)))
     return _verdict_for(question, query, doc, day, rulebook, caveats, best, best - second)
+
+
+def _shared_exclusion(
+    question: str,
+    query: Query,
+    candidates: list[str],
+    day: dt.date,
+    rulebook: Rulebook,
+    caveats: list[Note],
+    score: float,
+    margin: float,
+) -> Answer | None:
+    """ "Les bilans quotidiens en réa, DMP ?": the report or the prescription, both excluded by the situation
+    said. When every candidate a question names is excluded, whichever it meant, say so (the first named, the
+    others in a note) rather than ask which."""
+    if query.forced or not query.situations or len(candidates) > 3:
+        return None
+    answers = [_verdict_for(question, query, d, day, rulebook, list(caveats), score, margin) for d in candidates]
+    if any(a.verdict != "exclu" for a in answers):
+        return None
+    first = answers[0]
+    also = [Note.of("also_excluded", title=rulebook.documents[d].title(query.lang)) for d in candidates[1:]]
+    return first.model_copy(update={"notes": list(first.notes) + also})
 
 
 def _kinds(rulebook: Rulebook, citations: list[Citation]) -> str:

@@ -194,6 +194,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Je comprends : {title}.",
         "en": "I take it you mean: {title}.",
     },
+    "also_excluded": {
+        "fr": "Si vous parliez de : {title}, la réponse est la même : exclu dans ce cas.",
+        "en": "If you meant: {title}, the answer is the same: excluded in this case.",
+    },
     "also_asked": {
         "fr": "Votre question cite aussi : {title}. Posez-la séparément pour une réponse sur ce document.",
         "en": "Your question also mentions: {title}. Ask about it separately for an answer on that document.",

@@ -208,3 +208,12 @@ def test_the_date_asked(engine, text, verdict, as_of):
 )
 def test_the_emergency_department_without_admission(engine, text, verdict, document):
     assert verdict_of(engine, text) == (verdict, [document])
+
+
+def test_when_every_candidate_is_excluded_the_answer_says_so_instead_of_asking(engine):
+    a = ask(engine, "Patient en réanimation depuis 10 jours : les bilans quotidiens doivent-ils aller au DMP ?")
+    assert (a.verdict, a.documents[:1]) == ("exclu", ["cr-biologie"])
+    shown = render_text(a)
+    assert "prescription d'examens de biologie médicale, la réponse est la même" in shown, shown
+    # with nothing that excludes them, the question still asks which document is meant
+    assert ask(engine, "Bilan sanguin : DMP obligatoire ?").verdict == "ambigu"
