@@ -217,3 +217,22 @@ def test_when_every_candidate_is_excluded_the_answer_says_so_instead_of_asking(e
     assert "prescription d'examens de biologie médicale, la réponse est la même" in shown, shown
     # with nothing that excludes them, the question still asks which document is meant
     assert ask(engine, "Bilan sanguin : DMP obligatoire ?").verdict == "ambigu"
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # a patient or a relative asking whether they must act themselves: not covered
+        ("Dois-je envoyer moi-même le CR de mon scanner à mon médecin traitant ?", "non_concerne", "cr-imagerie"),
+        (
+            "Tutrice de ma sœur : est-ce à moi de verser ses ordonnances dans Mon espace santé ?",
+            "non_concerne",
+            "prescription-produits-sante",
+        ),
+        ("Patient here: do I have to forward my lab report to my GP myself?", "non_concerne", "cr-biologie"),
+        # asking what the doctor must do, they get the document's answer
+        ("Mon médecin traitant doit-il recevoir le compte rendu de mon IRM ?", "obligatoire", "cr-imagerie"),
+    ],
+)
+def test_patients_and_relatives(engine, text, verdict, document):
+    assert verdict_of(engine, text) == (verdict, [document])
