@@ -114,24 +114,13 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
         elif query.profession not in version.covers and (
             query.asker_bound or query.relayed_bound or query.profession in writers(rulebook.documents)
         ):
-            quotes = [_quote(rulebook, version.covers_citation)] if version.covers_citation else []
-            covered = [rulebook.professions[p].label(lang) for p in version.covers]
-            if quotes and quotes[0].kind == "presse":
-                caveats.append(Note.of("covers_from_press"))
-            return _base(
-                question,
-                query,
-                day,
-                rulebook,
-                verdict="non_concerne",
-                documents=[doc] if doc else [],
-                citations=quotes,
-                notes=caveats + [Note.of("covered_are", who=", ".join(covered))],
-                title=rulebook.documents[doc].title(lang) if doc else None,
-                version=version.id,
-                score=best,
-                margin=best - second,
-            )
+            return _not_covered(question, query, doc, version, day, rulebook, caveats, best, best - second)
+    elif query.author is not None and query.duty_bearer in (None, query.author):
+        # "Le kiné m'a fait un courrier…, il doit l'envoyer ?": what someone not covered writes is theirs
+        doc = ranked[0][0] if ranked and best >= CLEAR else None
+        version = rulebook.row_at(doc, day)[0] if doc else _main_version(rulebook, day)
+        if doc and query.author not in version.covers:
+            return _not_covered(question, query, doc, version, day, rulebook, caveats, best, best - second)
 
     # "Un radiologue doit-il alimenter le DMP ?": who is covered, not a document.
     if query.topic == "covered" and not query.forced:
@@ -172,6 +161,39 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
     for other in clear[1:]:
         caveats.append(Note.of("also_asked", title=rulebook.documents[other].title(lang)))
     return _verdict_for(question, query, doc, day, rulebook, caveats, best, best - second)
+
+
+def _not_covered(
+    question: str,
+    query: Query,
+    doc: str | None,
+    version: RuleVersion,
+    day: dt.date,
+    rulebook: Rulebook,
+    caveats: list[Note],
+    score: float,
+    margin: float,
+) -> Answer:
+    """`non_concerne`: the text that applies, who it covers, and the document asked about if one is."""
+    lang = query.lang
+    quotes = [_quote(rulebook, version.covers_citation)] if version.covers_citation else []
+    covered = [rulebook.professions[p].label(lang) for p in version.covers]
+    if quotes and quotes[0].kind == "presse":
+        caveats.append(Note.of("covers_from_press"))
+    return _base(
+        question,
+        query,
+        day,
+        rulebook,
+        verdict="non_concerne",
+        documents=[doc] if doc else [],
+        citations=quotes,
+        notes=caveats + [Note.of("covered_are", who=", ".join(covered))],
+        title=rulebook.documents[doc].title(lang) if doc else None,
+        version=version.id,
+        score=score,
+        margin=margin,
+    )
 
 
 def _shared_exclusion(

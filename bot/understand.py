@@ -120,6 +120,7 @@ class Query:
     relayed_bound: bool = False  # "une IDE demande si elle doit…": the same, said in the third person
     duty_bearer: str | None = None  # the professional a duty verb follows ("le chirurgien doit-il…")
     asked_by: str | None = None  # the professional asking through the writer ("le Dr M. me demande si…")
+    author: str | None = None  # the professional named writing it ("le kiné m'a fait un courrier")
     open_cases: list[str] = field(default_factory=list)  # "en HAD": a setting the sources leave open
     software_howto: bool = False  # "comment paramétrer mon logiciel…": off topic whatever it names
     own_document: bool = False  # "mes bilans", "demande si ses courriers…": their document, said so
@@ -889,7 +890,7 @@ def understand(
     proxy = any(m.kind == "proxy" for m in matches)
     if proxy:
         profession = None  # "je demande pour le Dr Leroy": the question is the doctor's
-    bearer, asking, bound = obliged_professional(tokens, matches, lexicon, writers(catalogue), lang)
+    bearer, asking, bound, author = obliged_professional(tokens, matches, lexicon, writers(catalogue), lang)
     relayed = False
     if profession is None and not proxy:
         # "le manip radio me demande si c'est à lui…": the manip's question, relayed by the writer
@@ -936,6 +937,7 @@ def understand(
         bearer=bearer,
         duty_bearer=bound,
         asked_by=asking,
+        author=author,
         asker_bound=profession is not None and asker_bound(tokens, lexicon, relayed),
         relayed_bound=profession is not None and lexicon.relayed_bound_set.occurs_in(tokens),
         # a patient's « mon opération », « mes résultats » are about him, not his writing

@@ -146,14 +146,15 @@ def obliged_professional(
     lexicon: Lexicon,
     writers: frozenset[str] = frozenset(),
     lang: str = "fr",
-) -> tuple[str | None, str | None, str | None]:
+) -> tuple[str | None, str | None, str | None, str | None]:
     """The professional the question is about, when it names one as bearing the duty or writing the document
     ("le chirurgien doit-il…", "le médecin a prescrit…", "do the consultants have to…"), and one named as
-    asking through the writer ("le Dr M. me demande si…"), and the first one a duty verb follows. A nurse asking
+    asking through the writer ("le Dr M. me demande si…"), and the first one a duty verb follows, and the first
+    one an author verb follows ("le kiné m'a fait un courrier", "the speech therapist wrote a letter"). A nurse asking
     what the surgeon must send asks about a surgeon: `decide` lets a covered professional named so outweigh
     the asker. Only `writers` (who may write a listed document) can be named as writing one: « la radio de mon
     fils » is the son's, not his writing."""
-    duty, asking, bound = None, None, None
+    duty, asking, bound, author = None, None, None, None
     # a profession inside the name of a care ("soins infirmiers à domicile") is no person
     cares = [(m.start, m.end) for m in matches if m.kind == "domain" and m.end - m.start > 1]
     named = sorted(
@@ -161,7 +162,7 @@ def obliged_professional(
         key=lambda m: m.start,
     )
     if not named:
-        return None, None, None
+        return None, None, None, None
     # a document named after the professional opens a new subject ("Infirmière : le CRO doit-il…")
     documents = [m for m in matches if m.kind in ("nature", "document")]
     # (not a verb that the lexicon also reads as a nature: "le médecin prescrit…")
@@ -189,6 +190,8 @@ def obliged_professional(
             duty = m.value  # "la réponse écrite du psychiatre", "the surgeon's report": who wrote it
             continue
         after = _words_after(tokens, m, following, subjects, lexicon)
+        if author is None and lexicon.author_verb_set.occurs_in(after):
+            author = m.value
         personal = personal_duty(after, lexicon)
         if duty is None and (personal or (writes and lexicon.author_verb_set.occurs_in(after))):
             duty = m.value
@@ -198,7 +201,7 @@ def obliged_professional(
             asking = m.value
     if bound is None:
         bound = _named_before_pronoun_duty(tokens, named, documents, lexicon, writers, lang)
-    return duty, asking, bound
+    return duty, asking, bound, author
 
 
 THIRD_PERSONS = frozenset({"il", "elle", "ils", "elles", "he", "she", "they"})

@@ -236,3 +236,20 @@ def test_when_every_candidate_is_excluded_the_answer_says_so_instead_of_asking(e
 )
 def test_patients_and_relatives(engine, text, verdict, document):
     assert verdict_of(engine, text) == (verdict, [document])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # what someone not covered writes is theirs: not concerned, even when a relative asks
+        ("Le kiné m'a fait un courrier pour le rhumatologue : doit-il l'envoyer par MSS ?", "non_concerne"),
+        (
+            "My speech therapist wrote a letter to my neurologist. Does she have to send it via secure messaging?",
+            "non_concerne",
+        ),
+        # a doctor named writing it bears the duty
+        ("Le cardiologue m'a fait un courrier pour mon médecin traitant, doit-il l'envoyer par MSS ?", "obligatoire"),
+    ],
+)
+def test_a_letter_written_by_someone_not_covered_is_theirs(engine, text, verdict):
+    assert verdict_of(engine, text) == (verdict, ["courriers"])
