@@ -253,3 +253,33 @@ def test_patients_and_relatives(engine, text, verdict, document):
 )
 def test_a_letter_written_by_someone_not_covered_is_theirs(engine, text, verdict):
     assert verdict_of(engine, text) == (verdict, ["courriers"])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "documents"),
+    [
+        # records and scores that are not in the list
+        ("L'agenda du sommeil et le score d'Epworth remplis en consultation : DMP ?", "non_liste", []),
+        ("Gériatre : le MMSE et la MoCA faits en consultation mémoire, à verser ?", "non_liste", []),
+        ("Compte rendu d'actimétrie sur trois semaines : DMP ?", "non_liste", []),
+        ("Le rapport d'observance de la PPC, à envoyer au MT par MSS ?", "non_liste", []),
+        # drafting a letter, a clinical target: not a question about the list
+        ("Tu peux me rédiger un courrier type pour le cardiologue ?", "hors_sujet", []),
+        ("Quel objectif d'HbA1c chez un patient de 80 ans ?", "hors_sujet", []),
+        # a driving-fitness opinion is a certificate, not listed since the 2024 text
+        (
+            "Avis médical d'aptitude à la conduite pour un patient diabétique : DMP ?",
+            "non_liste",
+            ["certificats-declarations"],
+        ),
+        (
+            "Ordonnance d'EMLA avant une séance de laser en cabinet : DMP ?",
+            "obligatoire",
+            ["prescription-produits-sante"],
+        ),
+        # a patient said to be admitted is in a stay
+        ("Scanner fait chez un patient admis en neurologie pour un AVC : CR au DMP ?", "exclu", ["cr-imagerie"]),
+    ],
+)
+def test_records_scores_and_admissions(engine, text, verdict, documents):
+    assert verdict_of(engine, text) == (verdict, documents)
