@@ -441,6 +441,27 @@ def _named_documents(matches: list[Match], out: Scores) -> None:
             out.offer(m.value, 0.5, m.start)
 
 
+def _without_contrasted(tokens: list[str], matches: list[Match]) -> list[Match]:
+    """A document said to be what the question is not about (« un point d'étape, pas la lettre de sortie », "not
+    the discharge letter"): a negation and a definite article just before, and something else named (« pas de
+    lettre de sortie » says one is missing: it is still what is asked about)."""
+    if sum(m.kind in ("document", "nature") for m in matches) < 2:
+        return matches
+    return [
+        m
+        for m in matches
+        if not (
+            m.kind == "document"
+            and m.start >= 2
+            and tokens[m.start - 1] in DEFINITE
+            and tokens[m.start - 2] in NATURE_NEGATIONS
+        )
+    ]
+
+
+DEFINITE = frozenset({"le", "la", "les", "l", "the"})
+
+
 def _hospital_direction(tokens: list[str], nature: Match, lexicon: Lexicon) -> str | None:
     """The phase a letter's hospital says: « pour l'hôpital » (into it), « de l'hôpital » (out of it)."""
     end = min(len(tokens), nature.end + 4)
@@ -904,7 +925,7 @@ def understand(
         elif relayed and not (lexicon.relayed_bound_set.occurs_in(tokens) or lexicon.relayed_own_set.occurs_in(tokens)):
             profession = None  # "le kiné me demande si je dois lui envoyer…": the writer's own question
     matches = [m for m in matches if not (m.kind in ("channel", "profession", "nl_domain") and m.start in used)]
-    matches = _within_longer(matches)
+    matches = _without_contrasted(tokens, _within_longer(matches))
     situations, negated = _situations(tokens, matches, lexicon)
     scores, order, strong_not_listed = _find_documents(tokens, matches, lang, situations, lexicon, catalogue)
     scores, order = _latest_of_a_pair(scores, order, tokens, matches, lexicon, catalogue)

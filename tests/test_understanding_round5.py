@@ -283,3 +283,30 @@ def test_a_letter_written_by_someone_not_covered_is_theirs(engine, text, verdict
 )
 def test_records_scores_and_admissions(engine, text, verdict, documents):
     assert verdict_of(engine, text) == (verdict, documents)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # a document said not to be the one asked about
+        (
+            "Courrier au MT écrit pendant l'hospitalisation, pas la lettre de sortie : MSS obligatoire ?",
+            "exclu",
+            "courriers",
+        ),
+        # a missing one is still the one asked about
+        (
+            "Ma mère n'a pas eu de lettre de sortie : l'hôpital devait-il la verser au DMP ?",
+            "obligatoire",
+            "lettre-liaison-sortie",
+        ),
+        # a letter for an admission is the entry letter
+        (
+            "Dermato : le courrier que je rédige pour son admission en chirurgie ambulatoire, DMP ?",
+            "obligatoire",
+            "lettre-liaison-entree",
+        ),
+    ],
+)
+def test_letters_said_for_what_they_are(engine, text, verdict, document):
+    assert verdict_of(engine, text) == (verdict, [document])
