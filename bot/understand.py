@@ -272,12 +272,22 @@ def _open_cases(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> li
 WITHIN = (("nl_domain", "situation"), ("not_listed", "domain"))
 
 
-def _within_longer(matches: list[Match]) -> list[Match]:
+def _within_longer(matches: list[Match], tokens: list[str], time_marks: frozenset[str]) -> list[Match]:
     """A care inside a setting (« séance de chimio », « soins intensifs ») is the setting; an exam outside the
     list inside a listed domain's phrase (« hystéroscopie opératoire ») is that domain."""
     spans = {outer: [(m.start, m.end) for m in matches if m.kind == outer] for _, outer in WITHIN}
     inner = dict(WITHIN)
-    return [m for m in matches if m.kind not in inner or not m.within(spans[inner[m.kind]], strictly=True)]
+    kept = [m for m in matches if m.kind not in inner or not m.within(spans[inner[m.kind]], strictly=True)]
+    # « hôpital de jour avant la cure »: a moment before or after (« jours avant ») that shares a word with a
+    # setting named outright is a reading of that word, not what it says
+    settings = [m for m in kept if m.kind == "situation" and m.end - m.start > 1]
+    return [
+        m
+        for m in kept
+        if m.kind != "outside"
+        or tokens[m.end - 1] not in time_marks
+        or not any(m.start < s.end and s.start < m.start for s in settings)
+    ]
 
 
 def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[list[str], list[str]]:
@@ -439,6 +449,17 @@ def _named_documents(matches: list[Match], out: Scores) -> None:
             out.offer(m.value, m.weight * _penalty(m), m.start)
         elif m.kind == "uncertain":
             out.offer(m.value, 0.5, m.start)
+
+
+def _without_places(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> list[Match]:
+    """« en centre de radiothérapie », « au service d'endoscopie »: a thing outside the list after a place word
+    names the place, not the document asked about."""
+    return [
+        m
+        for m in matches
+        if m.kind not in ("not_listed", "nl_domain")
+        or not (m.start >= 2 and tokens[m.start - 1] in OF and tokens[m.start - 2] in lexicon.place_words)
+    ]
 
 
 def _without_contrasted(tokens: list[str], matches: list[Match]) -> list[Match]:
@@ -925,7 +946,9 @@ def understand(
         elif relayed and not (lexicon.relayed_bound_set.occurs_in(tokens) or lexicon.relayed_own_set.occurs_in(tokens)):
             profession = None  # "le kiné me demande si je dois lui envoyer…": the writer's own question
     matches = [m for m in matches if not (m.kind in ("channel", "profession", "nl_domain") and m.start in used)]
-    matches = _without_contrasted(tokens, _within_longer(matches))
+    matches = _without_places(
+        tokens, _without_contrasted(tokens, _within_longer(matches, tokens, lexicon.time_marks)), lexicon
+    )
     situations, negated = _situations(tokens, matches, lexicon)
     scores, order, strong_not_listed = _find_documents(tokens, matches, lang, situations, lexicon, catalogue)
     scores, order = _latest_of_a_pair(scores, order, tokens, matches, lexicon, catalogue)

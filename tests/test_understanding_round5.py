@@ -310,3 +310,21 @@ def test_records_scores_and_admissions(engine, text, verdict, documents):
 )
 def test_letters_said_for_what_they_are(engine, text, verdict, document):
     assert verdict_of(engine, text) == (verdict, [document])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "documents"),
+    [
+        # « jour avant » inside « hôpital de jour avant… » is not "days before"
+        ("Bilan prélevé en hôpital de jour avant la séance : le CR bio va-t-il au DMP ?", "exclu", ["cr-biologie"]),
+        # a care outside the list after a place word names the place
+        (
+            "Crème prescrite en consultation au centre de radiothérapie : l'ordonnance va au DMP ?",
+            "obligatoire",
+            ["prescription-produits-sante"],
+        ),
+        ("Compte rendu de séance de radiothérapie : DMP ?", "non_liste", []),
+    ],
+)
+def test_settings_and_places(engine, text, verdict, documents):
+    assert verdict_of(engine, text) == (verdict, documents)
