@@ -557,6 +557,13 @@ def _pair_natures(
         and tokens[d.start] in lexicon.own_work_words
         and any(o.start == d.end and o.value != d.value for o in domains)
     }
+    # « bilan pré-greffe », « bilan annuel »: a work-up, named in two domains over the same words (lab tests and
+    # imaging); beside an exam named outright (« angioscanner pour le bilan pré-greffe ») it is that exam's context
+    spans: dict[tuple[int, int], list[Match]] = defaultdict(list)
+    for d in domains:
+        if d.kind == "domain":
+            spans[(d.start, d.end)].append(d)
+    workups = {id(d) for same in spans.values() if len({d.value for d in same}) > 1 for d in same}
     for n in sorted((n for n in natures if n.value in crossing), key=lambda n: n.weight < CLEAR):
         takes = [d for d in domains if d.kind == "domain" and _combo(n.value, d.value, None, catalogue)]
         objects = [
@@ -575,6 +582,8 @@ def _pair_natures(
         ]
         if n.start >= 1 and set(tokens[max(0, n.start - 2) : n.start]) & NATURE_NEGATIONS:
             continue  # "et non le compte rendu"
+        if any(o.kind == "domain" and id(o) not in workups for o in objects):
+            objects = [o for o in objects if id(o) not in workups]
         if not objects:
             continue
         # nearest first; at equal distance the complement after the nature ("ordonnance du test de grossesse")
@@ -611,7 +620,9 @@ def _pair_natures(
             named_outright = any(o.weight >= CLEAR and o is not n for o in natures if o.value in crossing)
             strength = 1.0 if n.weight >= CLEAR or (close and not named_outright) else n.weight / CLEAR
             score = 0.92 * strength * min(target.weight / CLEAR, 1.0) * _penalty(n, target)
-            twin = _coordinated(target, objects, tokens, coordinators)
+            twin = _coordinated(target, objects, tokens, coordinators) or next(
+                (o for o in spans.get((target.start, target.end), []) if o.value != target.value), None
+            )
             twin_doc = _combo(n.value, twin.value, None, catalogue) if twin else None
             if twin and twin_doc and twin_doc != doc:
                 # "lab or imaging results": the nature is of both, each a candidate

@@ -328,3 +328,18 @@ def test_letters_said_for_what_they_are(engine, text, verdict, document):
 )
 def test_settings_and_places(engine, text, verdict, documents):
     assert verdict_of(engine, text) == (verdict, documents)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "documents"),
+    [
+        # a work-up is lab tests and imaging: which report is meant is asked
+        ("Les résultats du bilan pré-greffe, au DMP ?", "ambigu", ["cr-biologie", "cr-imagerie"]),
+        ("La prescription du bilan d'extension : MSS ?", "ambigu", ["prescription-biologie", "demande-imagerie"]),
+        # an exam named outright decides, the work-up is its context
+        ("IRM hépatique pour le bilan pré-greffe, faite en externe : CR au DMP ?", "obligatoire", ["cr-imagerie"]),
+    ],
+)
+def test_a_work_up_is_lab_tests_and_imaging(engine, text, verdict, documents):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[: len(documents)]) == (verdict, documents)
