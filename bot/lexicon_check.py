@@ -63,6 +63,8 @@ SECTIONS: dict[str, str | None] = {
     "time_marks": None,
     "comparison_marks": None,
     "visit_marks": None,
+    "emergency_words": None,
+    "discharge_words": None,
     "sample_marks": None,
     "asker_is": "profession",
     "open_situations": "open_case",

@@ -90,10 +90,11 @@ def owner_of_document(tokens: list[str], start: int, documents: list[Match]) -> 
     return any(i - 3 <= d.end <= i for d in documents)
 
 
-def personal_duty(words: list[str], lexicon: Lexicon) -> bool:
+def personal_duty(words: list[str], lexicon: Lexicon, within: int | None = None) -> bool:
     """A duty verb that binds a person: not one whose subject is a document on its way ("le CR de mon fils
-    doit-il aller dans son DMP ?", "must it go…")."""
-    for i in range(len(words)):
+    doit-il aller dans son DMP ?", "must it go…"). Only a verb among the first `within` words counts; the words
+    after it are read past them (« (IDE libérale, 3 passages/jour) doit-elle être versée… »)."""
+    for i in range(len(words) if within is None else min(within, len(words))):
         if lexicon.duty_verb_set.starts_at(words, i):
             following = [w for w in words[i + 1 : i + 5] if w not in lexicon.subject_pronouns and w != "t"]
             if not (following[:2] and lexicon.document_verbs.intersection(following[:2])):
@@ -192,7 +193,7 @@ def obliged_professional(
         after = _words_after(tokens, m, following, subjects, lexicon)
         if author is None and lexicon.author_verb_set.occurs_in(after):
             author = m.value
-        personal = personal_duty(after, lexicon)
+        personal = personal_duty(tokens[m.end : m.end + len(after) + 5], lexicon, within=len(after))
         if duty is None and (personal or (writes and lexicon.author_verb_set.occurs_in(after))):
             duty = m.value
         if bound is None and personal:

@@ -343,3 +343,27 @@ def test_settings_and_places(engine, text, verdict, documents):
 def test_a_work_up_is_lab_tests_and_imaging(engine, text, verdict, documents):
     a = ask(engine, text)
     assert (a.verdict, a.documents[: len(documents)]) == (verdict, documents)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # leaving the emergency department, with no admission said, is no stay
+        ("ordo de sortie SAU (antalgiques) → MSS au MT ?", "obligatoire", "prescription-produits-sante"),
+        (
+            "IOA aux urgences : le médecin doit-il verser l'ordonnance de sortie dans le DMP ?",
+            "obligatoire",
+            "prescription-produits-sante",
+        ),
+        # a discharge from a ward still is
+        ("Ordonnance de sortie d'hospitalisation en cardiologie : DMP ?", "exclu", "prescription-produits-sante"),
+        # a nurse named in brackets as who gives the care is not the one asked about
+        (
+            "L'ordonnance de soins infirmiers (IDE libérale, 2 passages par jour) doit-elle être versée au DMP ?",
+            "a_verifier",
+            "prescription-hors-produits-sante",
+        ),
+    ],
+)
+def test_discharges_and_care_givers(engine, text, verdict, document):
+    assert verdict_of(engine, text) == (verdict, [document])
