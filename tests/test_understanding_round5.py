@@ -367,3 +367,21 @@ def test_a_work_up_is_lab_tests_and_imaging(engine, text, verdict, documents):
 )
 def test_discharges_and_care_givers(engine, text, verdict, document):
     assert verdict_of(engine, text) == (verdict, [document])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ARM au centre 15 : suis-je tenue de verser quelque chose au DMP après un appel ?",
+        "Secouriste en poste de secours : on doit mettre nos fiches d'intervention dans le DMP ?",
+        "Technicienne de labo de nuit : suis-je responsable d'envoyer le CR de bio au DMP ?",
+        "Medical physicist in radiotherapy: am I required to upload the dosimetry plans to the DMP?",
+    ],
+)
+def test_more_people_not_covered(engine, text):
+    assert ask(engine, text).verdict == "non_concerne"
+
+
+def test_a_fire_brigade_doctor_is_a_doctor(engine):
+    a = ask(engine, "Médecin sapeur-pompier : mes ordonnances faites en intervention, DMP ?")
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["prescription-produits-sante"])
