@@ -385,3 +385,30 @@ def test_more_people_not_covered(engine, text):
 def test_a_fire_brigade_doctor_is_a_doctor(engine):
     a = ask(engine, "Médecin sapeur-pompier : mes ordonnances faites en intervention, DMP ?")
     assert (a.verdict, a.documents[:1]) == ("obligatoire", ["prescription-produits-sante"])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "documents"),
+    [
+        # functional tests of the eye and the ear are not in the list
+        ("ERG et PEV pour une suspicion de neuropathie optique : compte rendu au DMP ?", "non_liste", []),
+        ("Audiogramme et tympanométrie faits au cabinet d'ORL : DMP ?", "non_liste", []),
+        # a parent asking whether they must act themselves
+        (
+            "Est-ce que je dois moi-même mettre l'ordonnance de lunettes de mon fils dans son DMP ?",
+            "non_concerne",
+            ["prescription-produits-sante"],
+        ),
+        # eye drops are health products
+        (
+            "Ordonnance de collyre à instiller avant la consultation : MSS aux parents ?",
+            "obligatoire",
+            ["prescription-produits-sante"],
+        ),
+        # clinical and billing questions
+        ("Après une cataracte, au bout de combien de jours peut-on reconduire ?", "hors_sujet", []),
+        ("Dépassement d'honoraires pour une cataracte, quel plafond ?", "hors_sujet", []),
+    ],
+)
+def test_eye_and_ear(engine, text, verdict, documents):
+    assert verdict_of(engine, text) == (verdict, documents)
