@@ -105,6 +105,8 @@ def _safe(year: int, month: int, day: int) -> dt.date | None:
 
 
 _QUALIFIERS = (
+    # « avant fin 2023 », "before the end of 2023": the days before the last one
+    ("before_end", r"(?:avant|before) (?:la |the )?" + _END),
     ("before", _BEFORE),
     ("after", _AFTER),
     ("end", _END),
@@ -144,6 +146,8 @@ def _apply(q: str | None, first: dt.date, last: dt.date, default: dt.date, today
         return last + dt.timedelta(days=1)
     if q == "end":
         return last
+    if q == "before_end":
+        return last - dt.timedelta(days=1)
     if q == "mid":
         return first + (last - first) / 2
     return default

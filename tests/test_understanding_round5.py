@@ -412,3 +412,43 @@ def test_a_fire_brigade_doctor_is_a_doctor(engine):
 )
 def test_eye_and_ear(engine, text, verdict, documents):
     assert verdict_of(engine, text) == (verdict, documents)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document", "as_of"),
+    [
+        # « avant fin 2023 » is before the last day of 2023
+        (
+            "Avant fin 2023, la prescription de bilan bio devait-elle être versée au DMP ?",
+            "pas_encore_en_vigueur",
+            "prescription-biologie",
+            dt.date(2023, 12, 30),
+        ),
+        (
+            "Before the end of 2023, did operative reports have to be uploaded?",
+            "pas_encore_en_vigueur",
+            "cr-operatoire",
+            dt.date(2023, 12, 30),
+        ),
+    ],
+)
+def test_before_the_end_of_a_year(engine, text, verdict, document, as_of):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1], a.date) == (verdict, [document], as_of)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "documents"),
+    [
+        ("Orthoprothésiste : dois-je verser au DMP mes comptes rendus d'essayage ?", "non_concerne", []),
+        ("Les enseignants en APA sont-ils concernés par l'arrêté ?", "non_concerne", []),
+        (
+            "Je suis en SMR depuis trois semaines : mes prises de sang d'ici doivent-elles être dans mon DMP ?",
+            "exclu",
+            ["cr-biologie"],
+        ),
+        ("Ordo d'AINS faite par le médecin du club : DMP ?", "obligatoire", ["prescription-produits-sante"]),
+    ],
+)
+def test_rehabilitation_and_sport(engine, text, verdict, documents):
+    assert verdict_of(engine, text) == (verdict, documents)
