@@ -712,8 +712,11 @@ def _lone_domains(
                 mentions.nature_hints[0].value if mentions.nature_hints else None
             )
         if hint:
-            # a weak domain word ("chirurgie") with a hint is still only a candidate
-            out.offer(_combo(hint, d.value, None, catalogue), 0.85 * _penalty(d) * min(d.weight / CLEAR, 1.0), d.start)
+            # a weak domain word ("chirurgie") with a hint is still only a candidate; so is a work-up named in two
+            # domains (« les examens faits aux urgences »: lab or imaging)
+            twin = any(o is not d and (o.start, o.end) == (d.start, d.end) for o in mentions.domains)
+            score = 0.5 if twin else 0.85 * _penalty(d) * min(d.weight / CLEAR, 1.0)
+            out.offer(_combo(hint, d.value, None, catalogue), score, d.start)
             continue
         if d.weight < CLEAR or natures:
             continue

@@ -452,3 +452,20 @@ def test_before_the_end_of_a_year(engine, text, verdict, document, as_of):
 )
 def test_rehabilitation_and_sport(engine, text, verdict, documents):
     assert verdict_of(engine, text) == (verdict, documents)
+
+
+@pytest.mark.parametrize(
+    ("text", "documents"),
+    [
+        # « examens », "tests": lab tests or imaging, whichever the question does not say
+        (
+            "L'ordonnance d'examens complémentaires faite en consultation : DMP ?",
+            ["prescription-biologie", "demande-imagerie"],
+        ),
+        ("Les examens faits en consultation sont-ils à verser ?", ["cr-biologie", "cr-imagerie"]),
+        ("The test request for next week: mandatory via MSS?", ["prescription-biologie", "demande-imagerie"]),
+    ],
+)
+def test_exams_without_saying_which(engine, text, documents):
+    a = ask(engine, text)
+    assert a.verdict == "ambigu" and set(a.documents) == set(documents), (a.verdict, a.documents)
