@@ -112,7 +112,7 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
         # (a patient asking about a document he did not write, without asking whether he must act, gets the
         # answer anyone would)
         elif query.profession not in version.covers and (
-            query.asker_bound or query.relayed_bound or query.profession in writers(rulebook.documents)
+            _own_duty(query, doc, rulebook) or query.relayed_bound or query.profession in writers(rulebook.documents)
         ):
             return _not_covered(question, query, doc, version, day, rulebook, caveats, best, best - second)
     elif query.author is not None and query.duty_bearer in (None, query.author):
@@ -341,6 +341,14 @@ def _removed(
     )
 
 
+def _own_duty(query: Query, doc: str | None, rulebook: Rulebook) -> bool:
+    """The asker asks about his own duty (« dois-je… »), or says he writes the document and may write it (« les
+    ordonnances que je rédige »; not an IDE who « fait les INR » asking about the lab's report)."""
+    if query.asker_bound:
+        return True
+    return query.asker_writes and (doc is None or query.profession in rulebook.documents[doc].written_by)
+
+
 def _bound_instead(query: Query, doc: str | None, version: RuleVersion, rulebook: Rulebook) -> list[str]:
     """The covered professionals a question by someone not covered is about, if any (else it is about the asker).
 
@@ -349,7 +357,7 @@ def _bound_instead(query: Query, doc: str | None, version: RuleVersion, rulebook
     writing the document (« le médecin doit-il… »), or about a document only covered professionals write
     (« IDE : le CRO va-t-il dans le DMP ? »), is asking about their duty.
     """
-    if query.profession in version.covers or query.asker_bound or query.relayed_bound:
+    if query.profession in version.covers or _own_duty(query, doc, rulebook) or query.relayed_bound:
         return []
     for named in (query.duty_bearer, query.asked_by):
         if named in version.covers:

@@ -115,7 +115,8 @@ class Lexicon:
     duty_verb_set: Phrases = field(default_factory=Phrases.none)  # "doit-il", "has to": who bears the duty
     asking_verb_set: Phrases = field(default_factory=Phrases.none)  # "me demande si": whose question it is
     author_verb_set: Phrases = field(default_factory=Phrases.none)  # "a prescrit", "wrote": who wrote it
-    asker_bound_set: Phrases = field(default_factory=Phrases.none)  # "dois-je", "je rédige": the asker's duty
+    asker_bound_set: Phrases = field(default_factory=Phrases.none)  # "dois-je", "suis-je tenue": the asker's duty
+    asker_writes_set: Phrases = field(default_factory=Phrases.none)  # "je rédige", "on fait": the asker writes it
     asker_bound_singular_set: Phrases = field(default_factory=Phrases.none)  # "suis-je…", not "on doit…"
     relayed_bound_set: Phrases = field(default_factory=Phrases.none)  # "si elle doit", "c'est à lui": theirs
     asks_writer_set: Phrases = field(default_factory=Phrases.none)  # "me demande": relayed by the writer
@@ -467,6 +468,7 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         return Phrases(tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(source, section, path))
 
     asker_bound = [tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "asker_bound", path)]
+    asker_writes = [tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "asker_writes", path)]
     return Lexicon(
         entries=entries,
         stopwords=stopwords,
@@ -486,8 +488,9 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         asking_verb_set=phrases("asking_verbs"),
         author_verb_set=phrases("author_verbs"),
         asker_bound_set=Phrases(asker_bound),
+        asker_writes_set=Phrases(asker_writes),
         # "suis-je tenue…", not "on doit…": staff speaking for the practice say "on", "nous", "we"
-        asker_bound_singular_set=Phrases(p for p in asker_bound if SINGULAR_SELF & set(p)),
+        asker_bound_singular_set=Phrases(p for p in asker_bound + asker_writes if SINGULAR_SELF & set(p)),
         relayed_bound_set=phrases("relayed_bound"),
         asks_writer_set=phrases("asks_writer"),
         relayed_own_set=phrases("relayed_own"),

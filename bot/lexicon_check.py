@@ -55,6 +55,7 @@ SECTIONS: dict[str, str | None] = {
     "asking_verbs": None,
     "author_verbs": None,
     "asker_bound": None,
+    "asker_writes": None,
     "relayed_bound": None,
     "asks_writer": None,
     "relayed_own": None,

@@ -117,6 +117,7 @@ class Query:
     forced: bool = False
     bearer: str | None = None  # the professional named as bearing the duty or writing the document
     asker_bound: bool = False  # "dois-je…", "mes bilans": the duty asked about is the asker's own
+    asker_writes: bool = False  # "je rédige…": the asker says he writes it (his own, if he may write it)
     relayed_bound: bool = False  # "une IDE demande si elle doit…": the same, said in the third person
     duty_bearer: str | None = None  # the professional a duty verb follows ("le chirurgien doit-il…")
     asked_by: str | None = None  # the professional asking through the writer ("le Dr M. me demande si…")
@@ -1008,6 +1009,7 @@ def understand(
         asked_by=asking,
         author=author,
         asker_bound=profession is not None and asker_bound(tokens, lexicon, relayed),
+        asker_writes=profession is not None and not relayed and lexicon.asker_writes_set.occurs_in(tokens),
         relayed_bound=profession is not None and lexicon.relayed_bound_set.occurs_in(tokens),
         # a patient's « mon opération », « mes résultats » are about him, not his writing
         own_document=profession in writers(catalogue) and own_document(tokens, matches, lexicon, relayed),

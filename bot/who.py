@@ -29,7 +29,7 @@ def asker_profession(
     recipients = recipient_marks(lang)
     # "Coordinatrice de greffe (IDE) : suis-je tenue…": a few plain words may open a self-introduction when
     # the asker's own duty is asked; otherwise one at most ("Infirmière : …", "Community pharmacist, …")
-    opening_words = 4 if lexicon.asker_bound_set.occurs_in(tokens) else 1
+    opening_words = 4 if lexicon.asker_bound_set.occurs_in(tokens) or lexicon.asker_writes_set.occurs_in(tokens) else 1
     # a greeting before the profession ("Bonjour, pharmacienne…") is not content that makes it a recipient
     covered = {i for m in matches if m.kind not in ("profession", "greeting") for i in range(m.start, m.end)}
     opening: tuple[str, set[int]] | None = None
@@ -57,8 +57,11 @@ def asker_profession(
             continue  # "j'envoie à l'IDEL": a recipient, not the asker
         if marked:
             return m.value, {m.start}
-        if first_content and opening is None and not lexicon.asks_writer_set.occurs_in(tokens[m.end : m.end + 4]):
-            opening = m.value, {m.start}  # but "Le kiné me demande si…" is relayed by the writer
+        # but "Le kiné me demande si…" is relayed by the writer ("Opticien : un client me demande…" is not: the
+        # one asking is someone else, named in between)
+        relays = any(lexicon.asks_writer_set.starts_at(tokens, i) for i in (m.end, m.end + 1))
+        if first_content and opening is None and not relays:
+            opening = m.value, {m.start}
     # "Le kiné m'a demandé… Je suis radiologue": a profession said outright beats one that opens the message
     return opening or (None, set())
 

@@ -469,3 +469,29 @@ def test_rehabilitation_and_sport(engine, text, verdict, documents):
 def test_exams_without_saying_which(engine, text, documents):
     a = ask(engine, text)
     assert a.verdict == "ambigu" and set(a.documents) == set(documents), (a.verdict, a.documents)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # saying one does something makes the document one's own only if one may write it
+        (
+            "IDE libérale, je fais les prises de sang à domicile : les CR du labo doivent aller au DMP ?",
+            "obligatoire",
+            "cr-biologie",
+        ),
+        (
+            "Infirmière : les ordonnances de pansements que je rédige, DMP ?",
+            "non_concerne",
+            "prescription-produits-sante",
+        ),
+        # a customer asking is not the writer relaying a question
+        (
+            "Opticien : un client me demande d'envoyer sa prescription de lunettes dans son DMP, suis-je obligé ?",
+            "non_concerne",
+            "prescription-produits-sante",
+        ),
+    ],
+)
+def test_whose_document(engine, text, verdict, document):
+    assert verdict_of(engine, text) == (verdict, [document])
