@@ -129,7 +129,8 @@ class Lexicon:
     sample_marks: frozenset[str] = frozenset()  # "sur" in "EGFR sur biopsie": the sample, not the document
     comparison_marks: frozenset[str] = frozenset()  # "comme" in "exclue comme le CR de…": a comparison
     visit_marks: frozenset[str] = frozenset()  # « passage aux urgences »: a place where the patient was
-    emergency_words: Phrases = field(default_factory=Phrases.none)  # the emergency department, however named
+    # exclusion -> places whose discharge is not that situation (the emergency department, for a stay)
+    discharge_places: dict[str, Phrases] = field(default_factory=dict)
     discharge_words: frozenset[str] = frozenset()  # « sortie »: a stay's phrase that is only its end
     # exclusion -> words that keep its hint a hint: a genetic test is constitutional unless a tumour is named
     presumed_unless: dict[str, Phrases] = field(default_factory=dict)
@@ -499,7 +500,10 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         time_marks=words("time_marks"),
         comparison_marks=words("comparison_marks"),
         visit_marks=words("visit_marks"),
-        emergency_words=phrases("emergency_words"),
+        discharge_places={
+            str(ex): phrases(f"discharge_places.{ex}", said)
+            for ex, said in (data.get("discharge_places") or {}).items()
+        },
         discharge_words=words("discharge_words"),
         sample_marks=words("sample_marks"),
         letter_directions={

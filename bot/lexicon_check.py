@@ -64,7 +64,7 @@ SECTIONS: dict[str, str | None] = {
     "time_marks": None,
     "comparison_marks": None,
     "visit_marks": None,
-    "emergency_words": None,
+    "discharge_places": "exclusion",
     "discharge_words": None,
     "sample_marks": None,
     "asker_is": "profession",

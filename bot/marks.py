@@ -33,6 +33,9 @@ ADDRESSEE_FILLERS = frozenset({"patient", "patients", "patiente", "patientes"}) 
 ARTICLES = frozenset({"le", "la", "les", "l", "un", "une", "the", "an"})
 
 
+DEFINITE = frozenset({"le", "la", "les", "l", "the"})  # « pas la lettre de sortie »: that one, not another
+
+
 DETERMINERS = ARTICLES | {
     "mon",
     "ma",

@@ -18,6 +18,7 @@ from bot.domain import DocumentInfo
 from bot.lexicon import Lexicon, Match
 from bot.marks import (
     AGENT_MARKS,
+    DEFINITE,
     DETERMINERS,
     NATURE_NEGATIONS,
     OF,
@@ -311,17 +312,13 @@ def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tu
         said_after = any(s.value == m.value and s.start > m.start for s in said)
         if m.value not in negated and not said_after:
             negated.append(m.value)
-    if (
-        said
-        and lexicon.emergency_words.occurs_in(tokens)
-        and all(
-            m.value != "sejour_hospitalier" or not lexicon.discharge_words.isdisjoint(tokens[m.start : m.end])
-            for m in said
-        )
-    ):
+    for situation, places in lexicon.discharge_places.items():
         # "ordo de sortie SAU", "discharge prescriptions" of an emergency physician: leaving the emergency
         # department, with no admission said, is no stay
-        found = [v for v in found if v != "sejour_hospitalier"]
+        if places.occurs_in(tokens) and all(
+            m.value != situation or not lexicon.discharge_words.isdisjoint(tokens[m.start : m.end]) for m in said
+        ):
+            found = [v for v in found if v != situation]
     for m in (m for m in matches if m.kind == "situation_hint" and m.value in lexicon.presumed_unless):
         # "séquençage du gène GLA chez la mère": a genetic test is a person's (constitutional) unless a tumour
         # or a blood cancer is named (somatic genetics is theirs)
@@ -490,9 +487,6 @@ def _without_contrasted(tokens: list[str], matches: list[Match]) -> list[Match]:
             and tokens[m.start - 2] in NATURE_NEGATIONS
         )
     ]
-
-
-DEFINITE = frozenset({"le", "la", "les", "l", "the"})
 
 
 def _hospital_direction(tokens: list[str], nature: Match, lexicon: Lexicon) -> str | None:
