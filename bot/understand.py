@@ -315,8 +315,12 @@ def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tu
     for situation, places in lexicon.discharge_places.items():
         # "ordo de sortie SAU", "discharge prescriptions" of an emergency physician: leaving the emergency
         # department, with no admission said, is no stay
-        if places.occurs_in(tokens) and all(
-            m.value != situation or not lexicon.discharge_words.isdisjoint(tokens[m.start : m.end]) for m in said
+        if (
+            situation in found
+            and all(
+                m.value != situation or not lexicon.discharge_words.isdisjoint(tokens[m.start : m.end]) for m in said
+            )
+            and places.occurs_in(tokens)
         ):
             found = [v for v in found if v != situation]
     for m in (m for m in matches if m.kind == "situation_hint" and m.value in lexicon.presumed_unless):

@@ -26,19 +26,25 @@ def asker_profession(
     tokens: list[str], matches: list[Match], lexicon: Lexicon, lang: str = "fr"
 ) -> tuple[str | None, set[int]]:
     """The asker's own profession ("je suis infirmière", "Pharmacien ici :"), and the match positions it used."""
+    professions = [m for m in matches if m.kind == "profession"]
+    if not professions:
+        return None, set()
     recipients = recipient_marks(lang)
-    # "Coordinatrice de greffe (IDE) : suis-je tenue…": a few plain words may open a self-introduction when
-    # the asker's own duty is asked; otherwise one at most ("Infirmière : …", "Community pharmacist, …")
-    opening_words = 4 if lexicon.asker_bound_set.occurs_in(tokens) or lexicon.asker_writes_set.occurs_in(tokens) else 1
     # a greeting before the profession ("Bonjour, pharmacienne…") is not content that makes it a recipient
     covered = {i for m in matches if m.kind not in ("profession", "greeting") for i in range(m.start, m.end)}
     opening: tuple[str, set[int]] | None = None
-    for m in (m for m in matches if m.kind == "profession"):
+    opening_words: int | None = None
+    for m in professions:
         before = tokens[max(0, m.start - 4) : m.start]
         leading = [i for i in range(m.start) if tokens[i] not in lexicon.stopwords]
+        if opening_words is None and len(leading) > 1:
+            # "Coordinatrice de greffe (IDE) : suis-je tenue…": a few plain words may open a self-introduction
+            # when the asker's own duty is asked; otherwise one at most ("Infirmière : …", "Community pharmacist")
+            own = lexicon.asker_bound_set.occurs_in(tokens) or lexicon.asker_writes_set.occurs_in(tokens)
+            opening_words = 4 if own else 1
         # "Infirmière : …", "Community pharmacist, …": the profession opens the message (one plain word may precede)
         first_content = (
-            len(leading) <= opening_words
+            len(leading) <= (opening_words or 1)
             and not any(i in covered for i in leading)
             and not (before and before[-1] in recipients)
         )
