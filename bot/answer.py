@@ -131,6 +131,7 @@ class Answer(Value):
     channel_asked: str | None = None
     profession: str | None = None
     profession_label: str | None = None
+    profession_of_asker: bool = True  # False: a profession the question names (« les enseignants en APA sont-ils… »)
     version: str | None = None
     verified: bool = True  # False where the row (its date) is carried over from an earlier text
     score: float = 0.0

@@ -8,6 +8,7 @@ Pure: no I/O, the rulebook is passed in. Wording of the law comes from the ruleb
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 from bot.answer import Answer, Candidate, ChannelDuty, Context, ExclusionNote, Note, Quote
@@ -64,6 +65,7 @@ def _base(question: str, query: Query, day: dt.date, rulebook: Rulebook, **field
         profession_label=rulebook.professions[query.profession].label(query.lang)
         if query.profession in rulebook.professions
         else None,
+        profession_of_asker=not query.profession_named,
         context=_context(query, documents, rulebook, fields.get("effective_date"))
         if documents
         else Context(lang=query.lang),
@@ -120,7 +122,8 @@ def decide(question: str, query: Query, today: dt.date, rulebook: Rulebook) -> A
         doc = ranked[0][0] if ranked and best >= CLEAR else None
         version = rulebook.row_at(doc, day)[0] if doc else _main_version(rulebook, day)
         if doc and query.author not in version.covers:
-            return _not_covered(question, query, doc, version, day, rulebook, caveats, best, best - second)
+            named = replace(query, profession=query.author, profession_named=True)
+            return _not_covered(question, named, doc, version, day, rulebook, caveats, best, best - second)
 
     # "Un radiologue doit-il alimenter le DMP ?": who is covered, not a document.
     if query.topic == "covered" and not query.forced:

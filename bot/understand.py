@@ -18,6 +18,7 @@ from bot.domain import DocumentInfo
 from bot.lexicon import Lexicon, Match
 from bot.marks import (
     AGENT_MARKS,
+    ARTICLES,
     DEFINITE,
     DETERMINERS,
     NATURE_NEGATIONS,
@@ -123,6 +124,7 @@ class Query:
     duty_bearer: str | None = None  # the professional a duty verb follows ("le chirurgien doit-il…")
     asked_by: str | None = None  # the professional asking through the writer ("le Dr M. me demande si…")
     author: str | None = None  # the professional named writing it ("le kiné m'a fait un courrier")
+    profession_named: bool = False  # `profession` is one the question names, not the asker's own
     open_cases: list[str] = field(default_factory=list)  # "en HAD": a setting the sources leave open
     software_howto: bool = False  # "comment paramétrer mon logiciel…": off topic whatever it names
     own_document: bool = False  # "mes bilans", "demande si ses courriers…": their document, said so
@@ -462,6 +464,9 @@ def _named_documents(matches: list[Match], out: Scores) -> None:
             out.offer(m.value, m.weight * _penalty(m), m.start)
         elif m.kind == "uncertain":
             out.offer(m.value, 0.5, m.start)
+
+
+SPOKEN_OF = ARTICLES | {"a"}  # before a profession: one spoken of ("Is a physiotherapist covered?", « Les IDE… »)
 
 
 def _without_places(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> list[Match]:
@@ -958,6 +963,9 @@ def understand(
         profession = None  # "je demande pour le Dr Leroy": the question is the doctor's
     bearer, asking, bound, author = obliged_professional(tokens, matches, lexicon, writers(catalogue), lang)
     relayed = False
+    # the profession is one the question speaks of, not the asker's own ("Les enseignants en APA sont-ils
+    # concernés ?", "Le kiné m'a fait un courrier…": answered the same, worded in the third person)
+    named_not_asker = bool(used) and min(used) > 0 and tokens[min(used) - 1] in SPOKEN_OF
     if profession is None and not proxy:
         # "le manip radio me demande si c'est à lui…": the manip's question, relayed by the writer
         profession, relayed = asking, asking is not None and lexicon.asks_writer_set.occurs_in(tokens)
@@ -965,6 +973,7 @@ def understand(
             # "Un neuropsychologue est-il soumis… ?", "Are school nurses covered?", "les infirmières doivent-elles
             # envoyer elles-mêmes les CR ?": about the professional bound
             profession = bound
+        named_not_asker = profession is not None
         if profession is None:  # "dois-je ajouter mon certificat dans mon DMP ?": the patient asks
             profession = next((who for who, said in lexicon.asker_is.items() if said.occurs_in(tokens)), None)
         elif relayed and not (lexicon.relayed_bound_set.occurs_in(tokens) or lexicon.relayed_own_set.occurs_in(tokens)):
@@ -1002,6 +1011,7 @@ def understand(
         date_unreadable=unreadable_date_in(folded),
         pick=_pick(tokens),
         profession=profession,
+        profession_named=named_not_asker,
         bearer=bearer,
         duty_bearer=bound,
         asked_by=asking,

@@ -72,6 +72,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "fr": "Non concerné : cette obligation ne vise pas votre profession ({profession}).",
         "en": "Not concerned: this duty does not apply to your profession ({profession}).",
     },
+    "head.non_concerne_named": {
+        "fr": "Non concerné : cette obligation ne vise pas cette profession ({profession}).",
+        "en": "Not concerned: this duty does not apply to this profession ({profession}).",
+    },
     "head.non_liste": {
         "fr": "Non listé : ce document ne figure pas dans la liste de l'arrêté du 26 avril 2022, donc pas d'obligation DMP ni messagerie sécurisée à ce titre.",
         "en": "Not listed: this document is not in the list of the arrêté of 26 April 2022, so no DMP or secure messaging duty on that basis.",

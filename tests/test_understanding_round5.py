@@ -495,3 +495,23 @@ def test_exams_without_saying_which(engine, text, documents):
 )
 def test_whose_document(engine, text, verdict, document):
     assert verdict_of(engine, text) == (verdict, [document])
+
+
+@pytest.mark.parametrize(
+    ("text", "headline"),
+    [
+        # a profession the question speaks of is not « votre profession »
+        ("Les enseignants en APA sont-ils concernés par l'arrêté ?", "ne vise pas cette profession"),
+        (
+            "Le kiné m'a fait un courrier pour le rhumatologue : doit-il l'envoyer par MSS ?",
+            "ne vise pas cette profession (masseur-kinésithérapeute)",
+        ),
+        ("Is a physiotherapist covered by the DMP rules?", "does not apply to this profession (physiotherapist)"),
+        # the asker's own
+        ("Kiné : mes bilans au DMP ?", "ne vise pas votre profession (masseur-kinésithérapeute)"),
+    ],
+)
+def test_not_concerned_says_whose_profession(engine, text, headline):
+    a = ask(engine, text)
+    assert a.verdict == "non_concerne"
+    assert headline in render_text(a).splitlines()[0]

@@ -141,7 +141,8 @@ def headline(answer: Answer) -> str:
         applying = next((e for e in answer.exclusions if e.applies), None)
         line = W.text("head.exclu", lang, title=title, label=applying.label if applying else "")
     elif v == "non_concerne":
-        line = W.text("head.non_concerne", lang, profession=answer.profession_label or answer.profession or "")
+        key = "head.non_concerne" if answer.profession_of_asker else "head.non_concerne_named"
+        line = W.text(key, lang, profession=answer.profession_label or answer.profession or "")
     elif v == "ambigu":
         line = W.text("head.ambigu_one" if len(answer.candidates) == 1 else "head.ambigu", lang)
     elif v == "a_verifier" and title:
