@@ -131,7 +131,10 @@ class Lexicon:
     visit_marks: frozenset[str] = frozenset()  # « passage aux urgences »: a place where the patient was
     # exclusion -> places whose discharge is not that situation (the emergency department, for a stay)
     discharge_places: dict[str, Phrases] = field(default_factory=dict)
-    discharge_words: frozenset[str] = frozenset()  # « sortie »: a stay's phrase that is only its end
+    discharge_words: frozenset[str] = frozenset()
+    sending_verbs: frozenset[str] = (
+        frozenset()
+    )  # « j'envoie à la maternité »: the place is where it goes  # « sortie »: a stay's phrase that is only its end
     # exclusion -> words that keep its hint a hint: a genetic test is constitutional unless a tumour is named
     presumed_unless: dict[str, Phrases] = field(default_factory=dict)
     time_marks: frozenset[str] = frozenset()  # "avant" in "bilan avant la scinti": that exam is a moment
@@ -505,6 +508,7 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
             for ex, said in (data.get("discharge_places") or {}).items()
         },
         discharge_words=words("discharge_words"),
+        sending_verbs=words("sending_verbs"),
         sample_marks=words("sample_marks"),
         letter_directions={
             str(phase): frozenset(fold(w) for w in marks or [])

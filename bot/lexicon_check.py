@@ -66,6 +66,7 @@ SECTIONS: dict[str, str | None] = {
     "visit_marks": None,
     "discharge_places": "exclusion",
     "discharge_words": None,
+    "sending_verbs": None,
     "sample_marks": None,
     "asker_is": "profession",
     "open_situations": "open_case",

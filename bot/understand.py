@@ -294,11 +294,21 @@ def _within_longer(matches: list[Match], tokens: list[str], time_marks: frozense
     ]
 
 
+def _sent_there(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
+    """A place a verb of sending points at (« je l'envoie à la maternité », "I send it to the ward"): the
+    addressee of the document, not the setting it is produced in."""
+    if not after_mark(tokens, start, RECIPIENT_MARKS):
+        return False
+    return not lexicon.sending_verbs.isdisjoint(tokens[max(0, start - 5) : start])
+
+
 def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[list[str], list[str]]:
     found: list[str] = []
     negated: list[str] = []
     said: list[Match] = []  # the situations said outright, not negated nor compared with
     for m in (m for m in matches if m.kind == "situation"):
+        if _sent_there(tokens, m.start, lexicon):
+            continue  # "je l'envoie à la maternité": where the document goes, not where it is made
         # "hors hospitalisation", "sans être hospitalisé", "en dehors de tout séjour", but not "azoospermie non
         # obstructive : caryotype"; and "exclu comme un séjour hospitalier ?": compared with, not said
         if _negated_before(tokens, m.start, lexicon) or after_mark(tokens, m.start, lexicon.comparison_marks):
@@ -658,8 +668,14 @@ def _of_a_situation(tokens: list[str], thing: Match, matches: list[Match]) -> bo
 
 
 def _after_time_mark(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
-    """A word of time just before `start`, articles aside: « avant la scinti », "after the operation"."""
-    return after_mark(tokens, start, lexicon.time_marks)
+    """A word of time just before `start`, articles aside: « avant la scinti », "after the operation"; or a
+    work-up said as the purpose (« écho pelvienne pour bilan d'endométriose »)."""
+    if after_mark(tokens, start, lexicon.time_marks):
+        return True
+    return tokens[start] in lexicon.own_work_words and after_mark(tokens, start, PURPOSE_MARKS)
+
+
+PURPOSE_MARKS = frozenset({"pour", "for"})
 
 
 def _coordinated(target: Match, objects: list[Match], tokens: list[str], coordinators: frozenset[str]) -> Match | None:

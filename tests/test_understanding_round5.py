@@ -515,3 +515,35 @@ def test_not_concerned_says_whose_profession(engine, text, headline):
     a = ask(engine, text)
     assert a.verdict == "non_concerne"
     assert headline in render_text(a).splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "documents"),
+    [
+        # the fetus's DNA in the mother's blood is constitutional genetics; a virus's genotype is not
+        (
+            "DPNI (ADN fœtal libre circulant) pour la trisomie 21 : le CR du labo va-t-il au DMP ?",
+            "exclu",
+            ["cr-biologie"],
+        ),
+        ("Génotypage HPV 16/18 après un test positif : le CR va au DMP ?", "obligatoire", ["cr-biologie"]),
+        # a work-up said as the purpose of an exam is its context
+        (
+            "Écho pelvienne pour bilan d'endométriose faite au cabinet : CR au MT par MSS ?",
+            "obligatoire",
+            ["cr-imagerie"],
+        ),
+        # a maternity the document is sent to is not where it was made
+        ("Écho du 3e trimestre faite au cabinet, je l'envoie à la maternité par MSS ?", "obligatoire", ["cr-imagerie"]),
+        # records outside the list, products, and a clinical question
+        ("Le compte rendu d'anesthésie de la péridurale doit-il aller dans le DMP ?", "non_liste", []),
+        (
+            "Tire-lait prescrit en consultation deux semaines après la sortie : DMP ?",
+            "obligatoire",
+            ["prescription-produits-sante"],
+        ),
+        ("Écho T2 normale, je revois la patiente quand ?", "hors_sujet", []),
+    ],
+)
+def test_womens_health(engine, text, verdict, documents):
+    assert verdict_of(engine, text) == (verdict, documents)
