@@ -305,19 +305,23 @@ def _sent_there(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
 def _situations(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> tuple[list[str], list[str]]:
     found: list[str] = []
     negated: list[str] = []
+    compared: list[str] = []
     said: list[Match] = []  # the situations said outright, not negated nor compared with
     for m in (m for m in matches if m.kind == "situation"):
         if _sent_there(tokens, m.start, lexicon):
             continue  # "je l'envoie à la maternité": where the document goes, not where it is made
         # "hors hospitalisation", "sans être hospitalisé", "en dehors de tout séjour", but not "azoospermie non
         # obstructive : caryotype"; and "exclu comme un séjour hospitalier ?": compared with, not said
-        if _negated_before(tokens, m.start, lexicon) or after_mark(tokens, m.start, lexicon.comparison_marks):
+        if _negated_before(tokens, m.start, lexicon):
             if m.value not in negated:
                 negated.append(m.value)
+        elif after_mark(tokens, m.start, lexicon.comparison_marks):
+            compared.append(m.value)  # only when not said outright elsewhere ("DPYD : exclu comme génétique…?")
         else:
             said.append(m)
             if m.value not in found:
                 found.append(m.value)
+    negated += [v for v in dict.fromkeys(compared) if v not in found and v not in negated]
     for m in (m for m in matches if m.kind == "situation_negator"):
         # "caryotype médullaire": not constitutional genetics; but "somatique… et constitutionnelle. Pour le
         # volet constitutionnel…": the one said last is asked about

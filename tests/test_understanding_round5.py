@@ -547,3 +547,29 @@ def test_not_concerned_says_whose_profession(engine, text, headline):
 )
 def test_womens_health(engine, text, verdict, documents):
     assert verdict_of(engine, text) == (verdict, documents)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "documents"),
+    [
+        # a situation said outright stays said when the question also compares with it
+        (
+            "Génotypage DPYD avant capécitabine : ce CR est-il exclu comme la génétique constitutionnelle ?",
+            "exclu",
+            ["cr-biologie"],
+        ),
+        # lab tests and blood products named by specialists
+        ("Plombémie d'un salarié exposé, faite en ville : CR au DMP ?", "obligatoire", ["cr-biologie"]),
+        ("IgE spécifiques faites en ville pour un enfant : CR au pédiatre par MSS ?", "obligatoire", ["cr-biologie"]),
+        (
+            "Prescription de culots globulaires au bloc pendant le séjour : DMP ?",
+            "exclu",
+            ["prescription-produits-sante"],
+        ),
+        # records outside the list, billing
+        ("Le carnet INR rempli par le patient, on le scanne dans le DMP ?", "non_liste", []),
+        ("Les examens ajoutés par le biologiste sont-ils remboursés ?", "hors_sujet", []),
+    ],
+)
+def test_pharmacies_and_labs(engine, text, verdict, documents):
+    assert verdict_of(engine, text) == (verdict, documents)
