@@ -922,13 +922,22 @@ def _names_unknown(tokens: list[str], nature: Match, lexicon: Lexicon, lang: str
 RECIPIENT_CHANNEL = 0.5  # a recipient ("au médecin traitant") or Mon espace santé: a channel when none is named
 
 
-def _channels(matches: list[Match], letter: bool = False) -> list[str]:
+def _channels(
+    matches: list[Match], letter: bool = False, tokens: list[str] | None = None, lexicon: Lexicon | None = None
+) -> list[str]:
     """Channels asked, in order. A channel named outright (DMP, MSSanté) wins over a recipient ("au confrère");
     a recipient says the channel only when none is named, and not for a letter, which always has an addressee;
-    « verser » (the arrêté's word for the DMP) says the DMP; other verbs of depositing ("déposer") never say it."""
+    « verser » (the arrêté's word for the DMP) says the DMP; other verbs of depositing ("déposer") never say it.
+    Mon espace santé with messaging or a verb of sending, and no professional addressee (« l'ordonnance part dans
+    Mon espace santé par la messagerie », « envoyer sur Mon espace santé »), is the patient's messaging."""
     strong = [m.value for m in matches if m.kind == "channel" and m.weight >= CLEAR]
     recipients = {m.value for m in matches if m.kind == "channel" and RECIPIENT_CHANNEL <= m.weight < CLEAR}
     means_only = all(m.weight < 1 for m in matches if m.kind == "channel" and m.value == "mss_professionnels")
+    space = [m for m in matches if m.kind == "channel" and m.value == "dmp" and m.weight < CLEAR]
+    if space and "dmp" not in strong and "mss_professionnels" not in recipients and means_only:
+        sent = tokens is not None and lexicon is not None and not lexicon.sending_verbs.isdisjoint(tokens)
+        if sent or "mss_professionnels" in strong:
+            strong = ["mss_patient" if c == "mss_professionnels" else c for c in strong] or ["mss_patient"]
     if "mss_patient" in recipients and "mss_professionnels" not in recipients and means_only:
         strong = ["mss_patient" if c == "mss_professionnels" else c for c in strong]  # "au patient par MSS"
     if strong:
@@ -1021,7 +1030,7 @@ def understand(
         nature=natures[0].value if natures else None,
         domain=domains[0].value if domains else None,
         phase=phases[0].value if phases else None,
-        channels=_channels(matches, letter=_is_letter(scores, catalogue)),
+        channels=_channels(matches, letter=_is_letter(scores, catalogue), tokens=tokens, lexicon=lexicon),
         situations=situations,
         negated_situations=negated,
         situation_hints=sorted({m.value for m in matches if m.kind == "situation_hint"} - set(situations)),

@@ -573,3 +573,19 @@ def test_womens_health(engine, text, verdict, documents):
 )
 def test_pharmacies_and_labs(engine, text, verdict, documents):
     assert verdict_of(engine, text) == (verdict, documents)
+
+
+@pytest.mark.parametrize(
+    ("text", "channel"),
+    [
+        # Mon espace santé with messaging or a verb of sending is the patient's messaging
+        ("L'ordonnance de la consultation part dans Mon espace santé par la messagerie ?", "mss_patient"),
+        ("Le CR d'écho doit-il être envoyé sur Mon espace santé ?", "mss_patient"),
+        ("ordo de pilule MSS patiente ?", "mss_patient"),
+        # put in it, it is the DMP; with a professional addressee, theirs
+        ("Le CR d'écho doit-il être versé dans Mon espace santé ?", "dmp"),
+        ("Le CR d'écho doit-il être envoyé au médecin traitant par messagerie ?", "mss_professionnels"),
+    ],
+)
+def test_mon_espace_sante_messaging(engine, text, channel):
+    assert ask(engine, text).channel_asked == channel
