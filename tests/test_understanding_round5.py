@@ -589,3 +589,23 @@ def test_pharmacies_and_labs(engine, text, verdict, documents):
 )
 def test_mon_espace_sante_messaging(engine, text, channel):
     assert ask(engine, text).channel_asked == channel
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # general questions about the regulation, the patient's rights, the messaging itself: off the list
+        "Le DPO demande si le versement au DMP nécessite le consentement du patient.",
+        "Existe-t-il une liste officielle des documents obligatoires au DMP ?",
+        "Comment obtenir une adresse de messagerie sécurisée pour notre centre ?",
+        "Faut-il que l'INS soit qualifiée avant d'envoyer un document au DMP ?",
+        "Can I ask my doctor to remove my scan report from my DMP?",
+    ],
+)
+def test_general_questions_are_off_the_list(engine, text):
+    assert ask(engine, text).verdict == "hors_sujet"
+
+
+def test_a_person_housed_in_a_shelter_is_no_off_topic_question(engine):
+    a = ask(engine, "Ordonnance de lunettes pour un enfant hébergé en hôtel social : DMP ?")
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["prescription-produits-sante"])
