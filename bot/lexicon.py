@@ -131,10 +131,10 @@ class Lexicon:
     visit_marks: frozenset[str] = frozenset()  # « passage aux urgences »: a place where the patient was
     # exclusion -> places whose discharge is not that situation (the emergency department, for a stay)
     discharge_places: dict[str, Phrases] = field(default_factory=dict)
-    discharge_words: frozenset[str] = frozenset()
-    sending_verbs: frozenset[str] = (
-        frozenset()
-    )  # « j'envoie à la maternité »: the place is where it goes  # « sortie »: a stay's phrase that is only its end
+    discharge_words: frozenset[str] = frozenset()  # « sortie »: a stay's phrase that is only its end
+    sending_verbs: frozenset[str] = frozenset()  # « j'envoie à la maternité »: the place is where it goes
+    # document -> addressees that make it another letter (« courrier à l'avocat »: not to a professional)
+    other_addressees: dict[str, Phrases] = field(default_factory=dict)
     # exclusion -> words that keep its hint a hint: a genetic test is constitutional unless a tumour is named
     presumed_unless: dict[str, Phrases] = field(default_factory=dict)
     time_marks: frozenset[str] = frozenset()  # "avant" in "bilan avant la scinti": that exam is a moment
@@ -509,6 +509,10 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         },
         discharge_words=words("discharge_words"),
         sending_verbs=words("sending_verbs"),
+        other_addressees={
+            str(doc): phrases(f"other_addressees.{doc}", said)
+            for doc, said in (data.get("other_addressees") or {}).items()
+        },
         sample_marks=words("sample_marks"),
         letter_directions={
             str(phase): frozenset(fold(w) for w in marks or [])

@@ -67,6 +67,7 @@ SECTIONS: dict[str, str | None] = {
     "discharge_places": "exclusion",
     "discharge_words": None,
     "sending_verbs": None,
+    "other_addressees": "document",
     "sample_marks": None,
     "asker_is": "profession",
     "open_situations": "open_case",

@@ -294,6 +294,20 @@ def _within_longer(matches: list[Match], tokens: list[str], time_marks: frozense
     ]
 
 
+def _to_someone_else(
+    tokens: list[str], scores: dict[str, float], lexicon: Lexicon, catalogue: dict[str, DocumentInfo]
+) -> bool:
+    """A letter addressed to someone who is not a health professional (a school, a lawyer, an employer): the
+    listed letters are those sent to professionals. `other_addressees` maps each such document to the words."""
+    for doc, words in lexicon.other_addressees.items():
+        if doc not in scores or scores[doc] < CANDIDATE:
+            continue
+        for i, t in enumerate(tokens):
+            if t in RECIPIENT_MARKS and words.occurs_in(tokens[i + 1 : i + 6]):
+                return True
+    return False
+
+
 def _sent_there(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
     """A place a verb of sending points at (« je l'envoie à la maternité », "I send it to the ward"): the
     addressee of the document, not the setting it is produced in."""
@@ -1013,6 +1027,10 @@ def understand(
     )
     situations, negated = _situations(tokens, matches, lexicon)
     scores, order, strong_not_listed = _find_documents(tokens, matches, lang, situations, lexicon, catalogue)
+    if _to_someone_else(tokens, scores, lexicon, catalogue):
+        # "le courrier à la directrice d'école", "the letter to my patient's employer": not to a professional
+        scores = {d: s for d, s in scores.items() if d not in lexicon.other_addressees}
+        strong_not_listed = True
     scores, order = _latest_of_a_pair(scores, order, tokens, matches, lexicon, catalogue)
     # "le labo nous envoie l'ECBU…": the lab's report (a writer named only in passing, "sur ordonnance du
     # pédiatre", does not outweigh an asker who says who he is)

@@ -66,7 +66,18 @@ def asker_profession(
         # but "Le kiné me demande si…" is relayed by the writer ("Opticien : un client me demande…" is not: the
         # one asking is someone else, named in between)
         relays = any(lexicon.asks_writer_set.starts_at(tokens, i) for i in (m.end, m.end + 1))
-        if first_content and opening is None and not relays:
+        # "Kiné respiratoire pour une bronchiolite : l'ordonnance…": a care named with its prescription, not the
+        # asker (who would say so: « Kiné ici », « dois-je… »)
+        care = any(d.kind == "domain" and d.start == m.start for d in matches) and any(
+            n.kind == "nature" and n.value == "prescription" for n in matches
+        )
+        if care and (
+            lexicon.asker_bound_set.occurs_in(tokens)
+            or lexicon.asker_writes_set.occurs_in(tokens)
+            or lexicon.own_marks & set(tokens)
+        ):
+            care = False
+        if first_content and opening is None and not relays and not care:
             opening = m.value, {m.start}
     # "Le kiné m'a demandé… Je suis radiologue": a profession said outright beats one that opens the message
     return opening or (None, set())

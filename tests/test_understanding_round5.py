@@ -609,3 +609,31 @@ def test_general_questions_are_off_the_list(engine, text):
 def test_a_person_housed_in_a_shelter_is_no_off_topic_question(engine):
     a = ask(engine, "Ordonnance de lunettes pour un enfant hébergé en hôtel social : DMP ?")
     assert (a.verdict, a.documents[:1]) == ("obligatoire", ["prescription-produits-sante"])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "documents"),
+    [
+        # a letter to someone who is not a health professional is not a listed courrier
+        (
+            "Le courrier à la directrice d'école pour expliquer la maladie de l'enfant, c'est dans la liste ?",
+            "non_liste",
+            [],
+        ),
+        ("The letter I write to my patient's employer to adapt her job: is it in scope?", "non_liste", []),
+        (
+            "Courrier au pneumologue de ville pour un patient vu en consultation : MSS obligatoire ?",
+            "obligatoire",
+            ["courriers"],
+        ),
+        # a care named with its prescription at the start is the care, not the asker
+        (
+            "Kiné respiratoire pour une bronchiolite : l'ordonnance va dans le DMP ?",
+            "a_verifier",
+            ["prescription-hors-produits-sante"],
+        ),
+        ("Kiné : dois-je verser mes bilans au DMP ?", "non_concerne", []),
+    ],
+)
+def test_letters_and_cares(engine, text, verdict, documents):
+    assert verdict_of(engine, text) == (verdict, documents)
