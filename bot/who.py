@@ -68,19 +68,24 @@ def asker_profession(
         relays = any(lexicon.asks_writer_set.starts_at(tokens, i) for i in (m.end, m.end + 1))
         # "Kiné respiratoire pour une bronchiolite : l'ordonnance…": a care named with its prescription, not the
         # asker (who would say so: « Kiné ici », « dois-je… »)
-        care = any(d.kind == "domain" and d.start == m.start for d in matches) and any(
-            n.kind == "nature" and n.value == "prescription" for n in matches
-        )
-        if care and (
-            lexicon.asker_bound_set.occurs_in(tokens)
-            or lexicon.asker_writes_set.occurs_in(tokens)
-            or lexicon.own_marks & set(tokens)
-        ):
-            care = False
-        if first_content and opening is None and not relays and not care:
+        if first_content and opening is None and not relays and not _care_named(tokens, m, matches, lexicon):
             opening = m.value, {m.start}
     # "Le kiné m'a demandé… Je suis radiologue": a profession said outright beats one that opens the message
     return opening or (None, set())
+
+
+def _care_named(tokens: list[str], m: Match, matches: list[Match], lexicon: Lexicon) -> bool:
+    """ "Kiné respiratoire pour une bronchiolite : l'ordonnance…": a care named with its prescription, not the
+    asker (who would say so: « Kiné ici », « dois-je… », « mes bilans »)."""
+    if not any(d.kind == "domain" and d.start == m.start for d in matches):
+        return False
+    if not any(n.kind == "nature" and n.value == "prescription" for n in matches):
+        return False
+    return not (
+        lexicon.asker_bound_set.occurs_in(tokens)
+        or lexicon.asker_writes_set.occurs_in(tokens)
+        or not lexicon.own_marks.isdisjoint(tokens)
+    )
 
 
 def addressee_before(tokens: list[str], start: int, marks: frozenset[str], lexicon: Lexicon, reach: int = 4) -> bool:
@@ -239,6 +244,8 @@ def _named_before_pronoun_duty(
     """ "When the surgeon sees my patients…, must he send me…?": a duty asked of « il »/"he" falls on the last
     professional named before it who may write a listed document (not an addressee), unless a document named in
     between is the pronoun's subject ("…l'ordonnance de kiné doit-elle aller au DMP ?")."""
+    if THIRD_PERSONS.isdisjoint(tokens):
+        return None  # no « il », "he": nothing to bind
     for i in range(len(tokens)):
         if lexicon.duty_verb_set.starts_at(tokens, i) and not THIRD_PERSONS.isdisjoint(tokens[i : i + 4]):
             if not personal_duty(tokens[i : i + 6], lexicon):
