@@ -471,6 +471,10 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         source = {section: items} if items is not None else data
         return Phrases(tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(source, section, path))
 
+    def keyed(section: str) -> dict[str, Phrases]:
+        """A section of phrases under keys (a profession, an exclusion, a document), each set tokenised."""
+        return {str(key): phrases(f"{section}.{key}", said) for key, said in (data.get(section) or {}).items()}
+
     asker_bound = [tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "asker_bound", path)]
     asker_writes = [tuple(tokenise(w, shorthand, squeeze=False)) for w in _words(data, "asker_writes", path)]
     return Lexicon(
@@ -503,25 +507,17 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         time_marks=words("time_marks"),
         comparison_marks=words("comparison_marks"),
         visit_marks=words("visit_marks"),
-        discharge_places={
-            str(ex): phrases(f"discharge_places.{ex}", said)
-            for ex, said in (data.get("discharge_places") or {}).items()
-        },
+        discharge_places=keyed("discharge_places"),
         discharge_words=words("discharge_words"),
         sending_verbs=words("sending_verbs"),
-        other_addressees={
-            str(doc): phrases(f"other_addressees.{doc}", said)
-            for doc, said in (data.get("other_addressees") or {}).items()
-        },
+        other_addressees=keyed("other_addressees"),
         sample_marks=words("sample_marks"),
         letter_directions={
             str(phase): frozenset(fold(w) for w in marks or [])
             for phase, marks in (data.get("letter_directions") or {}).items()
         },
-        asker_is={str(who): phrases(f"asker_is.{who}", said) for who, said in (data.get("asker_is") or {}).items()},
-        presumed_unless={
-            str(ex): phrases(f"presumed_unless.{ex}", said) for ex, said in (data.get("presumed_unless") or {}).items()
-        },
+        asker_is=keyed("asker_is"),
+        presumed_unless=keyed("presumed_unless"),
         software_howto_set=phrases("software_howto"),
         hospital_place_set=phrases("hospital_places"),
         document_verbs=words("document_verbs"),

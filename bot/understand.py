@@ -635,7 +635,7 @@ def _pair_natures(
         # contrôle d'une sigmoïdectomie", "KRAS sur pièce de colectomie"), not the document asked
         others = {o.value for o in objects if o.kind == "domain"} - context_domains
         # an exam said as a moment ("bilan thyroïdien avant la scinti", "radio after the operation") is context too
-        timed = {id(o) for o in objects if _after_time_mark(tokens, o.start, lexicon)}
+        timed = {id(o) for o in objects if _said_as_context(tokens, o.start, lexicon)}
         target = min(
             objects,
             key=lambda o: (
@@ -685,7 +685,7 @@ def _of_a_situation(tokens: list[str], thing: Match, matches: list[Match]) -> bo
     return i >= 0 and tokens[i] in OF and any(m.kind == "situation" and m.end == i for m in matches)
 
 
-def _after_time_mark(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
+def _said_as_context(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
     """A word of time just before `start`, articles aside: « avant la scinti », "after the operation"; or a
     work-up said as the purpose (« écho pelvienne pour bilan d'endométriose »)."""
     if after_mark(tokens, start, lexicon.time_marks):
@@ -736,7 +736,7 @@ def _lone_domains(
     context = {
         id(d)
         for d in mentions.domains
-        if d.value in lexicon.context_domains or _after_time_mark(tokens, d.start, lexicon)
+        if d.value in lexicon.context_domains or _said_as_context(tokens, d.start, lexicon)
     }
     others = [d for d in mentions.domains if id(d) not in context] or out.scores
     for d in mentions.domains:

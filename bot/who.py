@@ -189,6 +189,7 @@ def obliged_professional(
     )
     if not named:
         return None, None, None, None
+    addressee_marks = recipient_marks(lang) | lexicon.addressee_marks  # "au médecin prescripteur", "for the GP"
     # a document named after the professional opens a new subject ("Infirmière : le CRO doit-il…")
     documents = [m for m in matches if m.kind in ("nature", "document")]
     # (not a verb that the lexicon also reads as a nature: "le médecin prescrit…")
@@ -210,7 +211,7 @@ def obliged_professional(
         ):
             duty = m.value  # "l'EMG demandé par le neurologue", "prescribed by the GP": who wrote it
             continue
-        if addressee_before(tokens, m.start, recipient_marks(lang) | lexicon.addressee_marks, lexicon):
+        if addressee_before(tokens, m.start, addressee_marks, lexicon):
             continue  # "au médecin prescripteur", "letters to the surgeons": an addressee, not the one bound
         if writes and duty is None and owner_of_document(tokens, m.start, documents):
             duty = m.value  # "la réponse écrite du psychiatre", "the surgeon's report": who wrote it
@@ -226,7 +227,7 @@ def obliged_professional(
         if asking is None and lexicon.asking_verb_set.occurs_in(after):
             asking = m.value
     if bound is None:
-        bound = _named_before_pronoun_duty(tokens, named, documents, lexicon, writers, lang)
+        bound = _named_before_pronoun_duty(tokens, named, documents, lexicon, writers, addressee_marks)
     return duty, asking, bound, author
 
 
@@ -239,7 +240,7 @@ def _named_before_pronoun_duty(
     documents: list[Match],
     lexicon: Lexicon,
     writers: frozenset[str],
-    lang: str,
+    addressee_marks: frozenset[str],
 ) -> str | None:
     """ "When the surgeon sees my patients…, must he send me…?": a duty asked of « il »/"he" falls on the last
     professional named before it who may write a listed document (not an addressee), unless a document named in
@@ -253,9 +254,7 @@ def _named_before_pronoun_duty(
             earlier = [
                 m
                 for m in named
-                if m.end <= i
-                and m.value in writers
-                and not addressee_before(tokens, m.start, recipient_marks(lang) | lexicon.addressee_marks, lexicon)
+                if m.end <= i and m.value in writers and not addressee_before(tokens, m.start, addressee_marks, lexicon)
             ]
             if not earlier or any(earlier[-1].end <= d.start < i for d in documents):
                 return None
