@@ -240,6 +240,14 @@ def _written_by_bound(scores: dict[str, float], bound: str, catalogue: dict[str,
     return {d: max(s, BOUND_WRITER) if d == theirs[0] else (s if s < best else s * 0.8) for d, s in scores.items()}
 
 
+def _names_a_listed_document(matches: list[Match], besides: list[Match]) -> bool:
+    """A listed document, or the domain of one, named apart from `besides`."""
+    return any(
+        m.kind in ("document", "domain") and not any(b.start < m.end and m.start < b.end for b in besides)
+        for m in matches
+    )
+
+
 def _names_a_document(matches: list[Match]) -> bool:
     return any(m.kind in ("document", "nature", "domain", "not_listed", "uncertain", "nl_domain") for m in matches)
 
@@ -273,12 +281,13 @@ def _open_cases(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> li
 
 
 # (inner kind, outer kind): a word of the first inside a longer phrase of the second is that phrase's
-WITHIN = (("nl_domain", "situation"), ("not_listed", "domain"))
+WITHIN = (("nl_domain", "situation"), ("not_listed", "domain"), ("nature", "topic"))
 
 
 def _within_longer(matches: list[Match], tokens: list[str], time_marks: frozenset[str]) -> list[Match]:
     """A care inside a setting (« séance de chimio », « soins intensifs ») is the setting; an exam outside the
-    list inside a listed domain's phrase (« hystéroscopie opératoire ») is that domain."""
+    list inside a listed domain's phrase (« hystéroscopie opératoire ») is that domain; a document word inside a
+    name of the text (« by the order ») is the text."""
     spans = {outer: [(m.start, m.end) for m in matches if m.kind == outer] for _, outer in WITHIN}
     inner = dict(WITHIN)
     kept = [m for m in matches if m.kind not in inner or not m.within(spans[inner[m.kind]], strictly=True)]
@@ -565,6 +574,11 @@ def _not_listed_things(tokens: list[str], matches: list[Match], lang: str) -> tu
         and not any(start <= m.start and m.end <= end for start, end in listed)
     ]
     strong = [m for m in matches if m.kind == "not_listed" and m.weight >= CLEAR]
+    # « FOGD en HDJ : le CR de l'INR… »: the act the patient is in for is the setting, not the document asked
+    settings = [m for m in strong + care if _as_setting(tokens, m, matches)]
+    if settings and _names_a_listed_document(matches, settings):
+        strong = [m for m in strong if m not in settings]
+        care = [m for m in care if m not in settings]
     return strong + care, bool(strong)
 
 
@@ -683,6 +697,32 @@ def _of_a_situation(tokens: list[str], thing: Match, matches: list[Match]) -> bo
     while i >= 0 and tokens[i] in DETERMINERS:
         i -= 1
     return i >= 0 and tokens[i] in OF and any(m.kind == "situation" and m.end == i for m in matches)
+
+
+def _as_setting(tokens: list[str], thing: Match, matches: list[Match]) -> bool:
+    """A thing outside the list said as where or why the patient is, not as a document: the kind of a stay
+    (« hospitalisation de jour d'évaluation gériatrique »), the act a stay is for (« hospitalisé pour une
+    polysomnographie », "admitted for a TAVI work-up"), the act the patient is in for (« FOGD en HDJ : le CR de
+    l'INR… », « coloscopie en hôpital de jour »), or a consultation as the place (« prescrits en consultation de
+    radiothérapie »). Its report (« le CR de la PSG en HDJ ») is still the thing asked."""
+    if _of_a_situation(tokens, thing, matches):
+        return True
+    i = thing.start - 1
+    while i >= 0 and tokens[i] in DETERMINERS:
+        i -= 1
+    if i >= 0 and tokens[i] in OF and any(m.kind == "nature" and m.end == i for m in matches):
+        return False  # « le CR de la coloscopie en HDJ »: the report of that act
+    stays = [m for m in matches if m.kind == "situation"]
+    if stays and after_mark(tokens, thing.start, SETTING_MARKS):
+        return True
+    places = [m for m in matches if m.kind in ("situation", "outside")]
+    if any(thing.end <= m.start <= thing.end + 2 and set(tokens[thing.end : m.start]) <= PLACE_WORDS for m in places):
+        return True
+    return any(m.kind == "outside" and m.start < thing.start < m.end for m in matches)
+
+
+SETTING_MARKS = frozenset({"pour", "for", "pendant", "durant", "lors", "during"})
+PLACE_WORDS = frozenset({"en", "in", "a", "au", "as", "d", "de"})
 
 
 def _said_as_context(tokens: list[str], start: int, lexicon: Lexicon) -> bool:
@@ -850,9 +890,11 @@ def _general_topic(
     general = next((m.value for m in matches if m.kind == "general"), None)
     names_document = kinds & {"document", "nature", "domain", "not_listed", "uncertain", "nl_domain"} or scores
     if general == "list" and any(
-        m.kind in ("document", "not_listed") or (m.kind == "nature" and m.weight >= CLEAR) for m in matches
+        m.kind == "document" or (m.kind in ("nature", "not_listed") and m.weight >= CLEAR) for m in matches
     ):
-        return None  # "le CR de VNG est-il dans la liste des documents ?" asks about one document
+        # "le CR de VNG est-il dans la liste des documents ?" asks about one document; a word of records
+        # (« une fiche réflexe ») does not name one
+        return None
     if general:
         return general
     if profession and not names_document and kinds & {"topic", "channel"}:
@@ -1021,10 +1063,14 @@ def understand(
             profession = next((who for who, said in lexicon.asker_is.items() if said.occurs_in(tokens)), None)
         elif relayed and not (lexicon.relayed_bound_set.occurs_in(tokens) or lexicon.relayed_own_set.occurs_in(tokens)):
             profession = None  # "le kiné me demande si je dois lui envoyer…": the writer's own question
+    spoken_of = {(m.start, m.end) for m in matches if m.kind == "profession" and m.value == profession}
     matches = [m for m in matches if not (m.kind in ("channel", "profession", "nl_domain") and m.start in used)]
     matches = _without_places(
         tokens, _without_contrasted(tokens, _within_longer(matches, tokens, lexicon.time_marks)), lexicon
     )
+    if named_not_asker and not any(m.kind == "nature" for m in matches):
+        # "Un kiné est-il concerné par l'arrêté ?": the word names the professional spoken of, not his care
+        matches = [m for m in matches if not (m.kind == "domain" and (m.start, m.end) in spoken_of)]
     situations, negated = _situations(tokens, matches, lexicon)
     scores, order, strong_not_listed = _find_documents(tokens, matches, lang, situations, lexicon, catalogue)
     if _to_someone_else(tokens, scores, lexicon, catalogue):
@@ -1078,7 +1124,7 @@ def understand(
                 for m in matches
                 if m.kind == "not_listed"
                 and m.weight >= CLEAR
-                and not _of_a_situation(tokens, m, matches)
+                and not _as_setting(tokens, m, matches)
                 and not after_mark(tokens, m.start, lexicon.sample_marks)  # "EGFR sur biopsie tumorale"
             ),
             default=None,

@@ -1,0 +1,106 @@
+"""Understanding, round 6: rules learnt from blind sets of new authors (geriatrics and nursing homes, forensic
+and occupational medicine, anaesthesia and interventional specialties, English-speaking practitioners, neurology,
+dermatology and pathology). Each case is an example of a rule true in general, written for the test, and asserts
+what the user sees."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from bot.render.text import render_text
+
+DAY = dt.date(2026, 12, 3)
+
+
+def ask(engine, text, day=DAY):
+    return engine.answer(text, day)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Un kiné est-il concerné par l'arrêté ?",
+        "Les orthophonistes sont-ils concernés par ce texte ?",
+        "Is a physio covered by the order?",
+    ],
+)
+def test_a_profession_asked_about_is_not_read_as_its_care(engine, text):
+    """A word that names both a profession and its care (« kiné ») is the professional when the question asks
+    whether that profession is covered: no « Je comprends : prescriptions hors produits de santé » line."""
+    a = ask(engine, text)
+    assert (a.verdict, a.documents) == ("non_concerne", [])
+    assert "prescriptions hors produits" not in render_text(a)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # the act the patient is in for, or the act a stay is for, is the setting of the document asked
+        (
+            "Gastroscopie en HDJ : le CR de la NFS faite le matin même au labo de l'hôpital, DMP ?",
+            "exclu",
+            "cr-biologie",
+        ),
+        (
+            "Hospitalisation de nuit pour polysomnographie : les examens biologiques faits pendant ce séjour, DMP ?",
+            "exclu",
+            "cr-biologie",
+        ),
+        (
+            "Admitted for a TAVI work-up: the lab results done during the admission, do they go to the DMP?",
+            "exclu",
+            "cr-biologie",
+        ),
+        # a consultation as the place where a prescription is written
+        (
+            "Bains de bouche prescrits en consultation de radiothérapie, l'ordonnance va au DMP ?",
+            "obligatoire",
+            "prescription-produits-sante",
+        ),
+        # the report of that act is still the thing asked
+        ("Le CR de la coloscopie faite en HDJ, DMP ?", "non_liste", None),
+        ("Compte rendu de polysomnographie en hospitalisation de jour : à verser ?", "non_liste", None),
+    ],
+)
+def test_an_act_named_as_the_setting_is_not_the_document_asked(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert a.verdict == verdict
+    assert a.documents[:1] == ([document] if document else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # a form, a sheet, a chart, a diary: a record of the file, outside the list
+        ("La fiche de consultation d'anesthésie, elle va dans le DMP ?", "non_liste", None),
+        ("Le formulaire de directives anticipées, DMP obligatoire ?", "non_liste", None),
+        ("The blood pressure diary my patient keeps, should it go into the DMP?", "non_liste", None),
+        ("Le relevé de pression de la pompe, à verser ?", "non_liste", None),
+        # a listed document named beside it is still the one asked
+        ("Fiche de liaison : le CR de biologie part au DMP ?", "obligatoire", "cr-biologie"),
+        (
+            "Fiche patient remplie, et l'ordonnance de médicaments : elle va au DMP ?",
+            "obligatoire",
+            "prescription-produits-sante",
+        ),
+    ],
+)
+def test_a_record_of_the_file_is_outside_the_list(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert a.verdict == verdict
+    assert a.documents[:1] == ([document] if document else [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pouvez-vous me lister tout ce que nos médecins doivent verser au DMP ?",
+        "Mon espace santé, c'est quoi exactement ?",
+        "La famille verra-t-elle les comptes rendus dans le DMP de leur père ?",
+        "Comment accéder au DMP de ma mère ?",
+    ],
+)
+def test_questions_about_the_regulation_or_the_dmp_as_a_whole(engine, text):
+    assert ask(engine, text).verdict == "hors_sujet"
