@@ -240,12 +240,56 @@ def find_date_in(folded: str, today: dt.date) -> DateFound | None:
     the date and `unreadable_date_in`)."""
     folded = spelled_numbers(folded)
     found = _find_date(folded, today)
+    if found is not None and found.granularity in ("month", "year"):
+        found = _refined(folded, found, today)
     if found is not None and found.date < today and _asks_about_now_after(folded, found.phrase):
         # "En janvier 2024 on nous avait dit… Est-ce toujours le cas aujourd'hui ?": the past date is context
         return DateFound(today, "today", "day", today, today)
     if found is not None and found.date == today:
         return DateFound(today, "today", found.granularity, found.span_start, found.span_end)
     return found
+
+
+# « en décembre 2023 (le 31) », "in 2023 (October)", "in 2025 (say September)", "before Christmas 2023 (say
+# 15 Dec)": a day or a month said right after a month or a year, in brackets or as an aside, narrows it
+_REFINE_PREFIX = r"\s+(?:(?:le|the|say|disons|soit|on the|en|in)\s+)"
+_DAY_AFTER_MONTH = re.compile(_REFINE_PREFIX + r"(1er|\d{1,2})(?:er|st|nd|rd|th)?\b(?!\s*(?:h\b|ans|jours|mois|\d))")
+_MONTH_AFTER_YEAR = re.compile(
+    r"\s+(?:(?:say|disons|soit|en|in)\s+)?(?:(\d{1,2})(?:er|st|nd|rd|th)?\s+)?" + _MONTH + r"\b(?:\s+(\d{1,2})\b)?"
+)
+_MODAL_MONTHS = frozenset({"may", "mar", "jan", "jun", "jul", "sep", "oct", "nov", "dec", "aug", "apr", "feb"})
+
+
+def _refined(folded: str, found: DateFound, today: dt.date) -> DateFound:
+    """A month or a year followed by the day or the month it stands for (see the patterns above)."""
+    at = folded.find(found.phrase)
+    if at < 0 or found.date not in (found.span_start, today):
+        return found  # « avant fin 2023 »: already narrowed by its qualifier (the current year stands for today)
+    rest = folded[at + len(found.phrase) :]
+    if found.granularity == "month":
+        day = _DAY_AFTER_MONTH.match(rest)
+        if day:
+            n = 1 if day.group(1) == "1er" else int(day.group(1))
+            date = _safe(found.date.year, found.date.month, n)
+            if date is not None:
+                return DateFound(date, found.phrase + day.group(0), "day", date, date)
+        return found
+    month = _MONTH_AFTER_YEAR.match(rest)
+    if month is None:
+        return found
+    introduced = month.group(0).split()[0] in ("say", "disons", "soit", "en", "in") or month.group(1)
+    if month.group(2) in _MODAL_MONTHS and not introduced:
+        return found  # "in 2023 may the GP…": a verb, not May
+    n = MONTHS[month.group(2)]
+    year = found.span_start.year
+    day_said = month.group(1) or month.group(3)
+    if day_said:
+        date = _safe(year, n, int(day_said))
+        if date is not None:
+            return DateFound(date, found.phrase + month.group(0), "day", date, date)
+    first = dt.date(year, n, 1)
+    last = dt.date(year, n, calendar.monthrange(year, n)[1])
+    return DateFound(first, found.phrase + month.group(0), "month", first, last)
 
 
 def _asks_about_now_after(folded: str, phrase: str) -> bool:

@@ -104,3 +104,20 @@ def test_a_record_of_the_file_is_outside_the_list(engine, text, verdict, documen
 )
 def test_questions_about_the_regulation_or_the_dmp_as_a_whole(engine, text):
     assert ask(engine, text).verdict == "hors_sujet"
+
+
+@pytest.mark.parametrize(
+    ("text", "as_of"),
+    [
+        # a day or a month said right after a month or a year, in brackets or as an aside, narrows it
+        ("En décembre 2023 (le 31), la demande de scanner devait-elle être versée ?", dt.date(2023, 12, 31)),
+        ("Before Christmas 2023 (say 15 Dec), did the GP have to upload the lab prescription?", dt.date(2023, 12, 15)),
+        ("In 2025 (say September), did letters to GPs have to go by MSSanté?", dt.date(2025, 9, 1)),
+        ("The op note of a TURP in 2023 (October), mandatory?", dt.date(2023, 10, 1)),
+        # a modal verb is not a month, and a date already narrowed keeps its qualifier
+        ("In 2023 may the GP skip the DMP for lab reports?", dt.date(2023, 1, 1)),
+        ("Avant fin 2023 (octobre ou novembre), le CRO devait-il aller au DMP ?", dt.date(2023, 12, 30)),
+    ],
+)
+def test_a_day_or_month_after_the_date_narrows_it(engine, text, as_of):
+    assert ask(engine, text).date == as_of
