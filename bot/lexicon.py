@@ -138,6 +138,7 @@ class Lexicon:
     # exclusion -> words that keep its hint a hint: a genetic test is constitutional unless a tumour is named
     presumed_unless: dict[str, Phrases] = field(default_factory=dict)
     time_marks: frozenset[str] = frozenset()  # "avant" in "bilan avant la scinti": that exam is a moment
+    participles: frozenset[str] = frozenset()  # "prescrit" in "l'arrêt de travail prescrit": says of it, names none
     carer_marks: frozenset[str] = frozenset()  # "suivi" in "suivi par le pédiatre": a carer, not an author
     place_words: frozenset[str] = frozenset()  # "centre" in "centre ophtalmo": a place, not a person
     own_marks: frozenset[str] = frozenset()  # "mes", "my" before a document: the asker's own
@@ -505,6 +506,7 @@ def load_lexicon(path: Path, rulebook: Rulebook | None = None) -> Lexicon:
         place_words=words("place_words"),
         carer_marks=words("carer_marks"),
         time_marks=words("time_marks"),
+        participles=words("participles"),
         comparison_marks=words("comparison_marks"),
         visit_marks=words("visit_marks"),
         discharge_places=keyed("discharge_places"),

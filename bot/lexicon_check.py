@@ -62,6 +62,7 @@ SECTIONS: dict[str, str | None] = {
     "place_words": None,
     "carer_marks": None,
     "time_marks": None,
+    "participles": None,
     "comparison_marks": None,
     "visit_marks": None,
     "discharge_places": "exclusion",

@@ -412,7 +412,14 @@ class Mentions:
     def of(cls, matches: list[Match], tokens: list[str] | None = None, lexicon: Lexicon | None = None) -> Mentions:
         # "un mois après la sortie", "ressort sans hospitalisation", "not admitted": not the letter's phase
         phases = [m for m in matches if m.kind == "phase" and not _phase_denied(tokens or [], m, matches, lexicon)]
-        natures = [m for m in matches if m.kind == "nature"]
+        # « l'arrêt de travail prescrit en février »: a participle right after a document says of it, names none
+        named_ends = {m.end for m in matches if m.kind in ("document", "uncertain")}
+        participles = lexicon.participles if lexicon is not None else frozenset()
+        natures = [
+            m
+            for m in matches
+            if m.kind == "nature" and not (m.start in named_ends and tokens and tokens[m.start] in participles)
+        ]
         domains = [m for m in matches if m.kind == "domain"]
         hints = [m for m in matches if m.kind == "hint"]
         if natures and not domains and hints:
@@ -431,12 +438,14 @@ class Mentions:
             nature_hints=[m for m in matches if m.kind == "nature_hint"],
             named=any(m.kind == "document" for m in matches),
             addressed=any(
-                m.kind in ("profession", "channel") and marked_before(tokens or [], m.start, RECIPIENT_MARKS)
+                (m.kind == "channel" and marked_before(tokens or [], m.start, RECIPIENT_MARKS))
+                or (m.kind == "profession" and marked_before(tokens or [], m.start, LETTER_FOR))  # "pour le psychiatre"
                 for m in matches
             ),
         )
 
 
+LETTER_FOR = RECIPIENT_MARKS | {"pour", "for"}
 PHASE_DENIALS = frozenset({"apres", "after", "post", "sans", "without", "not", "pas", "jamais", "never", "non"})
 
 

@@ -121,3 +121,41 @@ def test_questions_about_the_regulation_or_the_dmp_as_a_whole(engine, text):
 )
 def test_a_day_or_month_after_the_date_narrows_it(engine, text, as_of):
     assert ask(engine, text).date == as_of
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # people outside care (a lawyer, an employer, a nursing home's management) asking about a doctor's
+        # document get that document's answer; asked about their own duty, they are not covered
+        (
+            "Avocate : l'arrêt de travail prescrit à ma cliente en février 2024 devait-il être versé au DMP ?",
+            "obligatoire",
+            "certificats-declarations",
+        ),
+        (
+            "Directrice d'EHPAD : est-ce moi qui dois verser les comptes rendus de biologie des résidents ?",
+            "non_concerne",
+            "cr-biologie",
+        ),
+        (
+            "Bonjour, je suis avocat : le CR de scanner de mon client aurait dû être versé au DMP ?",
+            "obligatoire",
+            "cr-imagerie",
+        ),
+        # occupational health nurses and assistants, perfusionists, cytotechnicians are not covered
+        ("IDEST : suis-je tenue de verser les CR de bio que le salarié m'apporte ?", "non_concerne", "cr-biologie"),
+        ("Perfusionniste : dois-je verser mon relevé de CEC au DMP ?", "non_concerne", None),
+        # a document the doctor signs is the doctor's, whoever asks about it
+        (
+            "Infirmière en santé au travail : la lettre que le médecin du travail signe pour le psychiatre doit-elle "
+            "partir par messagerie sécurisée ?",
+            "obligatoire",
+            "courriers",
+        ),
+    ],
+)
+def test_people_outside_care_and_more_professions_not_covered(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert a.verdict == verdict
+    assert a.documents[:1] == ([document] if document else [])
