@@ -159,3 +159,21 @@ def test_people_outside_care_and_more_professions_not_covered(engine, text, verd
     a = ask(engine, text)
     assert a.verdict == verdict
     assert a.documents[:1] == ([document] if document else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # a French « rapport » is an expert's, a device's or an assessor's report, outside the list
+        ("Médecin expert : mon rapport pour l'assureur doit-il partir par MSS ?", "non_liste", None),
+        ("Le rapport d'interrogation du défibrillateur, DMP ?", "non_liste", None),
+        # « par rapport à » is no report
+        ("Par rapport au CR de biologie, il doit aller au DMP ?", "obligatoire", "cr-biologie"),
+        # a listed report named beside it is still the one asked
+        ("Pour mon rapport, le compte rendu de scanner devait-il être versé au DMP ?", "obligatoire", "cr-imagerie"),
+    ],
+)
+def test_a_french_rapport_is_no_listed_report(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert a.verdict == verdict
+    assert a.documents[:1] == ([document] if document else [])
