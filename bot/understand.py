@@ -914,13 +914,20 @@ def _general_topic(
 DEMONSTRATIVES = frozenset({"ce", "cet", "cette", "ces", "this", "that", "these", "those"})
 
 
-def _pointed_at(tokens: list[str], matches: list[Match]) -> bool:
+def _pointed_at(tokens: list[str], matches: list[Match], lexicon: Lexicon) -> bool:
     """ "… j'écris un courrier. Ce courrier est-il obligatoire ?": a document pointed at is the subject, whatever
-    non-listed thing was named before it."""
-    return any(
+    non-listed thing was named before it; so is a document the duty verb follows (« Coloscopie en ambulatoire : la
+    lettre de liaison de sortie doit-elle être envoyée… ? »), when it says which it is: a bare « le CR doit… » after
+    an exam outside the list is that exam's."""
+    pointed = any(
         m.kind in ("document", "nature")
         and m.weight >= CLEAR
         and (tokens[m.start] in DEMONSTRATIVES or (m.start > 0 and tokens[m.start - 1] in DEMONSTRATIVES))
+        for m in matches
+    )
+    return pointed or any(
+        m.kind == "document"
+        and any(lexicon.duty_verb_set.starts_at(tokens, j) for j in range(m.end, min(m.end + 2, len(tokens))))
         for m in matches
     )
 
@@ -1126,7 +1133,7 @@ def understand(
         own_work_domains=_own_work_domains(tokens, matches, lexicon) if profession is not None else frozenset(),
         not_listed=strong_not_listed or any(m.kind == "not_listed" and kinds & {"topic", "channel"} for m in matches),
         not_listed_at=None
-        if _pointed_at(tokens, matches)
+        if _pointed_at(tokens, matches, lexicon)
         else min(
             (
                 m.start

@@ -177,3 +177,22 @@ def test_a_french_rapport_is_no_listed_report(engine, text, verdict, document):
     a = ask(engine, text)
     assert a.verdict == verdict
     assert a.documents[:1] == ([document] if document else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # a listed document named outright and followed by the duty verb is the subject, whatever act came first
+        (
+            "Gastroscopie en ambulatoire : la lettre de liaison de sortie doit-elle être envoyée au MT par MSS ?",
+            "obligatoire",
+            "lettre-liaison-sortie",
+        ),
+        # a bare « le CR » after an exam outside the list is that exam's
+        ("EFR faites avant la chirurgie : le CR doit-il être versé ?", "non_liste", None),
+    ],
+)
+def test_a_document_named_as_the_subject_of_the_duty_is_the_one_asked(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert a.verdict == verdict
+    assert a.documents[:1] == ([document] if document else [])
