@@ -196,3 +196,17 @@ def test_a_document_named_as_the_subject_of_the_duty_is_the_one_asked(engine, te
     a = ask(engine, text)
     assert a.verdict == verdict
     assert a.documents[:1] == ([document] if document else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "document"),
+    [
+        # interventional and nuclear medicine vocabulary
+        ("CR de pose de PM double chambre, à envoyer au MT par MSS ?", "cr-operatoire"),
+        ("PET report for an outpatient: must it be sent to the GP by secure messaging?", "cr-imagerie"),
+        ("Ordonnance de prasugrel remise en consultation, MSS au MT ?", "prescription-produits-sante"),
+    ],
+)
+def test_interventional_vocabulary(engine, text, document):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", [document])
