@@ -722,7 +722,7 @@ def _as_setting(tokens: list[str], thing: Match, matches: list[Match]) -> bool:
     if i >= 0 and tokens[i] in OF and any(m.kind == "nature" and m.end == i for m in matches):
         return False  # « le CR de la coloscopie en HDJ »: the report of that act
     stays = [m for m in matches if m.kind == "situation"]
-    if stays and after_mark(tokens, thing.start, SETTING_MARKS):
+    if stays and after_mark(tokens, thing.start, STAY_REASON_MARKS):
         return True
     places = [m for m in matches if m.kind in ("situation", "outside")]
     if any(thing.end <= m.start <= thing.end + 2 and set(tokens[thing.end : m.start]) <= PLACE_WORDS for m in places):
@@ -730,7 +730,7 @@ def _as_setting(tokens: list[str], thing: Match, matches: list[Match]) -> bool:
     return any(m.kind == "outside" and m.start < thing.start < m.end for m in matches)
 
 
-SETTING_MARKS = frozenset({"pour", "for", "pendant", "durant", "lors", "during"})
+STAY_REASON_MARKS = frozenset({"pour", "for", "pendant", "durant", "lors", "during"})  # « hospitalisé pour une PSG »
 PLACE_WORDS = frozenset({"en", "in", "a", "au", "as", "d", "de"})
 
 
