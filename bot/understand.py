@@ -475,6 +475,8 @@ def _points_at_stay(phase: Match, matches: list[Match], tokens: list[str], lexic
     so the phase is meant; "adressée pendant le séjour" is where the letter is written."""
     if phase.value != "entree":
         return False
+    if lexicon is not None and not lexicon.sending_verbs.isdisjoint(tokens[max(0, phase.start - 4) : phase.start]):
+        return True  # "I'm sending him in for admission", « j'envoie pour hospitalisation »
     for m in matches:
         if m.kind == "situation" and m.value == "sejour_hospitalier" and phase.start <= m.start <= phase.end + 5:
             return not SETTING_MARKS & set(tokens[phase.end : m.start])
