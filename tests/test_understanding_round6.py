@@ -210,3 +210,21 @@ def test_a_document_named_as_the_subject_of_the_duty_is_the_one_asked(engine, te
 def test_interventional_vocabulary(engine, text, document):
     a = ask(engine, text)
     assert (a.verdict, a.documents[:1]) == ("obligatoire", [document])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # how to send, from which software: set-up, whatever document it names
+        "Comment on envoie un CR d'IRM par MSSanté depuis notre RIS ?",
+        "Comment on fait pour que le CRO parte tout seul dans le DMP ?",
+        "How do I send the discharge letter through MSSanté?",
+    ],
+)
+def test_how_to_send_is_set_up(engine, text):
+    assert ask(engine, text).verdict == "hors_sujet"
+
+
+def test_a_letter_sent_in_for_admission_is_the_entry_letter(engine):
+    a = ask(engine, "I'm sending my patient in for admission to cardiology with a letter. Must it go by MSSanté?")
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["lettre-liaison-entree"])
