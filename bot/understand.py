@@ -467,6 +467,7 @@ def _phase_denied(tokens: list[str], phase: Match, matches: list[Match], lexicon
 
 
 SETTING_MARKS = frozenset({"pendant", "durant", "during", "cours", "lors", "dans", "in"})
+ADMITTED_FOR = frozenset({"pour", "for", "en", "into"})
 
 
 def _points_at_stay(phase: Match, matches: list[Match], tokens: list[str], lexicon: Lexicon | None = None) -> bool:
@@ -475,7 +476,14 @@ def _points_at_stay(phase: Match, matches: list[Match], tokens: list[str], lexic
     so the phase is meant; "adressée pendant le séjour" is where the letter is written."""
     if phase.value != "entree":
         return False
-    if lexicon is not None and not lexicon.sending_verbs.isdisjoint(tokens[max(0, phase.start - 4) : phase.start]):
+    before = tokens[max(0, phase.start - 6) : phase.start]
+    if (
+        lexicon is not None
+        and before
+        and before[-1] in ADMITTED_FOR
+        and not lexicon.sending_verbs.isdisjoint(before)
+        and (SETTING_MARKS - {"in"}).isdisjoint(before)  # "sending him in", not "during"
+    ):
         return True  # "I'm sending him in for admission", « j'envoie pour hospitalisation »
     for m in matches:
         if m.kind == "situation" and m.value == "sejour_hospitalier" and phase.start <= m.start <= phase.end + 5:
