@@ -228,3 +228,17 @@ def test_how_to_send_is_set_up(engine, text):
 def test_a_letter_sent_in_for_admission_is_the_entry_letter(engine):
     a = ask(engine, "I'm sending my patient in for admission to cardiology with a letter. Must it go by MSSanté?")
     assert (a.verdict, a.documents[:1]) == ("obligatoire", ["lettre-liaison-entree"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # devices and medicines named by patients' and specialists' words
+        "My prescription for a walking frame, do I send it to the resident's Mon espace santé messaging?",
+        "CGM sensor prescription, DMP?",
+        "Stylo d'adrénaline prescrit en consultation d'allergologie, DMP obligatoire ?",
+    ],
+)
+def test_devices_and_medicines_vocabulary(engine, text):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["prescription-produits-sante"])
