@@ -242,3 +242,29 @@ def test_a_letter_sent_in_for_admission_is_the_entry_letter(engine):
 def test_devices_and_medicines_vocabulary(engine, text):
     a = ask(engine, text)
     assert (a.verdict, a.documents[:1]) == ("obligatoire", ["prescription-produits-sante"])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # "fine" is a penalty only as a noun; a licence is software only when said so
+        (
+            "Dermatologist: in February 2024 should my medical certificates for sport (fine to swim) have been "
+            "uploaded to the DMP?",
+            "obligatoire",
+            "certificats-declarations",
+        ),
+        ("Is there a fine if our centre doesn't upload reports?", "hors_sujet", None),
+        (
+            "Today, is a medical certificate for a sports licence still on the list?",
+            "non_liste",
+            "certificats-declarations",
+        ),
+        ("Combien coûte la licence pour un deuxième poste ?", "hors_sujet", None),
+        ("Quel doit être le contenu d'un certificat de non contre-indication au sport ?", "hors_sujet", None),
+    ],
+)
+def test_words_of_penalties_and_software_only_in_their_sense(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert a.verdict == verdict
+    assert a.documents[:1] == ([document] if document else [])
