@@ -268,3 +268,25 @@ def test_words_of_penalties_and_software_only_in_their_sense(engine, text, verdi
     a = ask(engine, text)
     assert a.verdict == verdict
     assert a.documents[:1] == ([document] if document else [])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # records of care homes, occupational and forensic medicine, sleep and allergy: outside the list
+        "Le projet d'accompagnement personnalisé du résident, à verser au DMP ?",
+        "La coupe PATHOS de l'EHPAD, au DMP ?",
+        "Les réquisitions de l'OPJ, on doit les mettre dans le DMP de la victime ?",
+        "Le protocole de soins ALD doit-il être versé dans le DMP ?",
+        "Do I have to upload my nerve conduction study reports to the DMP?",
+        "The CPAP download report, do I have to send it to the GP via secure messaging?",
+    ],
+)
+def test_records_outside_the_list(engine, text):
+    assert ask(engine, text).verdict == "non_liste"
+
+
+def test_a_short_record_name_does_not_catch_everyday_words_as_typos(engine):
+    """A short entry draws typo corrections (« time » was read as « TILE »): such names are kept long."""
+    a = ask(engine, "Last time the player had an MRI in a private imaging centre: the report, DMP?")
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["cr-imagerie"])
