@@ -65,7 +65,12 @@ def asker_profession(
             return m.value, {m.start}
         # but "Le kiné me demande si…" is relayed by the writer ("Opticien : un client me demande…" is not: the
         # one asking is someone else, named in between)
-        relays = any(lexicon.asks_writer_set.starts_at(tokens, i) for i in (m.end, m.end + 1))
+        # ("Aide-soignante : on me demande de…": « on » is that someone, not the name of the professional)
+        relays = lexicon.asks_writer_set.starts_at(tokens, m.end) or (
+            m.end < len(tokens)
+            and tokens[m.end] not in lexicon.subject_pronouns
+            and lexicon.asks_writer_set.starts_at(tokens, m.end + 1)
+        )
         # "Kiné respiratoire pour une bronchiolite : l'ordonnance…": a care named with its prescription, not the
         # asker (who would say so: « Kiné ici », « dois-je… »)
         if first_content and opening is None and not relays and not _care_named(tokens, m, matches, lexicon):

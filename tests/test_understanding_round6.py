@@ -290,3 +290,12 @@ def test_a_short_record_name_does_not_catch_everyday_words_as_typos(engine):
     """A short entry draws typo corrections (« time » was read as « TILE »): such names are kept long."""
     a = ask(engine, "Last time the player had an MRI in a private imaging centre: the report, DMP?")
     assert (a.verdict, a.documents[:1]) == ("obligatoire", ["cr-imagerie"])
+
+
+def test_someone_who_tells_the_asker_to_act_does_not_relay_a_question(engine):
+    """« Aide-soignante : on me demande de scanner… » is the aide-soignante's own question about her own duty; only
+    a professional named just before « me demande » (« le kiné me demande si… ») relays one through the writer."""
+    a = ask(
+        engine, "Aide-soignante : on me demande de scanner les résultats de labo dans le DMP, c'est à moi de le faire ?"
+    )
+    assert (a.verdict, a.documents[:1]) == ("non_concerne", ["cr-biologie"])
