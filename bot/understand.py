@@ -595,9 +595,13 @@ def _not_listed_things(tokens: list[str], matches: list[Match], lang: str) -> tu
     strong = [m for m in matches if m.kind == "not_listed" and m.weight >= CLEAR]
     # « FOGD en HDJ : le CR de l'INR… »: the act the patient is in for is the setting, not the document asked
     settings = [m for m in strong + care if _as_setting(tokens, m, matches)]
-    if settings and _names_a_listed_document(matches, settings):
-        strong = [m for m in strong if m not in settings]
-        care = [m for m in care if m not in settings]
+    if not (settings and _names_a_listed_document(matches, settings)):
+        settings = []
+    # "ordonnance de PEG pour une coloscopie": the act a document with its own object was written for
+    natures = [m for m in matches if m.kind == "nature"]
+    settings += [m for m in strong + care if any(n.end <= m.start and _said_as_occasion(tokens, n, m) for n in natures)]
+    strong = [m for m in strong if m not in settings]
+    care = [m for m in care if m not in settings]
     return strong + care, bool(strong)
 
 
@@ -654,7 +658,7 @@ def _pair_natures(
             # orthophoniste's report
             t
             for t in not_listed_things
-            if not any(d.start < t.end and t.start < d.end for d in takes)
+            if not any(d.start < t.end and t.start < d.end for d in takes) and not _said_as_occasion(tokens, n, t)
         ]
         if n.start >= 1 and set(tokens[max(0, n.start - 2) : n.start]) & NATURE_NEGATIONS:
             continue  # "et non le compte rendu"
@@ -708,6 +712,18 @@ def _pair_natures(
                 continue
             out.offer(doc, score, min(n.start, target.start))
     return result
+
+
+def _said_as_occasion(tokens: list[str], nature: Match, thing: Match) -> bool:
+    """ "crème prescrite pendant une radiothérapie", "ordonnance de PEG pour une coloscopie": the act is when or why
+    the document was written, not what it is of (« ordonnance pour un ECG » still prescribes the ECG)."""
+    if after_mark(tokens, thing.start, DURING_MARKS):
+        return True
+    has_object = nature.end + 1 < thing.start and tokens[nature.end] in OF
+    return has_object and after_mark(tokens, thing.start, PURPOSE_MARKS)
+
+
+DURING_MARKS = frozenset({"pendant", "durant", "lors", "during"})
 
 
 def _of_a_situation(tokens: list[str], thing: Match, matches: list[Match]) -> bool:

@@ -299,3 +299,28 @@ def test_someone_who_tells_the_asker_to_act_does_not_relay_a_question(engine):
         engine, "Aide-soignante : on me demande de scanner les résultats de labo dans le DMP, c'est à moi de le faire ?"
     )
     assert (a.verdict, a.documents[:1]) == ("non_concerne", ["cr-biologie"])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # an act said as when or why a document was written is not what the document is of
+        (
+            "Crème prescrite en décembre 2022 pendant une radiothérapie en centre libéral : l'ordonnance devait-elle "
+            "partir au DMP ?",
+            "pas_encore_en_vigueur",
+            "prescription-produits-sante",
+        ),
+        (
+            "Ordonnance de Moviprep pour une coloscopie : elle doit être versée ?",
+            "obligatoire",
+            "prescription-produits-sante",
+        ),
+        # a prescription for that act still prescribes it
+        ("Le compte rendu de la coloscopie, DMP ?", "non_liste", None),
+    ],
+)
+def test_an_act_said_as_the_occasion_is_not_the_document_asked(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert a.verdict == verdict
+    assert a.documents[:1] == ([document] if document else [])
