@@ -324,3 +324,17 @@ def test_an_act_said_as_the_occasion_is_not_the_document_asked(engine, text, ver
     a = ask(engine, text)
     assert a.verdict == verdict
     assert a.documents[:1] == ([document] if document else [])
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "document"),
+    [
+        # angiograms and lymphoscintigraphy are imaging; a TAVI is an operation, not a typo for « taxi »
+        ("CT angiogram report for an outpatient, must it go to the DMP?", "obligatoire", "cr-imagerie"),
+        ("Lymphoscintigraphie faite en externe : le CR au DMP ?", "obligatoire", "cr-imagerie"),
+        ("CR de TAVI, à envoyer au MT par MSS ?", "obligatoire", "cr-operatoire"),
+    ],
+)
+def test_imaging_and_procedures_vocabulary(engine, text, verdict, document):
+    a = ask(engine, text)
+    assert (a.verdict, a.documents[:1]) == (verdict, [document])
