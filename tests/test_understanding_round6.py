@@ -338,3 +338,9 @@ def test_an_act_said_as_the_occasion_is_not_the_document_asked(engine, text, ver
 def test_imaging_and_procedures_vocabulary(engine, text, verdict, document):
     a = ask(engine, text)
     assert (a.verdict, a.documents[:1]) == (verdict, [document])
+
+
+def test_a_stay_said_as_over_is_not_where_the_document_is_made(engine):
+    """« Consultation post-réa » is after the stay: the letter written then is outside it."""
+    a = ask(engine, "Consultation post-réa : le courrier au médecin traitant doit-il partir par MSS ?")
+    assert (a.verdict, a.documents[:1]) == ("obligatoire", ["courriers"])
